@@ -1,0 +1,81 @@
+"""Cyswllt's domain rules: weeks, required contact levels and counting.
+
+Pure Python (standard library only) so that views, the JSON API, exports and
+tests all count the same way.
+"""
+
+from app.domain.counting import (
+    FACE_TO_FACE_TYPES,
+    REMOTE_TYPES,
+    REVIEW_SUGGESTION_WEEKS,
+    ContactFact,
+    WeekCount,
+    WeekStatus,
+    bucket_by_week,
+    review_due,
+    review_overdue,
+    review_suggested,
+    tally,
+    week_count,
+)
+from app.domain.requirements import (
+    DEFAULT_LEVELS,
+    MAX_LEVEL,
+    MIN_LEVEL,
+    Category,
+    CategorySpan,
+    CohortMembership,
+    Pause,
+    Review,
+    active_days,
+    category_on,
+    level_for_week,
+    required_for_week,
+)
+from app.domain.weeks import (
+    LONDON,
+    last_completed_weeks,
+    local_date,
+    previous_weeks,
+    week_bounds_utc,
+    week_days,
+    week_of,
+    week_start,
+    weeks_ending_with,
+)
+
+__all__ = [
+    "DEFAULT_LEVELS",
+    "FACE_TO_FACE_TYPES",
+    "LONDON",
+    "MAX_LEVEL",
+    "MIN_LEVEL",
+    "REMOTE_TYPES",
+    "REVIEW_SUGGESTION_WEEKS",
+    "Category",
+    "CategorySpan",
+    "CohortMembership",
+    "ContactFact",
+    "Pause",
+    "Review",
+    "WeekCount",
+    "WeekStatus",
+    "active_days",
+    "bucket_by_week",
+    "category_on",
+    "last_completed_weeks",
+    "level_for_week",
+    "local_date",
+    "previous_weeks",
+    "required_for_week",
+    "review_due",
+    "review_overdue",
+    "review_suggested",
+    "tally",
+    "week_bounds_utc",
+    "week_count",
+    "week_days",
+    "week_of",
+    "week_start",
+    "weeks_ending_with",
+]

@@ -1,0 +1,279 @@
+"""Counting contacts offered and kept against the week's requirement."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.counting import (
+    FACE_TO_FACE_TYPES,
+    REMOTE_TYPES,
+    ContactFact,
+    WeekCount,
+    WeekStatus,
+    bucket_by_week,
+    review_due,
+    review_overdue,
+    review_suggested,
+    tally,
+    week_count,
+)
+
+MON = date(2026, 6, 1)
+LAST_WEEK = date(2026, 5, 25)
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def kept(moment=at(2026, 6, 2, 10), **flags) -> ContactFact:
+    return ContactFact(occurred_at=moment, kept=True, **flags)
+
+
+def did_not_attend(moment=at(2026, 6, 2, 10), **flags) -> ContactFact:
+    return ContactFact(occurred_at=moment, kept=False, **flags)
+
+
+def week(required: int, offered: int, kept_: int = 0, monday: date = MON) -> WeekCount:
+    return WeekCount(week=monday, required=required, offered=offered, kept=kept_)
+
+
+# --- Offered and kept -------------------------------------------------------------
+
+
+def test_a_kept_contact_counts_as_offered_and_kept():
+    assert tally([kept()]) == (1, 1)
+
+
+def test_a_contact_the_person_did_not_attend_counts_as_offered_but_not_kept():
+    assert tally([did_not_attend()]) == (1, 0)
+
+
+def test_offered_counts_every_outcome_and_kept_counts_only_kept_ones():
+    assert tally([kept(), did_not_attend(), kept(), did_not_attend(), did_not_attend()]) == (5, 2)
+
+
+@pytest.mark.parametrize("contact", [kept(voided=True), did_not_attend(voided=True)], ids=str)
+def test_a_voided_contact_counts_as_neither_offered_nor_kept(contact):
+    assert tally([contact]) == (0, 0)
+    assert tally([kept(), contact]) == (1, 1)
+
+
+def test_no_contacts_means_nothing_offered_or_kept():
+    assert tally([]) == (0, 0)
+
+
+def test_face_to_face_and_remote_contacts_count_the_same():
+    assert tally([kept(face_to_face=True), kept(face_to_face=False)]) == (2, 2)
+
+
+def test_tally_accepts_a_one_shot_iterable():
+    assert tally(iter([kept(), did_not_attend()])) == (2, 1)
+
+
+def test_a_contact_without_a_time_zone_cannot_be_recorded():
+    with pytest.raises(ValueError):
+        ContactFact(occurred_at=datetime(2026, 6, 1, 10, 0), kept=True)
+
+
+# --- Bucketing by week ------------------------------------------------------------
+
+
+def test_a_contact_at_0030_on_a_bst_monday_is_counted_in_that_mondays_week():
+    early_monday = kept(at(2026, 5, 31, 23, 30))  # 00:30 BST, Monday 1 June
+    late_sunday = kept(at(2026, 5, 31, 22, 59))  # 23:59 BST, Sunday 31 May
+    buckets = bucket_by_week([early_monday, late_sunday])
+    assert buckets == {MON: [early_monday], LAST_WEEK: [late_sunday]}
+
+
+def test_contacts_are_grouped_by_week_in_the_order_given():
+    first = kept(at(2026, 6, 3, 9))
+    second = did_not_attend(at(2026, 6, 1, 9))
+    older = kept(at(2026, 5, 27, 9))
+    assert bucket_by_week([first, older, second]) == {MON: [first, second], LAST_WEEK: [older]}
+
+
+def test_voided_contacts_are_left_out_of_their_week():
+    real = kept(at(2026, 6, 3, 9))
+    assert bucket_by_week([real, kept(at(2026, 6, 3, 10), voided=True)]) == {MON: [real]}
+
+
+def test_a_week_with_only_voided_contacts_has_no_bucket():
+    assert bucket_by_week([kept(at(2026, 5, 27, 9), voided=True)]) == {}
+
+
+def test_a_contact_in_the_repeated_hour_when_clocks_go_back_counts_in_that_week():
+    contact = did_not_attend(at(2026, 10, 25, 1, 30))  # 01:30 GMT, the second 01:30
+    assert bucket_by_week([contact]) == {date(2026, 10, 19): [contact]}
+
+
+def test_a_week_count_uses_only_that_weeks_contacts():
+    contacts = [
+        kept(at(2026, 6, 1, 9)),
+        did_not_attend(at(2026, 6, 7, 22, 59)),  # 23:59 BST Sunday
+        kept(at(2026, 6, 7, 23, 0)),  # 00:00 BST next Monday
+        kept(at(2026, 5, 31, 12)),  # last week
+        kept(at(2026, 6, 2, 9), voided=True),
+    ]
+    assert week_count(MON, 3, contacts) == WeekCount(week=MON, required=3, offered=2, kept=1)
+
+
+def test_a_week_without_contacts_counts_nothing_offered():
+    assert week_count(MON, 3, []) == WeekCount(week=MON, required=3, offered=0, kept=0)
+
+
+# --- Week status -------------------------------------------------------------------
+
+
+def test_a_week_is_met_when_the_required_number_were_offered():
+    count = week(required=3, offered=3, kept_=3)
+    assert count.status is WeekStatus.MET
+    assert count.shortfall == 0 and count.still_needed == 0
+
+
+def test_a_week_is_met_on_contacts_offered_even_if_not_all_were_kept():
+    count = week(required=3, offered=3, kept_=1)
+    assert count.status is WeekStatus.MET
+    assert count.shortfall == 0
+
+
+def test_offering_more_than_required_is_met_with_no_negative_shortfall():
+    count = week(required=2, offered=5, kept_=4)
+    assert count.status is WeekStatus.MET
+    assert count.shortfall == 0 and count.still_needed == 0
+
+
+@pytest.mark.parametrize(("offered", "short_by"), [(0, 3), (1, 2), (2, 1)])
+def test_a_week_is_short_by_the_number_still_to_offer(offered, short_by):
+    count = week(required=3, offered=offered)
+    assert count.status is WeekStatus.SHORT
+    assert count.shortfall == short_by
+    assert count.still_needed == short_by
+
+
+@pytest.mark.parametrize("offered", [0, 2])
+def test_a_week_requiring_no_contacts_is_not_required_rather_than_met(offered):
+    count = week(required=0, offered=offered)
+    assert count.status is WeekStatus.NOT_REQUIRED
+    assert count.shortfall == 0 and count.still_needed == 0
+
+
+def test_week_statuses_are_stored_as_their_codes():
+    assert [s.value for s in WeekStatus] == ["met", "short", "not_required"]
+
+
+def test_a_caseload_sorted_by_still_needed_puts_the_furthest_behind_first():
+    caseload = {
+        "met": week(required=3, offered=4),
+        "short by two": week(required=3, offered=1),
+        "not required": week(required=0, offered=0),
+        "short by one": week(required=1, offered=0),
+    }
+    order = sorted(caseload, key=lambda name: caseload[name].still_needed, reverse=True)
+    assert order[:2] == ["short by two", "short by one"]
+    assert {caseload[name].still_needed for name in order[2:]} == {0}
+
+
+def test_a_week_count_cannot_have_more_kept_than_offered_or_negative_numbers():
+    with pytest.raises(ValueError):
+        week(required=3, offered=1, kept_=2)
+    with pytest.raises(ValueError):
+        week(required=-1, offered=0)
+
+
+@given(st.integers(0, 14), st.integers(0, 40))
+def test_shortfall_is_what_remains_of_the_requirement_after_contacts_offered(required, offered):
+    count = week(required=required, offered=offered)
+    assert count.shortfall == max(required - offered, 0) == count.still_needed
+    assert (count.status is WeekStatus.SHORT) == (count.shortfall > 0)
+
+
+# --- Reviews due -------------------------------------------------------------------
+
+DUE = date(2026, 6, 10)
+
+
+def test_a_review_is_not_due_before_its_due_date():
+    assert not review_due(DUE, DUE - timedelta(days=1))
+    assert not review_overdue(DUE, DUE - timedelta(days=1))
+
+
+def test_a_review_due_today_is_due_but_not_overdue():
+    assert review_due(DUE, DUE)
+    assert not review_overdue(DUE, DUE)
+
+
+def test_a_review_is_overdue_from_the_day_after_its_due_date():
+    assert review_due(DUE, DUE + timedelta(days=1))
+    assert review_overdue(DUE, DUE + timedelta(days=1))
+    assert review_overdue(DUE, DUE + timedelta(days=365))
+
+
+def test_without_a_due_date_a_review_is_never_due_or_overdue():
+    assert not review_due(None, DUE)
+    assert not review_overdue(None, DUE)
+
+
+# --- Review suggested after repeated shortfalls ----------------------------------
+
+SHORT = week(required=3, offered=1)
+MET = week(required=3, offered=3)
+NOT_REQUIRED = week(required=0, offered=0)
+
+
+def test_short_in_each_of_the_last_three_weeks_suggests_a_review():
+    assert review_suggested([SHORT, SHORT, SHORT])
+
+
+def test_short_by_only_one_contact_each_week_still_suggests_a_review():
+    barely = week(required=3, offered=2)
+    assert review_suggested([barely, barely, barely])
+
+
+@pytest.mark.parametrize("position", range(3))
+def test_meeting_the_level_in_any_one_of_the_three_weeks_means_no_review_is_suggested(position):
+    recent = [SHORT, SHORT, SHORT]
+    recent[position] = MET
+    assert not review_suggested(recent)
+
+
+@pytest.mark.parametrize("position", range(3))
+def test_a_week_with_nothing_required_breaks_the_run_of_shortfalls(position):
+    recent = [SHORT, SHORT, SHORT]
+    recent[position] = NOT_REQUIRED
+    assert not review_suggested(recent)
+
+
+@pytest.mark.parametrize("recent", [[], [SHORT], [SHORT, SHORT]], ids=["none", "one", "two"])
+def test_fewer_than_three_completed_weeks_never_suggest_a_review(recent):
+    assert not review_suggested(recent)
+
+
+def test_more_than_three_weeks_is_a_mistake_in_the_caller():
+    with pytest.raises(ValueError):
+        review_suggested([SHORT, SHORT, SHORT, SHORT])
+
+
+# --- Contact types ---------------------------------------------------------------
+
+
+def test_every_lighter_way_of_making_contact_is_a_face_to_face_type():
+    assert FACE_TO_FACE_TYPES == {
+        "home_visit",
+        "public_place",
+        "office",
+        "partner_agency",
+        "lift_practical",
+        "welfare_help",
+        "activity",
+    }
+
+
+def test_telephone_and_internet_discussions_are_remote():
+    assert REMOTE_TYPES == {"phone", "video_online"}
+
+
+def test_no_contact_type_is_both_face_to_face_and_remote():
+    assert FACE_TO_FACE_TYPES.isdisjoint(REMOTE_TYPES)

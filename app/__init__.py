@@ -1,0 +1,147 @@
+"""Cyswllt: the field contact recorder for Integrated Offender Management in Wales."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.load(app.instance_path, provided=config_overrides))
+    if config_overrides:
+        app.config.from_mapping(config_overrides)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_error_pages(app)
+
+    from app import cli
+
+    cli.register(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from app import audit, scoping  # noqa: F401  (registers the session listeners)
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    from app import presenters
+    from app.models import User
+
+    presenters.register(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id), execution_options=scoping.UNSCOPED)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.routes import blueprint as auth
+    from app.main.routes import blueprint as main
+    from app.people.routes import blueprint as people
+
+    app.register_blueprint(auth)
+    app.register_blueprint(main)
+    app.register_blueprint(people)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app import audit, scoping
+    from app.i18n import LANGUAGE_NAMES, current_language, other_language
+
+    @app.before_request
+    def bind_user_scope() -> None:
+        scoping.bind(current_user)
+        audit.set_actor(current_user.id if current_user.is_authenticated else None)
+
+    @app.context_processor
+    def language_context() -> dict:
+        language = current_language()
+        target = other_language(language)
+        return {
+            "page_language": language,
+            "switch_language": target,
+            "switch_language_name": LANGUAGE_NAMES[target],
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(status: int, title: str, message: str):
+        return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return render_error(400, gettext("This form has expired"), gettext("Go back, reload the page and try again."))
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render_error(400, gettext("That did not work"), gettext("Something in the request was not right. Go back and try again."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_error(403, gettext("You cannot do that"), gettext("Your account does not allow this action."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_error(404, gettext("Page not found"), gettext("Check the address, or go back to your caseload."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return render_error(405, gettext("That did not work"), gettext("This page cannot be used in that way."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_error(413, gettext("Too much to send at once"), gettext("What you sent is too large. Send less at a time."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_error(429, gettext("Too many attempts"), gettext("Wait a minute, then try again."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500, gettext("Something went wrong"), gettext("Nothing you saved on your phone has been lost. Try again in a few minutes."))

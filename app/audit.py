@@ -1,0 +1,159 @@
+"""Auditing: the one place where audit events are written.
+
+Every flush of an audited model (``__audited__ = True``) writes an event with the
+values before and after, inside the same transaction as the change, so a change
+cannot be stored without its audit event. Events that are not changes to a row
+(sign-in, sign-out, exports) are written with ``record``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from flask import g, has_app_context
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Mapper, Session
+
+from app.models import AuditEvent, Person, utcnow
+
+_ACTION_ATTRIBUTE = "_audit_action"
+
+
+def set_actor(user_id: int | None) -> None:
+    """Who is responsible for the changes made in this request or command."""
+    g.audit_actor_id = user_id
+
+
+def current_actor_id() -> int | None:
+    return g.get("audit_actor_id") if has_app_context() else None
+
+
+def label(instance, action: str) -> None:
+    """Name the next audited change to ``instance`` (e.g. ``void`` rather than ``update``)."""
+    setattr(instance, _ACTION_ATTRIBUTE, action)
+
+
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    *,
+    entity_id: str | int | None = None,
+    team_id: int | None = None,
+    person_id: int | None = None,
+    after: dict | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Write an event that is not a row change, such as a sign-in or an export."""
+    session.add(
+        AuditEvent(
+            occurred_at=utcnow(),
+            actor_id=actor_id if actor_id is not None else current_actor_id(),
+            action=action,
+            entity=entity,
+            entity_id=None if entity_id is None else str(entity_id),
+            team_id=team_id,
+            person_id=person_id,
+            after=after,
+        )
+    )
+
+
+def jsonable(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    return value
+
+
+def _audited_columns_of(cls) -> list[str]:
+    excluded = getattr(cls, "__audit_exclude__", frozenset())
+    return [attr.key for attr in inspect(cls).column_attrs if attr.key not in excluded]
+
+
+def _audited_columns(instance) -> list[str]:
+    return _audited_columns_of(type(instance))
+
+
+def _snapshot(instance) -> dict:
+    return {key: jsonable(getattr(instance, key)) for key in _audited_columns(instance)}
+
+
+def _changes(instance) -> tuple[dict, dict]:
+    state = inspect(instance)
+    before, after = {}, {}
+    for key in _audited_columns(instance):
+        history = state.attrs[key].history
+        if history.has_changes():
+            before[key] = jsonable(history.deleted[0]) if history.deleted else None
+            after[key] = jsonable(history.added[0]) if history.added else None
+    return before, after
+
+
+def _owners(session: Session, instance) -> tuple[int | None, int | None]:
+    """The team and person an event belongs to, so that scoped readers can find it."""
+    if isinstance(instance, Person):
+        return instance.team_id, instance.id
+    person_id = getattr(instance, "person_id", None)
+    team_id = getattr(instance, "team_id", None)
+    if team_id is None and person_id is not None:
+        person = session.identity_map.get(inspect(Person).identity_key_from_primary_key((person_id,)))
+        team_id = person.team_id if person is not None else None
+    return team_id, person_id
+
+
+def _event_row(session: Session, instance, action: str, before, after, actor_id) -> dict:
+    team_id, person_id = _owners(session, instance)
+    identity = inspect(type(instance)).primary_key_from_instance(instance)
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor_id,
+        "action": getattr(instance, _ACTION_ATTRIBUTE, None) or action,
+        "entity": type(instance).__tablename__,
+        "entity_id": ",".join(str(part) for part in identity) if any(p is not None for p in identity) else None,
+        "team_id": team_id,
+        "person_id": person_id,
+        "before": before,
+        "after": after,
+    }
+
+
+def _keep_old_value(_target, value, _old_value, _initiator):
+    return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _load_old_values_before_changes(mapper: Mapper, cls) -> None:
+    """Make SQLAlchemy load an expired value before replacing it, so "before" is never lost."""
+    if getattr(cls, "__audited__", False):
+        for key in _audited_columns_of(cls):
+            event.listen(getattr(cls, key), "set", _keep_old_value, active_history=True, retval=True)
+
+
+@event.listens_for(Session, "after_flush")
+def _write_audit_events(session: Session, _flush_context) -> None:
+    actor_id = current_actor_id()
+    rows = []
+    for instance in session.new:
+        if getattr(type(instance), "__audited__", False):
+            rows.append(_event_row(session, instance, "create", None, _snapshot(instance), actor_id))
+    for instance in session.dirty:
+        if getattr(type(instance), "__audited__", False) and session.is_modified(instance):
+            before, after = _changes(instance)
+            if after:
+                rows.append(_event_row(session, instance, "update", before, after, actor_id))
+    for instance in session.deleted:
+        if getattr(type(instance), "__audited__", False):
+            rows.append(_event_row(session, instance, "delete", _snapshot(instance), None, actor_id))
+    for instance in list(session.new) + list(session.dirty):
+        if hasattr(instance, _ACTION_ATTRIBUTE):
+            delattr(instance, _ACTION_ATTRIBUTE)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)

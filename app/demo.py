@@ -1,0 +1,206 @@
+"""Fictional, realistic demo data: four teams across Wales with twelve weeks of contacts.
+
+Every name here is made up. The generator is seeded, so a demo looks the same each time.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy.orm import Session
+
+from app.auth.passwords import hash_password
+from app.contacts.operations import build_contact
+from app.domain.requirements import Category
+from app.domain.weeks import LONDON, week_start
+from app.models import (
+    Agency,
+    CategoryChange,
+    ContactType,
+    DeselectionReason,
+    Language,
+    Outcome,
+    Pathway,
+    Pause,
+    PauseReason,
+    Person,
+    Rag,
+    RagChange,
+    RequirementReview,
+    Role,
+    Team,
+    User,
+    utcnow,
+)
+
+TEAMS = (
+    ("Powys IOM", "Dyfed-Powys Police", "Powys Community Safety Partnership", "powys"),
+    ("Gwynedd a Môn IOM", "North Wales Police", "Gwynedd and Anglesey Community Safety Partnership", "gwynedd"),
+    ("Caerdydd IOM", "South Wales Police", "Cardiff Community Safety Partnership", "caerdydd"),
+    ("Casnewydd IOM", "Gwent Police", "Newport Community Safety Partnership", "casnewydd"),
+)
+
+FIRST_NAMES = (
+    "Aled", "Bethan", "Carwyn", "Dafydd", "Eleri", "Ffion", "Gethin", "Gwenllian", "Huw", "Iolo",
+    "Llew", "Lowri", "Rhodri", "Rhys", "Siôn", "Tomos", "Ynyr", "Cai", "Dylan", "Emyr",
+    "Jack", "Liam", "Kyle", "Jordan", "Connor", "Nathan", "Ryan", "Callum", "Jade", "Chloe",
+    "Ellis", "Mason", "Tyler", "Shannon", "Kayleigh", "Ieuan", "Osian", "Elis", "Gruffydd", "Ŵyn",
+)
+SURNAMES = (
+    "Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Hughes", "Lewis", "Morgan",
+    "Griffiths", "Price", "Powell", "Pritchard", "ap Gwilym", "Llywelyn", "Rhydderch",
+    "Bevan", "Parry", "Owen", "Phillips", "Walsh", "Murphy", "Smith", "Clarke", "Ellis",
+)
+STAFF = (
+    # (first name, surname, role, agency, language)
+    ("Catrin", "Ffowc", Role.SUPERVISOR, Agency.POLICE, Language.WELSH),
+    ("Mark", "Stephens", Role.SUPERVISOR, Agency.PROBATION, Language.ENGLISH),
+    ("Siân", "Howells", Role.OFFICER, Agency.POLICE, Language.WELSH),
+    ("Gareth", "Bowen", Role.OFFICER, Agency.POLICE, Language.ENGLISH),
+    ("Nia", "Rowlands", Role.OFFICER, Agency.PROBATION, Language.WELSH),
+    ("Paul", "Kelly", Role.OFFICER, Agency.PROBATION, Language.ENGLISH),
+)
+PEOPLE_PER_TEAM = 25
+WEEKS = 12
+
+REVIEW_REASONING = {
+    "risk": "Risk of reoffending assessed as reduced since stable accommodation was found.",
+    "needs": "Continuing support with substance misuse through the local service.",
+    "responses_to_supervision": "Attends most appointments; engages well with the offender manager.",
+    "progress_towards_rehabilitation": "Started a college course; keeps to curfew.",
+    "difficulties_attending": "Lives 30 miles from the office with one bus a day, so home visits suit best.",
+}
+
+
+def seed_demo(session: Session, *, password: str, today: date | None = None) -> list[User]:
+    """Load the demo data set and return the accounts it made, admin first."""
+    rng = random.Random(20261122)
+    today = today or datetime.now(LONDON).date()
+    password_hash = hash_password(password)
+    accounts: list[User] = []
+    teams = []
+    for name, force, csp, slug in TEAMS:
+        team = Team(name=name, force_area=force, community_safety_partnership=csp)
+        session.add(team)
+        teams.append((team, slug))
+    session.flush()
+    admin = User(email="admin@cyswllt.example", name="Alun Gweinyddwr", agency=Agency.PARTNER,
+                 role=Role.ADMIN, team=teams[0][0], language=Language.WELSH, password_hash=password_hash)
+    session.add(admin)
+    accounts.append(admin)
+    names = _unique_names(rng, len(TEAMS) * PEOPLE_PER_TEAM)
+    for index, (team, slug) in enumerate(teams):
+        staff = _staff(session, team, slug, password_hash)
+        accounts.extend(staff)
+        officers = [user for user in staff if user.role == Role.OFFICER]
+        team_names = names[index * PEOPLE_PER_TEAM:(index + 1) * PEOPLE_PER_TEAM]
+        for number, display_name in enumerate(team_names):
+            person = _person(session, rng, team, display_name, number, officers, today, staff[0])
+            _contacts(session, rng, person, staff, today)
+    session.commit()
+    return accounts
+
+
+def _unique_names(rng: random.Random, count: int) -> list[str]:
+    names: set[str] = set()
+    while len(names) < count:
+        names.add(f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}")
+    return sorted(names, key=lambda _name: rng.random())
+
+
+def _staff(session: Session, team: Team, slug: str, password_hash: str) -> list[User]:
+    staff = []
+    for first, surname, role, agency, language in STAFF:
+        user = User(
+            email=f"{first.lower().replace('â', 'a')}.{surname.lower()}@{slug}.cyswllt.example",
+            name=f"{first} {surname}",
+            agency=agency,
+            role=role,
+            team=team,
+            language=language,
+            password_hash=password_hash,
+        )
+        session.add(user)
+        staff.append(user)
+    session.flush()
+    return staff
+
+
+def _person(session, rng, team, display_name, number, officers, today, supervisor) -> Person:
+    category = (Category.FIXED, Category.FIXED, Category.FLEX, Category.FREE)[number % 4]
+    rag = (Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN, Rag.GREEN)[number % 5]
+    joined = today - timedelta(days=rng.randint(14, 400))
+    manager = officers[number % len(officers)]
+    y2a = number % 9 == 4
+    person = Person(
+        team=team,
+        display_name=display_name,
+        delius_crn=f"{chr(65 + number % 26)}{rng.randint(100000, 999999)}",
+        niche_ref=f"{rng.randint(10, 26):02d}/{rng.randint(100000, 999999)}{chr(65 + rng.randint(0, 25))}",
+        category=category,
+        rag=rag,
+        lead_agency=manager.agency,
+        offender_manager=manager,
+        wisdom=category == Category.FREE and number % 8 == 3,
+        mappa=number % 7 == 2,
+        y2a=y2a,
+        y2a_minimum_ends=joined + timedelta(days=91) if y2a else None,
+        joined_on=joined,
+    )
+    session.add(person)
+    session.flush()
+    session.add(CategoryChange(person_id=person.id, category=category, effective=joined,
+                               reason="Selected for the cohort at the local panel.", changed_by_id=supervisor.id))
+    session.add(RagChange(person_id=person.id, rag=rag, effective=joined,
+                          reason="Initial classification at selection.", changed_by_id=supervisor.id))
+    if category == Category.FIXED and number % 3 == 0:
+        effective = today - timedelta(days=rng.randint(20, 60))
+        session.add(RequirementReview(
+            person_id=person.id, effective=max(effective, joined), contacts_per_week=rng.choice((1, 2, 4)),
+            reviewer_id=supervisor.id, next_review_due=effective + timedelta(days=rng.choice((28, 56, 84))),
+            **REVIEW_REASONING,
+        ))
+    if number % 11 == 5:
+        session.add(Pause(person_id=person.id, start=today - timedelta(days=rng.randint(10, 30)), end=None,
+                          reason=PauseReason.CUSTODY, created_by_id=supervisor.id))
+    if number == PEOPLE_PER_TEAM - 1:
+        person.left_on = today - timedelta(days=5)
+        person.left_reason = DeselectionReason.MOVED_AREA
+    return person
+
+
+def _contacts(session, rng, person: Person, staff: list[User], today: date) -> None:
+    diligence = rng.choice((0.5, 0.8, 1.0, 1.0, 1.2))  # some people met, some short
+    target = {Category.FIXED: 3, Category.FLEX: 1, Category.FREE: 2}[person.category]
+    now = utcnow()
+    first_week = week_start(datetime.combine(today, time(12), LONDON)) - timedelta(weeks=WEEKS - 1)
+    for week_index in range(WEEKS):
+        monday = first_week + timedelta(weeks=week_index)
+        wanted = max(0, round(target * diligence + rng.uniform(-0.6, 0.6)))
+        for _ in range(wanted):
+            day = monday + timedelta(days=rng.randint(0, 6))
+            if day < person.joined_on or (person.left_on and day >= person.left_on):
+                continue
+            occurred = datetime.combine(day, time(rng.randint(8, 19), rng.choice((0, 15, 30, 45))), LONDON)
+            occurred = occurred.astimezone(timezone.utc)
+            if occurred > now:
+                continue
+            contact_type = rng.choice(list(ContactType))
+            outcome = rng.choices(list(Outcome), weights=(75, 10, 10, 5))[0]
+            recorder = rng.choice(staff)
+            session.add(build_contact(
+                contact_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                person=person,
+                recorded_by=recorder,
+                type=contact_type,
+                outcome=outcome,
+                occurred_at=occurred,
+                recorded_at=occurred + timedelta(minutes=rng.randint(1, 90)),
+                received_at=min(now, occurred + timedelta(minutes=rng.randint(2, 600))),
+                duration_minutes=rng.choice((None, 15, 30, 45, 60)),
+                pathways=rng.sample([p.value for p in Pathway], k=rng.randint(1, 2))
+                if contact_type == ContactType.WELFARE_HELP else (),
+                notes=None,
+            ))

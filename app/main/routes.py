@@ -1,0 +1,41 @@
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.caseload import caseload
+from app.domain.weeks import week_start
+from app import clock
+from app.extensions import db
+from app.i18n import LANGUAGE_COOKIE, current_language
+from app.models import Language
+from app.urls import safe_next
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.route("/")
+@login_required
+def caseload_page():
+    monday = week_start(clock.now())
+    rows = caseload(db.session, current_user.team_id, monday, current_language())
+    return render_template("main/caseload.html", rows=rows, week=monday)
+
+
+@blueprint.route("/language/<code>")
+def switch_language(code: str):
+    """Remember the language on the device and, once signed in, on the profile."""
+    target = safe_next(request.args.get("next")) or url_for("main.caseload_page")
+    if code not in current_app.config["LANGUAGES"]:
+        return redirect(target)
+    if current_user.is_authenticated and current_user.language != Language(code):
+        current_user.language = Language(code)
+        db.session.commit()
+    response = redirect(target)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["PRODUCTION"],
+        httponly=False,
+    )
+    return response

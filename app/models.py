@@ -1,0 +1,345 @@
+"""The data model. Business rules live in ``app.domain`` and the feature operations."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.requirements import Category
+from app.extensions import db
+from app.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def str_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Agency(enum.StrEnum):
+    POLICE = "police"
+    PROBATION = "probation"
+    PARTNER = "partner"
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Language(enum.StrEnum):
+    ENGLISH = "en"
+    WELSH = "cy"
+
+
+class Rag(enum.StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class PauseReason(enum.StrEnum):
+    CUSTODY = "custody"
+    HOSPITAL = "hospital"
+    OTHER = "other"
+
+
+class DeselectionReason(enum.StrEnum):
+    """The toolkit's de-selection criteria (§9)."""
+
+    GREEN_THREE_MONTHS = "green_three_months"
+    NO_CONVICTION_12_MONTHS = "no_conviction_12_months"
+    NO_OUTSTANDING_CHARGES = "no_outstanding_charges"
+    MOVED_AREA = "moved_area"
+    CUSTODY_TWO_YEARS = "custody_two_years"
+    OTHER = "other"
+
+
+class ContactType(enum.StrEnum):
+    HOME_VISIT = "home_visit"
+    PUBLIC_PLACE = "public_place"
+    PHONE = "phone"
+    VIDEO_ONLINE = "video_online"
+    OFFICE = "office"
+    PARTNER_AGENCY = "partner_agency"
+    LIFT_PRACTICAL = "lift_practical"
+    WELFARE_HELP = "welfare_help"
+    ACTIVITY = "activity"
+
+
+class Outcome(enum.StrEnum):
+    KEPT = "kept"
+    NOT_AT_HOME = "not_at_home"
+    DID_NOT_ATTEND = "did_not_attend"
+    REFUSED = "refused"
+
+
+class Pathway(enum.StrEnum):
+    ACCOMMODATION = "accommodation"
+    EDUCATION_TRAINING_EMPLOYMENT = "education_training_employment"
+    HEALTH = "health"
+    DRUGS_ALCOHOL = "drugs_alcohol"
+    CHILDREN_FAMILIES = "children_families"
+    FINANCE_BENEFITS_DEBT = "finance_benefits_debt"
+    ATTITUDES_THINKING_BEHAVIOUR = "attitudes_thinking_behaviour"
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("default_fixed BETWEEN 0 AND 14", name="default_fixed_range"),
+        CheckConstraint("default_flex BETWEEN 0 AND 14", name="default_flex_range"),
+        CheckConstraint("default_free BETWEEN 0 AND 14", name="default_free_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    force_area: Mapped[str] = mapped_column(String(120))
+    community_safety_partnership: Mapped[str | None] = mapped_column(String(120))
+    default_fixed: Mapped[int] = mapped_column(Integer, default=3)
+    default_flex: Mapped[int] = mapped_column(Integer, default=1)
+    default_free: Mapped[int] = mapped_column(Integer, default=0)
+    correction_window_days: Mapped[int] = mapped_column(Integer, default=7)
+    late_entry_days: Mapped[int] = mapped_column(Integer, default=14)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def default_levels(self) -> dict[Category, int]:
+        return {
+            Category.FIXED: self.default_fixed,
+            Category.FLEX: self.default_flex,
+            Category.FREE: self.default_free,
+        }
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"password_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    agency: Mapped[Agency] = mapped_column(str_enum(Agency, "agency"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    language: Mapped[Language] = mapped_column(str_enum(Language, "language"), default=Language.ENGLISH)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+class Person(db.Model):
+    """A person under supervision in a local IOM cohort."""
+
+    __tablename__ = "people"
+    __audited__ = True
+    __table_args__ = (CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="leaves_after_joining"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    delius_crn: Mapped[str | None] = mapped_column(String(20))
+    niche_ref: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[Category] = mapped_column(str_enum(Category, "category"))
+    rag: Mapped[Rag] = mapped_column(str_enum(Rag, "rag"))
+    lead_agency: Mapped[Agency] = mapped_column(str_enum(Agency, "lead_agency"))
+    offender_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    wisdom: Mapped[bool] = mapped_column(Boolean, default=False)
+    mappa: Mapped[bool] = mapped_column(Boolean, default=False)
+    y2a: Mapped[bool] = mapped_column(Boolean, default=False)
+    y2a_minimum_ends: Mapped[date | None] = mapped_column(Date)
+    joined_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    left_reason: Mapped[DeselectionReason | None] = mapped_column(
+        str_enum(DeselectionReason, "left_reason")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    offender_manager: Mapped[User | None] = relationship()
+
+
+class CategoryChange(db.Model):
+    """Category history: the category from ``effective`` until the next change."""
+
+    __tablename__ = "category_changes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    category: Mapped[Category] = mapped_column(str_enum(Category, "category"))
+    effective: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class RagChange(db.Model):
+    __tablename__ = "rag_changes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    rag: Mapped[Rag] = mapped_column(str_enum(Rag, "rag"))
+    effective: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class RequirementReview(db.Model):
+    """An individual review of how many contacts a week a person needs."""
+
+    __tablename__ = "requirement_reviews"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("contacts_per_week BETWEEN 0 AND 14", name="contacts_per_week_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    effective: Mapped[date] = mapped_column(Date)
+    contacts_per_week: Mapped[int] = mapped_column(Integer)
+    risk: Mapped[str] = mapped_column(Text)
+    needs: Mapped[str] = mapped_column(Text)
+    responses_to_supervision: Mapped[str] = mapped_column(Text)
+    progress_towards_rehabilitation: Mapped[str] = mapped_column(Text)
+    difficulties_attending: Mapped[str] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewer: Mapped[User | None] = relationship()
+
+
+class Pause(db.Model):
+    """Days on which no contact is required: ``start`` <= day < ``end``."""
+
+    __tablename__ = "pauses"
+    __audited__ = True
+    __table_args__ = (CheckConstraint('"end" IS NULL OR "end" >= start', name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[PauseReason] = mapped_column(str_enum(PauseReason, "pause_reason"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Contact(db.Model):
+    """One contact with a person. Its id is made by the phone that recorded it."""
+
+    __tablename__ = "contacts"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint(
+            "duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 1440",
+            name="duration_range",
+        ),
+        Index("ix_contacts_person_week", "person_id", "occurred_week"),
+        Index("ix_contacts_team_week", "team_id", "occurred_week"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    recorder_agency: Mapped[Agency] = mapped_column(str_enum(Agency, "recorder_agency"))
+    type: Mapped[ContactType] = mapped_column(str_enum(ContactType, "contact_type"))
+    outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome, "outcome"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The Monday of the Europe/London week it happened in, derived once on storing
+    # so that weekly counts are a plain GROUP BY on both databases.
+    occurred_week: Mapped[date] = mapped_column(Date)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    pathways: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    others_present: Mapped[str | None] = mapped_column(String(500))
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    clock_skew: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    recorded_by: Mapped[User] = relationship()
+
+    @property
+    def kept(self) -> bool:
+        return self.outcome == Outcome.KEPT
+
+
+class AuditEvent(db.Model):
+    """Append-only record of who changed what. Written only by ``app.audit``."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)

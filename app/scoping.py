@@ -1,0 +1,75 @@
+"""Team scoping: the one place that decides which rows a signed-in user may see.
+
+Every ORM SELECT goes through ``_apply_team_scope``. An officer or supervisor sees
+their own team's rows only; an admin sees every team. During a web request nothing
+is visible until the request's user has been bound (``bind``), so a forgotten check
+fails closed. Command-line tools and scripts run outside requests and see everything.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from app.models import (
+    AuditEvent,
+    CategoryChange,
+    Contact,
+    Pause,
+    Person,
+    RagChange,
+    RequirementReview,
+    Team,
+    User,
+)
+
+ALL_TEAMS = "all"
+NO_TEAM = -1  # matches no row: used before sign-in
+UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
+
+TEAM_OWNED = (Person, Contact, User, AuditEvent)
+PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
+
+
+def bind(user) -> None:
+    """Fix the scope for this request from the signed-in user (or nobody)."""
+    if user is None or not user.is_authenticated:
+        g.team_scope = NO_TEAM
+    elif user.is_admin:
+        g.team_scope = ALL_TEAMS
+    else:
+        g.team_scope = user.team_id
+
+
+def current_scope():
+    if not has_request_context():
+        return ALL_TEAMS
+    return g.get("team_scope", NO_TEAM)
+
+
+def visible_team_id(user) -> int | None:
+    """The team whose pages a user sees by default."""
+    return user.team_id
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_team_scope(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    if state.execution_options.get("all_teams"):
+        return
+    team_id = current_scope()
+    if team_id == ALL_TEAMS:
+        return
+    options = [
+        with_loader_criteria(model, lambda cls: cls.team_id == team_id, include_aliases=True)
+        for model in TEAM_OWNED
+    ]
+    options.append(with_loader_criteria(Team, lambda cls: cls.id == team_id, include_aliases=True))
+    team_people = select(Person.id).where(Person.team_id == team_id).scalar_subquery()
+    options.extend(
+        with_loader_criteria(model, model.person_id.in_(team_people), include_aliases=True)
+        for model in PERSON_OWNED
+    )
+    state.statement = state.statement.options(*options)

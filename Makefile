@@ -1,0 +1,51 @@
+# Cyswllt: the two commands are `make run` and `make test`. Both work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-sqlite test-postgres setup translations db demo extract update compile browser clean
+
+## Install everything, create or upgrade the SQLite database, load demo data if empty, serve.
+run: setup translations db demo
+	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
+
+## Install everything (a browser included) and run the whole test suite.
+test: setup translations browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## The real Chromium the browser tests drive (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+translations: compile
+
+db: setup
+	$(BIN)/flask db upgrade
+
+demo: setup
+	$(BIN)/flask seed-demo --if-empty
+
+## Translation workflow: one command each.
+extract: setup
+	$(BIN)/flask translate extract
+
+update: setup
+	$(BIN)/flask translate update
+
+compile: setup
+	$(BIN)/flask translate compile
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	find app -name '*.mo' -delete

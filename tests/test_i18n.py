@@ -126,3 +126,27 @@ def test_the_caseload_sorts_names_in_welsh_order_for_welsh_readers(app, client, 
     page = signed_in(reader).get("/").get_data(as_text=True)
     order = re.findall(r'class="caseload__name"[^>]*>([^<]+)<', page)
     assert order == ["Lewis Price", "Lowri Evans", "Llew Jones"]
+
+
+def test_the_catalogues_are_up_to_date_with_the_source(tmp_path):
+    """Extract afresh and compare: a marked string missing from the catalogue fails here."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po as read
+
+    root = Path(__file__).parent.parent
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+         "-k", "lazy_ngettext:1,2", "--no-location", "-o", str(template), "."],
+        cwd=root, check=True, capture_output=True,
+    )
+    with template.open("rb") as handle:
+        source = {(message.context, message.id) for message in read(handle) if message.id}
+    for language in ("cy", "en"):
+        path = root / "app" / "translations" / language / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            catalogue = {(message.context, message.id) for message in read(handle, locale=language) if message.id}
+        assert source - catalogue == set(), f"run `make update` and translate: missing from {language}"
+        assert catalogue - source == set(), f"run `make update`: obsolete entries in {language}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -59,15 +59,18 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from app import presenters
-    from app.models import User
 
     presenters.register(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id), execution_options=scoping.UNSCOPED)
+        from app.auth.operations import SIGN_IN_TOKEN, load_signed_in_user
+
+        return load_signed_in_user(db.session, user_id, session.get(SIGN_IN_TOKEN))
+
+    from app import security
+
+    security.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -80,10 +83,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
 
+    app.register_blueprint(audit_trail)
     app.register_blueprint(auth)
     app.register_blueprint(main)
     app.register_blueprint(people)

@@ -48,7 +48,9 @@ HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: over HTTPS Flask-WTF refuses a write without a
+    # same-site Referer (WTF_CSRF_SSL_STRICT), and other sites still learn nothing.
+    "Referrer-Policy": "same-origin",
     "Permissions-Policy": PERMISSIONS_POLICY,
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",

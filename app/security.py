@@ -64,6 +64,7 @@ ACTIVITY_RESOLUTION = 60
 def init_app(app: Flask) -> None:
     _install_proxy_fix(app)
     install_log_redaction()
+    app.before_request(_refuse_nul_characters)
     app.before_request(_end_idle_sign_in)
     app.after_request(_add_security_headers)
 
@@ -79,6 +80,18 @@ def _add_security_headers(response):
         # Pages and answers hold personal data: never keep them in a browser's or proxy's cache.
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- input no database can store ----------------------------------------------------------
+
+def _refuse_nul_characters():
+    """PostgreSQL cannot store U+0000 in text, and no person types it: refuse it at the door
+    (a 400 in the user's language) rather than fail deep inside with a server error."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+    return None
 
 
 # --- the idle timeout --------------------------------------------------------------------

@@ -4,18 +4,34 @@ from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class DayField(DateField):
-    """A date input whose "not a date" message is in the user's language."""
+    """A date input whose messages are in the user's language, within years that make sense."""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(gettext("Enter a real date.")) from None
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(gettext("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+NOT_A_CHOICE = -1  # what a value that is not a number becomes: no record has this id
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A chosen id, None when nothing was chosen; never an exception (WTForms' message for that
+    is not in our catalogue)."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return NOT_A_CHOICE
 
 
 class ExportForm(FlaskForm):

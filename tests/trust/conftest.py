@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from app.models import Contact, Person, Team, User
 from tests import factories
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 
 # A name that must never appear in an answer to another team's user.
 HIDDEN_NAME = "Bethan Gyfrinachol"
@@ -82,3 +89,51 @@ def inline_code_in(html: str) -> list[str]:
     finder.feed(html)
     finder.close()
     return finder.problems
+
+
+@pytest.fixture
+def quick_passwords(monkeypatch):
+    """For tests about something other than hashing: skip Argon2's deliberate slowness."""
+    from app.auth import operations
+
+    monkeypatch.setattr(operations, "verify_password",
+                        lambda hash_, password: bool(hash_) and password == factories.PASSWORD)
+
+
+@cache
+def catalogue_patterns(language: str) -> tuple[re.Pattern, ...]:
+    """Every sentence the app can say in this language, placeholders matching anything."""
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    sentences = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        if language == "en":
+            sentences += list(message.id) if isinstance(message.id, tuple) else [message.id]
+        else:
+            sentences += list(message.string) if isinstance(message.string, tuple) else [message.string]
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    return tuple(
+        re.compile("".join(".+?" if placeholder.fullmatch(part) else re.escape(part)
+                           for part in re.split(r"(%\(\w+\)[sd])", sentence)) + r"\Z", re.S)
+        for sentence in sentences if sentence
+    )
+
+
+def speaks(language: str, text: str) -> bool:
+    """Whether ``text`` is a sentence from the app's catalogue in ``language``."""
+    return any(pattern.match(text.strip()) for pattern in catalogue_patterns(language))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_error_messages(page: str) -> list[str]:
+    """What a refused page tells the person: its error summary, or an error page's text."""
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    if summary:
+        items = re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)
+    else:
+        items = re.findall(r"<h1>(.*?)</h1>", page, re.S) + re.findall(r"</h1>\s*<p>(.*?)</p>", page, re.S)
+    return [html.unescape(_TAG.sub("", item)).strip() for item in items if item.strip()]

@@ -27,13 +27,6 @@ def throttled_app(database_url: str, **settings):
 
 
 @pytest.fixture
-def quick_passwords(monkeypatch):
-    """Throttling does not depend on hashing: skip Argon2's deliberate slowness here."""
-    monkeypatch.setattr(operations, "verify_password",
-                        lambda hash_, password: bool(hash_) and password == factories.PASSWORD)
-
-
-@pytest.fixture
 def throttled(app, quick_passwords):
     """The app with sign-in throttling switched on (the other tests switch it off)."""
     limited = throttled_app(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,17 +132,10 @@ def check():
     return json_response({"contacts": found, "missing": missing, "server_time": serialise.iso(clock.now())})
 
 
-def _contact_id(value: str):
-    contact_id = schemas.parse_uuid(value)
-    if contact_id is None:
-        raise ApiError(404)
-    return contact_id
-
-
-@blueprint.get("/contacts/<contact_id>")
+@blueprint.get("/contacts/<uuid:contact_id>")
 @login_required
-def contact(contact_id: str):
-    found = contacts.find_contact(db.session, current_user, _contact_id(contact_id))
+def contact(contact_id: uuid.UUID):
+    found = contacts.find_contact(db.session, current_user, contact_id)
     if found is None:
         raise ApiError(404)
     return json_response({"contact": serialise.stored_contact(found), "server_time": serialise.iso(clock.now())})
@@ -190,10 +184,9 @@ def _refusal_response(refusal: contacts.ChangeRefused):
     return from_error(schemas.invalid(refusal.errors))
 
 
-@blueprint.post("/contacts/<contact_id>/correction")
+@blueprint.post("/contacts/<uuid:contact_id>/correction")
 @login_required
-def correct(contact_id: str):
-    contact_id = _contact_id(contact_id)
+def correct(contact_id: uuid.UUID):
     changes, reason, expected = schemas.parse_correction(schemas.read_json(request))
     now = clock.now()
     try:
@@ -206,10 +199,9 @@ def correct(contact_id: str):
     return _changed(contact, touched, now)
 
 
-@blueprint.post("/contacts/<contact_id>/void")
+@blueprint.post("/contacts/<uuid:contact_id>/void")
 @login_required
-def void(contact_id: str):
-    contact_id = _contact_id(contact_id)
+def void(contact_id: uuid.UUID):
     reason, expected = schemas.parse_void(schemas.read_json(request))
     now = clock.now()
     try:

@@ -16,6 +16,7 @@ from flask import g, has_app_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session
 
+from app import bulk
 from app.models import AuditEvent, Person, utcnow
 
 _ACTION_ATTRIBUTE = "_audit_action"
@@ -89,7 +90,7 @@ def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | N
         }
         for row in rows
     ]
-    session.connection().execute(insert(AuditEvent), events)
+    bulk.insert_rows(session.connection(), AuditEvent.__table__, events)
 
 
 def jsonable(value):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.collation import sort_key_for
 from app.domain.counting import WeekCount
@@ -138,7 +138,7 @@ def people_by_id(session: Session, ids) -> list[Person]:
         session.scalars(
             select(Person)
             .where(Person.id.in_(set(ids)))
-            .options(selectinload(Person.team), selectinload(Person.offender_manager))
+            .options(joinedload(Person.team), joinedload(Person.offender_manager))
         )
     )
 

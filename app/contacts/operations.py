@@ -2,7 +2,7 @@
 
 ``sync_contacts`` stores a batch of contacts made on a phone (or typed into the web form),
 each exactly once: idempotency comes from the primary key on the contact's id, through
-``INSERT … ON CONFLICT (id) DO NOTHING``, never from looking first. Ids that were not
+``INSERT … ON CONFLICT (id) DO NOTHING`` (``app.bulk``), never from looking first. Ids that were not
 inserted are then compared by hash with what is held: ``duplicate`` or ``conflict``.
 
 ``correct_contact`` and ``void_contact`` change a stored contact within the team's
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, bulk
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
 from app.domain.weeks import week_start
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
@@ -201,19 +201,6 @@ def device_clock_wrong(*, received_at: datetime, sent_at: datetime | None, recor
     return recorded_at - received_at > CLOCK_SKEW_TOLERANCE
 
 
-def _insert_ignoring_existing(session: Session):
-    """``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`` in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the app runs on PostgreSQL and SQLite only
-        raise NotImplementedError(f"no ON CONFLICT support written for {dialect}")
-    table = Contact.__table__
-    return insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
-
-
 def sync_contacts(
     session: Session,
     actor: User,
@@ -232,13 +219,16 @@ def sync_contacts(
       future, or the id is held by another team (said without revealing anything about it).
     """
     team_id = actor.team_id
-    team = session.get(Team, team_id)
     person_ids = {item.person_id for item in items}
-    caseload = (
-        set(session.scalars(select(Person.id).where(Person.id.in_(person_ids), Person.team_id == team_id)))
-        if person_ids
-        else set()
-    )
+    caseload, late_entry_days = set(), None
+    if person_ids:
+        # The people of the actor's team among those named, with the team's late-entry age, in one query.
+        for person_id, late_entry_days in session.execute(
+            select(Person.id, Team.late_entry_days)
+            .join(Team, Team.id == Person.team_id)
+            .where(Person.id.in_(person_ids), Person.team_id == team_id)
+        ):
+            caseload.add(person_id)
     results: list[SyncResult | None] = [None] * len(items)
     rows: dict[uuid.UUID, dict] = {}
     hashes: list[str | None] = [None] * len(items)
@@ -255,7 +245,7 @@ def sync_contacts(
             team_id=team_id,
             recorded_by_id=actor.id,
             recorder_agency=actor.agency,
-            late_entry_days=team.late_entry_days,
+            late_entry_days=late_entry_days,
             type=item.type,
             outcome=item.outcome,
             occurred_at=item.occurred_at,
@@ -276,7 +266,9 @@ def sync_contacts(
     if rows:
         # Sorted by id so that overlapping batches take their row locks in one order (no deadlocks).
         ordered = [rows[key] for key in sorted(rows)]
-        inserted = set(session.connection().execute(_insert_ignoring_existing(session), ordered).scalars())
+        table = Contact.__table__
+        inserted = set(bulk.insert_rows(session.connection(), table, ordered, skip_existing_ids=True,
+                                        returning=table.c.id))
         audit.rows_created(session, Contact, [row for row in ordered if row["id"] in inserted], actor_id=actor.id)
 
     to_compare = []

@@ -47,6 +47,8 @@ def test_a_new_contact_is_created_with_the_hash_the_phone_computes(api, officer,
     contact = stored(sent["id"])
     assert contact.recorded_by_id == officer.id and contact.team_id == officer.team_id
     assert contact.content_sha256 == contact.received_sha256 == result["sha256"]
+    assert contact.pathways == ["accommodation", "health"] and contact.duration_minutes == 20
+    assert contact.occurred_week.isoformat() == "2026-11-16"
     assert not contact.late and not contact.clock_skew
 
 

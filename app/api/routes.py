@@ -76,7 +76,7 @@ def caseload():
     }
     etag = etag_of(content)
     if request.if_none_match.contains_weak(etag):
-        response = Response(status=304)
+        response = Response(status=304, mimetype="application/json")
     else:
         response = json_response({**content, "server_time": serialise.iso(now)})
     response.set_etag(etag)

@@ -134,3 +134,38 @@ def test_the_valid_contacts_of_a_batch_are_always_stored_whatever_else_it_holds(
             assert db.session.get(Contact, uuid.UUID(contact["id"])).content_sha256 == result["sha256"]
 
     check()
+
+
+def test_random_bodies_for_check_corrections_and_voids_never_cause_a_5xx(api, officer, person):
+    client = api(officer)
+    sent = {
+        "id": str(uuid.uuid4()), "person_id": person.id, "type": "phone", "outcome": "kept",
+        "occurred_at": "2026-11-18T11:00:00.000Z", "recorded_at": "2026-11-18T11:00:00.000Z",
+    }
+    assert client.sync([sent]).get_json()["results"][0]["status"] == "created"
+    paths = st.sampled_from([
+        "/api/v1/contacts/check",
+        f"/api/v1/contacts/{sent['id']}/correction",
+        f"/api/v1/contacts/{sent['id']}/void",
+    ])
+    changes = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=4)
+    bodies = json_values | st.fixed_dictionaries(
+        {"changes": changes | json_values},
+        optional={"reason": json_values | storable_text, "expected_sha256": json_values},
+    ) | st.fixed_dictionaries({"ids": st.lists(json_values | st.uuids().map(str), max_size=5)})
+
+    @SETTINGS
+    @given(path=paths, body=bodies)
+    def check(path, body):
+        response = post_raw_to(client, path, json.dumps(body))
+        assert response.status_code < 500, response.get_data(as_text=True)
+        assert response.mimetype == "application/json"
+        if response.status_code != 200:
+            assert set(response.get_json()["error"]) >= {"code", "message"}
+
+    check()
+
+
+def post_raw_to(client, path: str, body: str):
+    return client.client.post(path, data=body, content_type="application/json",
+                              headers={"X-CSRFToken": client.csrf_token})

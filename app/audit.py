@@ -93,7 +93,12 @@ def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | N
     bulk.insert_rows(session.connection(), AuditEvent.__table__, events)
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value):
+    if type(value) in _PLAIN_TYPES:  # exact types: a StrEnum member is a str subclass, handled below
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (datetime, date)):

@@ -253,7 +253,54 @@ class Phone:
         return elapsed
 
 
-def run_clients(phones: list[Phone], *, batch_size: int, duration: float, max_batches: int, warmup: int):
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    children.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return children
+
+
+class CpuMeter:
+    """CPU used by the gunicorn workers and by the PostgreSQL backends serving the benchmark database."""
+
+    def __init__(self, server: subprocess.Popen, url: str):
+        self.server = server
+        self.url = url
+
+    def _backends(self) -> list[int]:
+        engine = create_engine(self.url)
+        with engine.connect() as connection:
+            pids = list(connection.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )))
+        engine.dispose()
+        return pids
+
+    def start(self) -> None:
+        self.workers, self.backends = _children(self.server.pid), self._backends()
+        self.app0 = sum(map(_cpu_seconds, self.workers))
+        self.db0 = sum(map(_cpu_seconds, self.backends))
+
+    def stop(self) -> tuple[float, float]:
+        return (sum(map(_cpu_seconds, self.workers)) - self.app0, sum(map(_cpu_seconds, self.backends)) - self.db0)
+
+
+def run_clients(phones: list[Phone], *, batch_size: int, duration: float, max_batches: int, warmup: int,
+                meter: CpuMeter | None = None):
     latencies: list[float] = []
     sent: list[dict] = []
     errors: list[str] = []
@@ -282,13 +329,16 @@ def run_clients(phones: list[Phone], *, batch_size: int, duration: float, max_ba
                 sent.extend(contacts)
 
     threads = [threading.Thread(target=work, args=(phone,)) for phone in phones]
+    if meter is not None:
+        meter.start()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
-    return latencies, sent, errors, wall
+    cpu = meter.stop() if meter is not None else (0.0, 0.0)
+    return latencies, sent, errors, wall, cpu
 
 
 def plain_bulk_insert(url: str, contacts: list[dict], batch_size: int, people_team: dict[int, int],
@@ -358,8 +408,12 @@ def main() -> None:
         phones = [Phone(port, email, caseloads[email], arguments.seed + index) for index, email in enumerate(chosen)]
         print(f"Sending: {arguments.clients} clients, batches of {arguments.batch_size}, {duration:.0f} s, "
               f"gunicorn {arguments.workers} x {arguments.worker_class} worker(s) on 127.0.0.1:{port}", flush=True)
-        latencies, sent, errors, wall = run_clients(phones, batch_size=arguments.batch_size, duration=duration,
-                                                    max_batches=arguments.max_batches, warmup=2)
+        load_before = os.getloadavg()[0]
+        latencies, sent, errors, wall, (app_cpu, db_cpu) = run_clients(
+            phones, batch_size=arguments.batch_size, duration=duration, max_batches=arguments.max_batches,
+            warmup=2, meter=CpuMeter(server, url),
+        )
+        load_after = os.getloadavg()[0]
     finally:
         stop(server)
 
@@ -383,6 +437,9 @@ def main() -> None:
     print(f"Contacts stored per second (API, end to end): {rate:,.0f}")
     print(f"Batch latency: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
           f"max {ordered[-1] * 1000:.0f} ms")
+    batches = len(latencies)
+    print(f"Server CPU per batch: app {app_cpu / batches * 1000:.1f} ms, PostgreSQL {db_cpu / batches * 1000:.1f} ms "
+          f"(machine load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores)")
     print(f"Database holds {held} of the {len(sent)} contacts sent: "
           f"{'exactly as sent' if held == len(sent) else 'MISMATCH'}")
     bulk_rate = plain_bulk_insert(url, sent, arguments.batch_size, people_team, officer_id)

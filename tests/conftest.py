@@ -23,6 +23,15 @@ from tests import factories
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
+def pytest_collection_modifyitems(config, items):
+    if TEST_DATABASE_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL to run it")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite (temporary file)'}"
 
@@ -51,6 +60,9 @@ def test_settings(database_url: str, **extra) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
+        # Tests move FIXED_NOW by days: sign-ins would time out. tests/trust/ switches these on.
+        "IDLE_TIMEOUT_MINUTES": 0,
+        "SIGN_IN_MAX_AGE_HOURS": 0,
         **extra,
     }
 

@@ -27,6 +27,7 @@ PUBLIC = {
     "static",
     "auth.login",
     "main.switch_language",
+    "api.openapi",  # the API's published description: no data in it
 }
 
 ROLES = ("officer", "supervisor", "admin")

@@ -139,11 +139,15 @@ def _register_error_pages(app: Flask) -> None:
         return api_errors.for_status(error.code) if api_errors.is_api_request() else error
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(error):
+    def database_unavailable(_error):
         db.session.rollback()
+        # Nobody can be looked up now: answer as to a signed-out visitor, in the device's
+        # language, without touching the database again (the session cookie is kept as it is).
+        g._login_user = login_manager.anonymous_user()
         if api_errors.is_api_request():
             return api_errors.for_status(503)
-        raise error
+        body, _status = render_error(500, gettext("Something went wrong"), gettext("Nothing you saved on your phone has been lost. Try again in a few minutes."))
+        return body, 503, {"Retry-After": str(api_errors.RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

@@ -14,7 +14,7 @@ import logging
 import re
 from functools import wraps
 
-from flask import Flask, abort, current_app, flash, jsonify, request, session
+from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -119,10 +119,10 @@ def _end_idle_sign_in():
             minutes,
         )
         sign_out(db.session, current_user._get_current_object(), action="idle_sign_out")
-        if request.path.startswith("/api/"):
-            response = jsonify(error={"code": "unauthenticated", "message": message})
-            response.status_code = 401
-            return response
+        from app.api import errors as api_errors
+
+        if api_errors.is_api_request():  # the phone keeps its outbox and asks to sign in again
+            return api_errors.error_response(401, "unauthenticated", message)
         flash(message, "notice")
         return None  # carry on signed out: pages that need a sign-in send the visitor to it
     if not isinstance(last, int) or now - last >= ACTIVITY_RESOLUTION:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -107,3 +108,30 @@ def test_another_teams_notes_are_never_shown(client, world, signed_in):
     signed_in(world.officer)
     for path in ("/", f"/people/{world.own_person.id}", f"/people/{world.other_person.id}"):
         assert HIDDEN_NOTE not in client.get(path).get_data(as_text=True)
+
+
+def test_the_caseload_sent_to_the_phone_carries_no_notes(client, world, signed_in):
+    signed_in(world.officer)
+    caseload = client.get("/api/v1/caseload").get_data(as_text=True)
+    assert world.own_person.display_name in caseload
+    assert '"notes"' not in caseload and "Our own note" not in caseload
+
+
+def test_syncing_a_contact_logs_nothing_of_its_notes_even_with_sql_logging_on(client, world, signed_in, caplog):
+    from datetime import datetime, timedelta, timezone
+    from uuid import uuid4
+
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")  # put back by caplog afterwards
+    signed_in(world.officer)
+    csrf = client.get("/api/v1/session").get_json()["csrf_token"]
+    made = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    contact = {"id": str(uuid4()), "person_id": world.own_person.id, "type": "home_visit", "outcome": "kept",
+               "occurred_at": made, "recorded_at": made, "notes": SECRET}
+    response = client.post("/api/v1/contacts/sync", json={"sent_at": made, "contacts": [contact]},
+                           headers={"X-CSRFToken": csrf})
+    assert response.get_json()["results"][0]["status"] == "created"
+    people = response.get_json()["people"]
+    assert people and "notes" not in json.dumps(people)
+    assert any("INSERT INTO" in record.getMessage() for record in caplog.records), "SQL logging was not on"
+    assert "sister" not in caplog.text

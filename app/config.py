@@ -73,6 +73,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "LANGUAGES": ("en", "cy"),
         "SESSION_COOKIE_HTTPONLY": True,
+        # Lax, not Strict: a link to a person's page opened from mail or a chat app arrives
+        # signed in. Every change is a POST with a CSRF token, and Lax already keeps the
+        # cookie off cross-site POSTs.
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,

@@ -452,9 +452,12 @@ def main() -> int:
         ready.wait(timeout=300)
         budget.deadline = time.monotonic() + arguments.seconds
         started = time.monotonic()
+        client_cpu = time.process_time()
         for thread in threads:
             thread.join(timeout=arguments.seconds + 120)
         elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - client_cpu
+        load = os.getloadavg()[0]
         drain_deadline = time.monotonic() + 60
         for phone in phones:
             phone.drain(drain_deadline)
@@ -468,9 +471,14 @@ def main() -> int:
     print()
     print(f"phones: {arguments.phones} on {len(emails)} accounts; gunicorn {arguments.workers} workers x "
           f"{arguments.threads} threads; PostgreSQL on 127.0.0.1; {elapsed:.1f} s")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end of the run; the simulated "
+          f"phones themselves used {client_cpu:.1f} s of CPU ({100 * client_cpu / elapsed:.0f}% of one core)")
     print(f"requests in the timed run: {requests} ({requests / elapsed:.1f} per second)")
     print("latency, all timed requests: p50 {:.1f} ms, p95 {:.1f} ms, p99 {:.1f} ms".format(
         *(1000 * percentile(run_latencies, q) for q in (0.5, 0.95, 0.99))))
+    buckets = [0.1, 0.25, 0.5, 1, 2, 4, 8]
+    print("  timed requests slower than " + ", ".join(
+        f"{limit:g} s: {sum(value > limit for value in run_latencies)}" for limit in buckets))
     for kind in ("sync", "caseload", "sign-in", "session"):
         values = stats.latencies.get(kind, [])
         if values:

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app import audit
-from app.auth.operations import AccountError, create_user
+from app.auth.operations import AccountError, check_password_length, create_user
 from app.extensions import db
 from app.models import Agency, Language, Person, Role, Team
 
@@ -102,10 +102,10 @@ def seed_demo_command(password: str, if_empty: bool) -> None:
             click.echo("The database already has data: demo data not loaded.")
             return
         raise click.UsageError("The database is not empty: demo data is only loaded into an empty database.")
-    if len(password) < current_app.config["MIN_PASSWORD_LENGTH"]:
-        raise click.UsageError(
-            f"The password must be at least {current_app.config['MIN_PASSWORD_LENGTH']} characters long."
-        )
+    try:
+        check_password_length(password, current_app.config["MIN_PASSWORD_LENGTH"])
+    except AccountError as error:
+        raise click.UsageError(str(error)) from None
     accounts = seed_demo(db.session, password=password)
     click.echo(f"Demo data loaded. Every account's password is: {password}")
     for account in accounts:

@@ -10,92 +10,19 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import abort
 
-from app import scoping
-from app.extensions import db
-from app.models import Language, User
-from tests import factories
 from tests.conftest import sign_in
+from tests.i18n.example import build_example, example_url, page_rules, set_language, who_can_see
 from tests.i18n.visible import read, stray_english_words, untranslated, welsh_vocabulary
-
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
-
-# Endpoints with no page of their own, each with the reason. Keep it short.
-NOT_PAGES = {
-    "static": "files served as they are; the phone app's screens are checked in the browser",
-    "main.switch_language": "redirects back to the page the switch was followed from",
-}
-
-# How to fill each URL argument from the example data below. A route with an argument
-# that is not here fails the test: add the argument (and, if needed, the example row).
-ROUTE_ARGUMENTS = {
-    "person_id": lambda data: data.person.id,
-    "contact_id": lambda data: data.contact.id,
-    "user_id": lambda data: data.officer.id,
-    "team_id": lambda data: data.team.id,
-    "review_id": lambda data: data.review.id,
-    "pause_id": lambda data: data.pause.id,
-    "code": lambda data: "cy",
-}
-
-# The roles tried, in order, for a page that needs signing in: the first that may see it.
-ROLES = ("officer", "supervisor", "admin")
-
-
-@dataclass
-class ExampleData:
-    team: object
-    officer: object
-    supervisor: object
-    admin: object
-    person: object
-    contact: object
-    review: object
-    pause: object
-    words: frozenset[str]
 
 
 @pytest.fixture
 def example(app):
-    """A small team with one of almost everything, so that pages show as many words as they can."""
-    app.config["FIXED_NOW"] = NOW
-    team = factories.team("Powys IOM", community_safety_partnership="Powys Community Safety Partnership")
-    officer = factories.user(team, "gareth.hughes@powys.example", name="Gareth Hughes")
-    supervisor = factories.user(team, "catrin.ffowc@powys.example", role="supervisor", name="Catrin Ffowc")
-    admin = factories.user(team, "aled.price@powys.example", role="admin", name="Aled Price")
-    person = factories.person(team, "Rhys Evans", rag="red", offender_manager=officer, wisdom=True, mappa=True,
-                              y2a=True, y2a_minimum_ends=date(2026, 12, 7), delius_crn="X123456",
-                              niche_ref="PNC 26/123456A")
-    other = factories.person(team, "Lowri Evans", category="flex", rag="green")
-    factories.person(team, "Llew Jones", category="free", rag="amber", joined_on=date(2026, 11, 24))
-    contact = None
-    for index, (kind, outcome) in enumerate([
-        ("home_visit", "kept"), ("phone", "did_not_attend"), ("public_place", "not_at_home"),
-        ("office", "refused"), ("welfare_help", "kept"), ("lift_practical", "kept"), ("activity", "kept"),
-        ("partner_agency", "kept"), ("video_online", "kept"),
-    ]):
-        made = factories.contact(person, officer, occurred_at=NOW - timedelta(days=1, hours=index), type=kind,
-                                 outcome=outcome, duration_minutes=30, pathways=["accommodation", "health"])
-        contact = contact or made
-    void = factories.contact(other, supervisor, occurred_at=NOW - timedelta(days=2))
-    void.voided = True
-    void.void_reason = "Duplicate"
-    db.session.commit()
-    review = factories.review(person, date(2026, 11, 2), 2, reviewer_id=supervisor.id,
-                              next_review_due=date(2027, 2, 1))
-    pause = factories.pause(other, date(2026, 10, 1), date(2026, 10, 20), reason="hospital")
-    # Data is shown as it was typed, in whichever language it was typed in.
-    words = frozenset({
-        team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
-        *(user.name for user in (officer, supervisor, admin)), *(user.email for user in (officer, supervisor, admin)),
-        "Rhys Evans", "Lowri Evans", "Llew Jones", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
-    })
-    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words)
+    return build_example(app)
 
 
 @dataclass
@@ -105,29 +32,6 @@ class Rendering:
     body: str
 
 
-def _page_rules(app):
-    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
-        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
-            yield rule
-
-
-def _url(app, rule, data) -> str:
-    missing = [name for name in rule.arguments - set(rule.defaults or {}) if name not in ROUTE_ARGUMENTS]
-    if missing:
-        raise LookupError(
-            f"{rule.rule} ({rule.endpoint}) needs {', '.join(sorted(missing))}: add an example to "
-            "ROUTE_ARGUMENTS in tests/i18n/test_every_page.py (or, if it is not a page, to NOT_PAGES with why)"
-        )
-    values = {name: ROUTE_ARGUMENTS[name](data) for name in rule.arguments - set(rule.defaults or {})}
-    return app.url_map.bind("localhost").build(rule.endpoint, values, method="GET")
-
-
-def _set_language(user, language: str) -> None:
-    row = db.session.get(User, user.id, execution_options=scoping.UNSCOPED)
-    row.language = Language(language)
-    db.session.commit()
-
-
 def _signed_out(app, url: str, language: str) -> Rendering:
     client = app.test_client()
     client.set_cookie("lang", language)
@@ -135,7 +39,7 @@ def _signed_out(app, url: str, language: str) -> Rendering:
 
 
 def _signed_in(app, user, url: str, language: str) -> Rendering:
-    _set_language(user, language)
+    set_language(user, language)
     client = app.test_client()
     assert sign_in(client, user.email).status_code == 302
     return _render(client, url)
@@ -148,20 +52,13 @@ def _render(client, url: str) -> Rendering:
 
 def _both_languages(app, rule, url, data):
     """The page in Welsh and in English, signed out if it can be seen so, else as the first role allowed."""
-    welsh = _signed_out(app, url, "cy")
-    if welsh.status == 200:
-        return "signed out", welsh, _signed_out(app, url, "en")
-    for role in ROLES:
-        user = getattr(data, role)
-        welsh = _signed_in(app, user, url, "cy")
-        if welsh.status == 200:
-            english = _signed_in(app, user, url, "en")
-            _set_language(user, "en")
-            return role, welsh, english
-    raise LookupError(
-        f"{url} ({rule.endpoint}) answered {welsh.status} to every role: give it example data in "
-        "tests/i18n/test_every_page.py, or list it in NOT_PAGES with why it is not a page"
-    )
+    role = who_can_see(app, rule, url, data)
+    if role is None:
+        return "signed out", _signed_out(app, url, "cy"), _signed_out(app, url, "en")
+    user = getattr(data, role)
+    welsh, english = _signed_in(app, user, url, "cy"), _signed_in(app, user, url, "en")
+    set_language(user, "en")
+    return role, welsh, english
 
 
 def check_html(where: str, url: str, welsh: Rendering, english: Rendering, allowed) -> list[str]:
@@ -223,9 +120,9 @@ NOT_WORDS = ("text/javascript", "application/javascript", "text/css", "image/")
 
 def test_every_page_is_in_welsh_for_a_welsh_reader(app, example):
     problems, checked = [], []
-    for rule in _page_rules(app):
+    for rule in page_rules(app):
         try:
-            url = _url(app, rule, example)
+            url = example_url(app, rule, example)
             who, welsh, english = _both_languages(app, rule, url, example)
         except LookupError as error:
             problems.append(str(error))
@@ -269,7 +166,7 @@ def _error_renderings(app, user, language):
     """Every error page, as a reader in ``language`` meets it (signed in when a user is given)."""
     client = app.test_client()
     if user is not None:
-        _set_language(user, language)
+        set_language(user, language)
         assert sign_in(client, user.email).status_code == 302
     else:
         client.set_cookie("lang", language)

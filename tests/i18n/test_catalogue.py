@@ -129,3 +129,13 @@ def test_the_compiled_catalogues_are_built_from_the_po_files(app):
             if message.pluralizable or message.context:
                 continue
             assert compiled.gettext(message.id) == message.string, "run `make compile`"
+
+
+# Words whose Welsh depends on the question or the noun they answer ("Yes" is "Ydy", "Oes",
+# "Do", "Ie"... in Welsh): each needs pgettext context saying what it answers.
+AMBIGUOUS = frozenset({"Yes", "No", "On", "Off", "All", "None", "Other", "Open", "Closed", "New", "Due", "Done"})
+
+
+def test_short_ambiguous_words_carry_a_context():
+    assert [message.id for message in messages("cy") if message.id in AMBIGUOUS and not message.context] == [], \
+        "use pgettext(\"what it answers\", ...)"

@@ -32,8 +32,8 @@ def test_every_page_the_browser_shows_is_in_welsh(app, live_server, browser):
     problems, checked = [], []
     for rule in page_rules(app):
         try:
-            url = example_url(app, rule, example)
-            role = who_can_see(app, rule, url, example)
+            urls = {language: example_url(app, rule, example, language) for language in ("cy", "en")}
+            role = who_can_see(app, rule, urls["cy"], example)
         except LookupError as error:
             problems.append(str(error))
             continue
@@ -48,7 +48,7 @@ def test_every_page_the_browser_shows_is_in_welsh(app, live_server, browser):
                     user = getattr(example, role)
                     set_language(user, language)
                     sign_in_through_the_form(page, live_server, user.email)
-                rendering = shown(page, live_server + url)
+                rendering = shown(page, live_server + urls[language])
                 if "html" not in (page.evaluate("document.contentType") or ""):
                     break
                 renderings[language] = rendering
@@ -57,8 +57,9 @@ def test_every_page_the_browser_shows_is_in_welsh(app, live_server, browser):
         if role is not None:
             set_language(getattr(example, role), "en")
         if len(renderings) == 2:
-            checked.append(url)
-            problems += check_html(f"{url} in the browser", url, renderings["cy"], renderings["en"], example.words)
+            checked.append(urls["cy"])
+            problems += check_html(f"{urls['cy']} in the browser", urls, renderings["cy"], renderings["en"],
+                                   example.words)
     assert checked
     assert problems == [], "\n".join(problems)
 

@@ -20,16 +20,19 @@ NOT_PAGES = {
     "main.switch_language": "redirects back to the page the switch was followed from",
 }
 
-# How to fill each URL argument from the example data below. A route with an argument
-# that is not here fails the test: add the argument (and, if needed, the example row).
+# How to fill each URL argument from the example data, for a reader of a language ("cy" or
+# "en"). A route with an argument that is not here fails the test: add the argument (and, if
+# needed, the example row).
 ROUTE_ARGUMENTS = {
-    "person_id": lambda data: data.person.id,
-    "contact_id": lambda data: data.contact.id,
-    "user_id": lambda data: data.officer.id,
-    "team_id": lambda data: data.team.id,
-    "review_id": lambda data: data.review.id,
-    "pause_id": lambda data: data.pause.id,
-    "code": lambda data: "cy",
+    "person_id": lambda data, language: data.person.id,
+    "contact_id": lambda data, language: data.contact.id,
+    "user_id": lambda data, language: data.officer.id,
+    "team_id": lambda data, language: data.team.id,
+    "review_id": lambda data, language: data.review.id,
+    "pause_id": lambda data, language: data.pause.id,
+    # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
+    "language": lambda data, language: language,
+    "lang": lambda data, language: language,
 }
 
 # The roles tried, in order, for a page that needs signing in: the first that may see it.
@@ -88,19 +91,20 @@ def build_example(app) -> ExampleData:
 
 
 def page_rules(app):
+    """Every GET route that is a page (or a file of words: manifest, CSV), in a stable order."""
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
             yield rule
 
 
-def example_url(app, rule, data) -> str:
+def example_url(app, rule, data, language: str) -> str:
     missing = [name for name in rule.arguments - set(rule.defaults or {}) if name not in ROUTE_ARGUMENTS]
     if missing:
         raise LookupError(
             f"{rule.rule} ({rule.endpoint}) needs {', '.join(sorted(missing))}: add an example to "
             "ROUTE_ARGUMENTS in tests/i18n/example.py (or, if it is not a page, to NOT_PAGES with why)"
         )
-    values = {name: ROUTE_ARGUMENTS[name](data) for name in rule.arguments - set(rule.defaults or {})}
+    values = {name: ROUTE_ARGUMENTS[name](data, language) for name in rule.arguments - set(rule.defaults or {})}
     return app.url_map.bind("localhost").build(rule.endpoint, values, method="GET")
 
 

@@ -17,6 +17,10 @@ MESSAGE_KEYS = frozenset({"message", "messages", "error", "errors", "detail", "d
 # A machine-readable code ("not_found", "validation.failed") is the same in every language.
 CODE = re.compile(r"^[a-z0-9]+(?:[_.\-][a-z0-9]+)*$")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# API addresses whose answers are not read by officers, each with the reason.
+NOT_FOR_READERS = {
+    "/api/v1/openapi.json": "the API's description for developers, in English like the code it documents",
+}
 
 
 def api_rules(app):
@@ -38,7 +42,8 @@ def _url(app, rule, data) -> str:
     arguments = rule.arguments - set(rule.defaults or {})
     missing = sorted(name for name in arguments if name not in ROUTE_ARGUMENTS)
     assert not missing, f"{rule.rule} needs {missing}: add them to ROUTE_ARGUMENTS in tests/i18n/example.py"
-    return app.url_map.bind("localhost").build(rule.endpoint, {name: ROUTE_ARGUMENTS[name](data) for name in arguments})
+    values = {name: ROUTE_ARGUMENTS[name](data, "en") for name in arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
 def _ask(client, method, url, headers, body=None):
@@ -65,6 +70,8 @@ def test_api_messages_follow_accept_language_and_the_profile(app):
     data = build_example(app)
     problems, compared = [], 0
     for rule in rules:
+        if rule.rule in NOT_FOR_READERS:
+            continue
         url = _url(app, rule, data)
         for method in (method for method in METHODS if method in rule.methods):
             # Signed out: only Accept-Language says which language.

@@ -55,7 +55,7 @@ def test_placeholders_and_tags_match_between_english_and_welsh():
     problems = []
     for message in messages("cy"):
         for source in ids(message):
-            for translation in strings(message):
+            for translation in filter(None, strings(message)):  # empty ones fail the test above
                 if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translation)):
                     problems.append(("placeholders", source, translation))
                 if sorted(TAG.findall(source)) != sorted(TAG.findall(translation)):

@@ -17,7 +17,7 @@ from flask import abort
 
 from tests.conftest import sign_in
 from tests.i18n.example import build_example, example_url, page_rules, set_language, who_can_see
-from tests.i18n.visible import read, stray_english_words, untranslated, welsh_vocabulary
+from tests.i18n.visible import language_neutral, read, stray_english_words, untranslated, welsh_vocabulary
 
 
 @pytest.fixture
@@ -100,13 +100,22 @@ def switch_problems(page, target: str, url: str | None) -> list[str]:
 
 
 def check_manifest(where, welsh: Rendering, english: Rendering) -> list[str]:
+    """The web app manifest: its lang, and its name, short name and description in Welsh."""
     welsh_manifest, english_manifest = json.loads(welsh.body), json.loads(english.body)
     problems = []
-    if welsh_manifest.get("lang", "").split("-")[0] != "cy":
-        problems.append(f"{where}: the Welsh manifest's lang is {welsh_manifest.get('lang')!r}")
+    for manifest, language in ((welsh_manifest, "cy"), (english_manifest, "en")):
+        if manifest.get("lang", "").split("-")[0] != language:
+            problems.append(f"{where}: the {language} manifest's lang is {manifest.get('lang')!r}")
     for key in ("name", "short_name", "description"):
-        if key in english_manifest and welsh_manifest.get(key) == english_manifest[key] and key != "short_name":
-            problems.append(f"{where}: the manifest's {key} is the same in Welsh")
+        same = welsh_manifest.get(key) == english_manifest.get(key)
+        if key in english_manifest and same and not language_neutral(english_manifest[key]):
+            problems.append(f"{where}: the manifest's {key} is the same in Welsh: {english_manifest[key]!r}")
+    for welsh_shortcut, english_shortcut in zip(welsh_manifest.get("shortcuts", []),
+                                                english_manifest.get("shortcuts", [])):
+        for key in ("name", "short_name", "description"):
+            if key in english_shortcut and welsh_shortcut.get(key) == english_shortcut[key] \
+                    and not language_neutral(english_shortcut[key]):
+                problems.append(f"{where}: a shortcut's {key} is the same in Welsh: {english_shortcut[key]!r}")
     return problems
 
 

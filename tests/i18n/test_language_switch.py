@@ -56,7 +56,7 @@ def test_the_profile_beats_the_device_once_signed_in(client, team, signed_in):
     from tests import factories
 
     reader = factories.user(team, "darllenydd@powys.example", language="cy")
-    client.get("/language/en?next=/login")
+    client.set_cookie("lang", "en")  # the device's language, not a choice made just now
     signed_in(reader)
     assert '<html lang="cy">' in client.get("/").get_data(as_text=True)
 
@@ -78,3 +78,28 @@ def test_sign_in_errors_are_in_welsh(client):
     page = client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
     assert "Rhowch eich cyfeiriad e-bost." in page
     assert "Rhowch eich cyfrinair." in page
+
+
+def test_cymraeg_chosen_on_the_sign_in_page_is_kept_on_the_profile_so_nobody_asks_twice(client, officer, signed_in):
+    client.get("/language/cy?next=/login")
+    signed_in(officer)
+    assert '<html lang="cy">' in client.get("/").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).language == Language.WELSH
+    other_device = type(client)(client.application, client.response_wrapper, use_cookies=True)
+    signed_in(officer, other_device)
+    assert '<html lang="cy">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_an_old_choice_on_a_shared_device_does_not_change_the_next_officers_profile(client, officer, signed_in):
+    client.set_cookie("lang", "cy")  # remembered from an earlier browser session: no fresh choice
+    signed_in(officer)
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).language == Language.ENGLISH
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_choice_is_copied_once(client, officer, signed_in):
+    client.get("/language/cy?next=/login")
+    signed_in(officer)
+    assert client.get_cookie("lang_chosen") is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 
 from tests.i18n.catalogues import (
+    ROOT,
     PLACEHOLDER,
     POSITIONAL,
     TAG,
@@ -94,8 +97,6 @@ def test_every_welsh_count_message_shows_the_number_for(app, count):
 
 
 def _named(text: str) -> set[str]:
-    import re
-
     return set(re.findall(r"%\((\w+)\)", text))
 
 
@@ -139,3 +140,20 @@ AMBIGUOUS = frozenset({"Yes", "No", "On", "Off", "All", "None", "Other", "Open",
 def test_short_ambiguous_words_carry_a_context():
     assert [message.id for message in messages("cy") if message.id in AMBIGUOUS and not message.context] == [], \
         "use pgettext(\"what it answers\", ...)"
+
+
+def test_extraction_covers_python_the_templates_and_the_javascript():
+    config = (ROOT / "babel.cfg").read_text()
+    assert "[python: app/**.py]" in config
+    assert "[jinja2: app/templates/**.html]" in config
+    assert "[javascript: static/js/**.js]" in config
+
+
+def test_compiled_catalogues_are_built_by_the_set_up_not_committed():
+    import subprocess
+
+    committed = subprocess.run(["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert committed.stdout == ""
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^run: .*translations", makefile, re.M) and re.search(r"^test: .*translations", makefile, re.M)
+    assert re.search(r"^translations: compile", makefile, re.M)

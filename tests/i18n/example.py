@@ -35,6 +35,10 @@ ROUTE_ARGUMENTS = {
     "lang": lambda data, language: language,
 }
 
+# Pages that answer differently with a query string (a filter, an export): each query here
+# is rendered too, as an extra page, for example {"audit_trail.export": [lambda data: {...}]}.
+ROUTE_QUERIES: dict = {}
+
 # The roles tried, in order, for a page that needs signing in: the first that may see it.
 ROLES = ("officer", "supervisor", "admin")
 
@@ -95,6 +99,14 @@ def page_rules(app):
     for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule):
         if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
             yield rule
+
+
+def example_urls(app, rule, data, language: str) -> list[str]:
+    """The route's address, then the same address with each of its ROUTE_QUERIES."""
+    from urllib.parse import urlencode
+
+    url = example_url(app, rule, data, language)
+    return [url] + [f"{url}?{urlencode(query(data))}" for query in ROUTE_QUERIES.get(rule.endpoint, [])]
 
 
 def example_url(app, rule, data, language: str) -> str:

@@ -6,13 +6,17 @@
 // page loads again (now in the other language) they are put back and the saved copy is
 // deleted at once. Passwords, hidden fields (the CSRF token among them) and files are
 // never saved, and a saved copy left behind (the reader went elsewhere) expires quickly.
+//
+// Screens drawn by script (the phone app's #/record) appear after this module runs, so
+// the copy waits, for a few seconds, for a form with those fields to appear.
 
 const PREFIX = "cyswllt:language-switch:";
 const LIFETIME_MS = 2 * 60 * 1000;
+const WAIT_FOR_FORM_MS = 10 * 1000;
 const NEVER_KEPT = new Set(["password", "hidden", "file", "submit", "button", "reset", "image"]);
 
 function pageKey(location) {
-  return PREFIX + location.pathname + location.search;
+  return PREFIX + location.pathname + location.search + location.hash;
 }
 
 function kept(field) {
@@ -49,7 +53,9 @@ function snapshot(doc) {
   return fields;
 }
 
+/** Put the saved values back; true if any field was found for them. */
 function restore(doc, fields) {
+  let found = false;
   for (const entry of fields) {
     const form = doc.forms[entry.form];
     if (!form) continue;
@@ -63,10 +69,21 @@ function restore(doc, fields) {
       } else {
         field.value = entry.value;
       }
+      found = true;
       field.dispatchEvent(new Event("input", { bubbles: true }));
       field.dispatchEvent(new Event("change", { bubbles: true }));
     }
   }
+  return found;
+}
+
+function restoreWhenReady(doc, fields) {
+  if (restore(doc, fields)) return;
+  const observer = new MutationObserver(() => {
+    if (restore(doc, fields)) observer.disconnect();
+  });
+  observer.observe(doc.body || doc.documentElement, { childList: true, subtree: true });
+  setTimeout(() => observer.disconnect(), WAIT_FOR_FORM_MS);
 }
 
 function forgetOld(storage, now) {
@@ -95,7 +112,7 @@ function start() {
   if (saved) {
     try {
       const { fields, saved: when } = JSON.parse(saved);
-      if (Date.now() - when <= LIFETIME_MS) restore(document, fields);
+      if (Date.now() - when <= LIFETIME_MS) restoreWhenReady(document, fields);
     } catch {
       // a damaged copy is simply dropped
     }

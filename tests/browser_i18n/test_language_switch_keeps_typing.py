@@ -68,3 +68,29 @@ def test_a_signed_in_officers_switch_is_kept_on_their_profile(live_server, page,
     page.fill("#password", factories.PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
+
+
+LATE_FORM_PAGE = """{% extends "base.html" %}{% block title %}Test{% endblock %}
+{% block content %}<div id="later"></div>
+<script type="module" src="/_i18n_test/late-form.js"></script>{% endblock %}"""
+LATE_FORM_SCRIPT = """setTimeout(() => {
+  const form = document.createElement("form");
+  const notes = document.createElement("textarea");
+  notes.name = "notes"; notes.id = "notes";
+  form.append(notes);
+  document.getElementById("later").append(form);
+}, 300);"""
+
+
+def test_what_was_typed_into_a_form_drawn_by_script_comes_back_too(app, live_server, page):
+    """The phone app draws its record form after the page has loaded: the copy waits for it."""
+    from flask import Response, render_template_string
+
+    app.add_url_rule("/_i18n_test/late-form", "i18n_test_late_form", lambda: render_template_string(LATE_FORM_PAGE))
+    app.add_url_rule("/_i18n_test/late-form.js", "i18n_test_late_form_js",
+                     lambda: Response(LATE_FORM_SCRIPT, mimetype="text/javascript"))
+    page.goto(f"{live_server}/_i18n_test/late-form")
+    page.fill("#notes", "Met at the café; lift home to Llanidloes.")
+    page.click("a.language-switch")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.locator("#notes")).to_have_value("Met at the café; lift home to Llanidloes.")

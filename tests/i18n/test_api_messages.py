@@ -101,3 +101,43 @@ def test_messages_are_found_in_the_shapes_an_api_answers_with():
     answer = {"error": "not_found", "message": "Nid oes cyswllt o'r fath.",
               "errors": {"occurred_at": ["Rhowch amser."]}, "data": {"name": "Rhys"}}
     assert messages_in(answer) == ["Nid oes cyswllt o'r fath.", "Rhowch amser."]
+
+
+# Every field of a contact wrong at once, so that every field's message is produced.
+EVERYTHING_WRONG = {
+    "id": "not-a-uuid", "person_id": "someone", "type": "carrier_pigeon", "outcome": "maybe",
+    "occurred_at": "yesterday", "recorded_at": "today", "duration_minutes": -5, "pathways": "health",
+    "notes": 5, "sensitive": "yes", "concern": "no", "others_present": 7,
+}
+
+
+def _signed_in_api(app, user):
+    client = app.test_client()
+    assert sign_in(client, user.email).status_code == 302
+    token = client.get("/api/v1/session").get_json()["csrf_token"]
+    return client, token
+
+
+@pytest.mark.parametrize("language", ["cy", "en"])
+def test_every_message_about_a_refused_contact_is_from_the_readers_catalogue(app, language):
+    """A Welsh officer's phone is told what is wrong with each field in Welsh, in whole sentences."""
+    from tests.i18n.catalogues import messages, placeholder_pattern, strings
+
+    if not any(rule.rule == "/api/v1/contacts/sync" for rule in app.url_map.iter_rules()):
+        pytest.skip("no sync API yet")
+    data = build_example(app)
+    set_language(data.officer, language)
+    client, token = _signed_in_api(app, data.officer)
+    response = client.post("/api/v1/contacts/sync", headers={"X-CSRFToken": token},
+                           json={"sent_at": "2026-11-25T12:00:00.000Z", "contacts": [EVERYTHING_WRONG]})
+    [result] = response.get_json()["results"]
+    assert result["status"] == "rejected"
+    assert len(result["errors"]) >= 8, result["errors"]
+    if language == "cy":
+        known = [placeholder_pattern(text) for message in messages("cy") for text in strings(message)]
+    else:
+        known = [placeholder_pattern(text) for message in messages("cy") for text in (message.id if isinstance(
+            message.id, tuple) else (message.id,))]
+    unknown = {field: text for field, text in result["errors"].items()
+               if not any(pattern.match(text) for pattern in known)}
+    assert unknown == {}

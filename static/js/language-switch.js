@@ -70,6 +70,8 @@ function restore(doc, fields) {
         field.value = entry.value;
       }
       found = true;
+      const folded = field.closest("details:not([open])");
+      if (folded) folded.open = true; // show what came back
       field.dispatchEvent(new Event("input", { bubbles: true }));
       field.dispatchEvent(new Event("change", { bubbles: true }));
     }
@@ -121,7 +123,8 @@ function start() {
     const link = event.target instanceof Element && event.target.closest("a.language-switch");
     if (!link) return;
     const fields = snapshot(document);
-    if (fields.length) storage.setItem(key, JSON.stringify({ saved: Date.now(), fields }));
+    // The address now: a script-drawn screen may have changed its #hash since loading.
+    if (fields.length) storage.setItem(pageKey(window.location), JSON.stringify({ saved: Date.now(), fields }));
   });
 }
 

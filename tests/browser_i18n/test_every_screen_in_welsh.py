@@ -10,7 +10,7 @@ import pytest
 
 from tests import factories
 from tests.i18n.catalogues import WELSH_PLURAL_CATEGORIES, welsh_plural_index
-from tests.i18n.example import build_example, example_url, page_rules, set_language, who_can_see
+from tests.i18n.example import SWITCH_GOES_BACK_TO, build_example, example_url, page_rules, set_language, who_can_see
 from tests.i18n.test_every_page import Rendering, check_html
 
 
@@ -59,7 +59,7 @@ def test_every_page_the_browser_shows_is_in_welsh(app, live_server, browser):
         if len(renderings) == 2:
             checked.append(urls["cy"])
             problems += check_html(f"{urls['cy']} in the browser", urls, renderings["cy"], renderings["en"],
-                                   example.words)
+                                   example.words, SWITCH_GOES_BACK_TO.get(rule.endpoint))
     assert checked
     assert problems == [], "\n".join(problems)
 

@@ -35,6 +35,12 @@ ROUTE_ARGUMENTS = {
     "lang": lambda data, language: language,
 }
 
+# Pages whose language switch rightly goes back to another address than their own: the
+# phone app's shell in one named language (precached by its service worker) switches to /app.
+SWITCH_GOES_BACK_TO = {
+    "pwa.shell_in": "/app",
+}
+
 # Pages that answer differently with a query string (a filter, an export): each query here
 # is rendered too, as an extra page, for example {"audit_trail.export": [lambda data: {...}]}.
 ROUTE_QUERIES: dict = {}

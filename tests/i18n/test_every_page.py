@@ -16,7 +16,7 @@ import pytest
 from flask import abort
 
 from tests.conftest import sign_in
-from tests.i18n.example import build_example, example_urls, page_rules, set_language, who_can_see
+from tests.i18n.example import SWITCH_GOES_BACK_TO, build_example, example_urls, page_rules, set_language, who_can_see
 from tests.i18n.visible import language_neutral, read, stray_english_words, untranslated, welsh_vocabulary
 
 
@@ -61,9 +61,12 @@ def _both_languages(app, rule, urls, data):
     return role, welsh, english
 
 
-def check_html(where: str, urls, welsh: Rendering, english: Rendering, allowed) -> list[str]:
-    """``urls`` is the page's address (or {"cy": ..., "en": ...} where the address names the language)."""
+def check_html(where: str, urls, welsh: Rendering, english: Rendering, allowed, switch_back=None) -> list[str]:
+    """``urls`` is the page's address (or {"cy": ..., "en": ...} where the address names the language);
+    ``switch_back`` is where its language switch should go back to, if not the page itself."""
     urls = urls if isinstance(urls, dict) else {"cy": urls, "en": urls}
+    if switch_back:
+        urls = {"cy": switch_back, "en": switch_back}
     problems = []
     welsh_page, english_page = read(welsh.body), read(english.body)
     if welsh_page.language != "cy":
@@ -132,7 +135,7 @@ NOT_WORDS = ("text/javascript", "application/javascript", "text/css", "image/")
 
 def check_rendering(where, rule, urls, welsh, english, allowed) -> list[str]:
     if welsh.mimetype == "text/html":
-        return check_html(where, urls, welsh, english, allowed)
+        return check_html(where, urls, welsh, english, allowed, SWITCH_GOES_BACK_TO.get(rule.endpoint))
     if welsh.mimetype == "application/manifest+json" or rule.endpoint.endswith("manifest"):
         return check_manifest(where, welsh, english)
     if welsh.mimetype == "text/csv":

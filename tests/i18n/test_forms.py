@@ -45,7 +45,7 @@ def build(form_class, formdata=None):
     form = form_class(formdata=formdata, meta={"csrf": False})
     for field in fields(form):
         if isinstance(field, SelectFieldBase) and getattr(field, "choices", None) is None:
-            field.choices = [SelectChoice("example", "Example")]
+            field.choices = [SelectChoice("1", "Example")]  # "1" survives coerce=int too
     return form
 
 

@@ -30,6 +30,7 @@ ALLOWED = {
     "CRN": "Delius's case reference number",
     "PNC": "the Police National Computer",
     "CSV": "the file format",
+    "Person": "the Welsh word is the same (person, pl. pobl)",
     "Cymraeg": "the language switch names the other language in that language",
     "English": "the language switch names the other language in that language",
 }

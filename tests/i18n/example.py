@@ -89,7 +89,9 @@ def build_example(app) -> ExampleData:
     db.session.commit()
     review = factories.review(person, date(2026, 11, 2), 2, reviewer_id=supervisor.id,
                               next_review_due=date(2027, 2, 1))
-    pause = factories.pause(other, date(2026, 10, 1), date(2026, 10, 20), reason="hospital")
+    factories.pause(other, date(2026, 10, 1), date(2026, 10, 20), reason="hospital")
+    # An open pause of the example person (since Monday of this week), so pages about ending one render.
+    pause = factories.pause(person, date(2026, 11, 23), None, reason="custody")
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",

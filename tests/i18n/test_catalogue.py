@@ -88,7 +88,7 @@ def test_every_welsh_count_message_shows_the_number_for(app, count):
     with app.test_request_context(), force_locale("cy"):
         for message in _every_count_message():
             singular, plural = message.id
-            others = {name: "X" for name in _named(singular + plural) if name != "num"}
+            others = {name: 5 for name in _named(singular + plural) if name != "num"}  # fits %(x)s and %(x)d; no count contains 5
             text = ngettext(singular, plural, count, **others)
             expected = strings(message)[welsh_plural_index(count)] % {"num": count, **others}
             if str(count) not in text or text != expected:

@@ -70,3 +70,18 @@ def test_the_caseload_says_which_week_in_a_whole_welsh_sentence(app, client, tea
     reader = factories.user(team, "darllenydd@powys.example", language="cy")
     page = signed_in(reader).get("/").get_data(as_text=True)
     assert re.search(r"Wythnos yn dechrau ddydd Llun 23 Tachwedd 2026", page)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("Cysylltiadau o Dydd Llun 23 Tachwedd 2026", True),
+    ("Yn y ddalfa ers ddydd Llun 23 Tachwedd 2026", True),
+    ("Wythnos yn dechrau Dydd Llun 23 Tachwedd 2026", True),
+    ("Cysylltiadau o ddydd Llun 23 Tachwedd 2026 i ddydd Sul 29 Tachwedd 2026", False),
+    ("Yn y ddalfa ers dydd Llun 23 Tachwedd 2026", False),
+    ("Dydd Llun 23 Tachwedd 2026", False),
+    ("Y dyddiad: Dydd Llun 23 Tachwedd 2026.", False),
+])
+def test_the_page_check_knows_when_a_welsh_date_should_mutate(text, wrong):
+    from tests.i18n.visible import welsh_date_problems
+
+    assert bool(welsh_date_problems([text])) is wrong

@@ -17,7 +17,9 @@ from flask import abort
 
 from tests.conftest import sign_in
 from tests.i18n.example import SWITCH_GOES_BACK_TO, build_example, example_urls, page_rules, set_language, who_can_see
-from tests.i18n.visible import language_neutral, read, stray_english_words, untranslated, welsh_vocabulary
+from tests.i18n.visible import (
+    language_neutral, read, stray_english_words, untranslated, welsh_date_problems, welsh_vocabulary,
+)
 
 
 @pytest.fixture
@@ -77,6 +79,7 @@ def check_html(where: str, urls, welsh: Rendering, english: Rendering, allowed, 
     problems += [f"{where}: {problem}" for problem in switch_problems(english_page, "cy", urls["en"])]
     same = untranslated(welsh_page.texts, english_page.texts, allowed)
     problems += [f"{where}: the Welsh page shows {text!r} as the English page does" for text in same]
+    problems += [f"{where}: {problem}" for problem in welsh_date_problems(welsh_page.texts)]
     problems += [f"{where}: English words in the Welsh page's {text!r}"
                  for text in stray_english_words(welsh_page.texts, english_page.texts, welsh_vocabulary(allowed))
                  if text not in same]

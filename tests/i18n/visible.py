@@ -141,3 +141,29 @@ def stray_english_words(welsh: list[str], english: list[str], vocabulary: set[st
     glued into a Welsh sentence ("Ewch yn ôl. Oops") that a whole-text comparison cannot see."""
     suspects = (words(welsh) & words(english)) - vocabulary
     return sorted(text for text in set(welsh) if words([text]) & suspects)
+
+
+# Welsh mutates a day's name after most prepositions ("o ddydd Llun", "tan ddydd Gwener") and
+# when it says when something happens ("yn dod i ben ddydd Llun"), but not after "ers" or
+# "erbyn" ("ers dydd Llun"). Dates put into sentences show whether the right form was used.
+_DAYS = r"(?:Llun|Mawrth|Mercher|Iau|Gwener|Sadwrn|Sul)"
+_MUTATING = r"(?:o|i|ar|am|at|gan|heb|hyd|dan|tan|dros|drwy|trwy|wrth)"
+_NOT_MUTATING = r"(?:ers|erbyn)"
+_UNMUTATED_AFTER_PREPOSITION = re.compile(rf"(?<![\w'’])({_MUTATING}) ([Dd]ydd {_DAYS})\b", re.IGNORECASE)
+_MUTATED_AFTER_ERS = re.compile(rf"(?<![\w'’])({_NOT_MUTATING}) (ddydd {_DAYS})\b", re.IGNORECASE)
+_CAPITAL_MID_SENTENCE = re.compile(rf"(?<![.!?:;–—]\s)(?<=\w )Dydd {_DAYS}\b")
+
+
+def welsh_date_problems(texts) -> list[str]:
+    problems = []
+    for text in texts:
+        for match in _UNMUTATED_AFTER_PREPOSITION.finditer(text):
+            day = match.group(2)
+            problems.append(f"{text!r}: '{match.group(0)}' should be '{match.group(1)} d{day[0].lower()}{day[1:]}' "
+                            "(put the date in with full_date_in_sentence)")
+        for match in _MUTATED_AFTER_ERS.finditer(text):
+            problems.append(f"{text!r}: '{match.group(0)}' takes no mutation after '{match.group(1)}'")
+        if _CAPITAL_MID_SENTENCE.search(text) and not _UNMUTATED_AFTER_PREPOSITION.search(text):
+            problems.append(f"{text!r}: a day's name inside a sentence is written 'ddydd Llun' or 'dydd Llun' "
+                            "(full_date_in_sentence), not 'Dydd Llun'")
+    return problems

@@ -123,12 +123,20 @@ def _pybabel(*arguments: str) -> None:
         raise click.ClickException("pybabel failed: " + " ".join(arguments))
 
 
+# Shared with tests/i18n, which extracts afresh to prove the catalogues are up to date.
+# babel.cfg says which files (Python, Jinja templates, JavaScript); these are the extra
+# keywords (lazy forms for WTForms labels and messages) on top of pybabel's defaults.
+EXTRACT_ARGUMENTS = (
+    "-F", "babel.cfg",
+    "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2",
+    "--no-location", "--sort-output", "--no-wrap", "--project", "Cyswllt",
+)
+
+
 @translate.command()
 def extract() -> None:
     """Extract every marked string into app/translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2",
-             "--no-location", "--sort-output", "--no-wrap", "--project", "Cyswllt",
-             "-o", str(TRANSLATIONS / "messages.pot"), ".")
+    _pybabel("extract", *EXTRACT_ARGUMENTS, "-o", str(TRANSLATIONS / "messages.pot"), ".")
 
 
 @translate.command()

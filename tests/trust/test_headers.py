@@ -86,6 +86,8 @@ def test_no_template_has_inline_script_style_or_event_handlers():
     for template in sorted(TEMPLATES.rglob("*.html")):
         source = template.read_text()
         # Jinja statements and expressions could hide a tag from the parser: drop them.
-        markup = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", source, flags=re.S)
+        # An expression stands in for a value (e.g. a script's src), so keep a placeholder for it.
+        markup = re.sub(r"{%.*?%}|{#.*?#}", "", source, flags=re.S)
+        markup = re.sub(r"{{.*?}}", "x", markup, flags=re.S)
         problems += [f"{template.relative_to(TEMPLATES)}: {problem}" for problem in inline_code_in(markup)]
     assert problems == []

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.collation import sort_key_for
-from app.domain.counting import WeekCount
+from app.domain.cohort import StatusSpan
+from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
 from app.domain.requirements import (
     CategorySpan,
     CohortMembership,
@@ -23,7 +24,17 @@ from app.domain.requirements import (
     required_for_week,
 )
 from app.types import UTCDateTime
-from app.models import CategoryChange, Contact, Outcome, Pause, Person, RequirementReview
+from app.models import (
+    CategoryChange,
+    Contact,
+    ContactType,
+    Outcome,
+    Pause,
+    PauseReason,
+    Person,
+    RagChange,
+    RequirementReview,
+)
 
 
 @dataclass(frozen=True)
@@ -33,72 +44,134 @@ class PersonWeek:
     last_contact_at: datetime | None
 
 
+# Which people to load for: their ids, or a SELECT of their ids (for large sets).
+PersonSelection = Sequence[int] | Select
+
+
+@dataclass
+class PersonHistory:
+    """What the requirement rules need to know about one person, as domain values."""
+
+    changes: list = field(default_factory=list)  # rows with .category and .effective
+    reviews: list[Review] = field(default_factory=list)
+    next_review_due: date | None = None  # from the latest review
+    pauses: list[PausePeriod] = field(default_factory=list)
+    pause_reasons: list[tuple[PausePeriod, PauseReason]] = field(default_factory=list)
+    rag: list[StatusSpan] = field(default_factory=list)
+
+
 def category_spans(person: Person, changes: Sequence[CategoryChange]) -> list[CategorySpan]:
     if not changes:
         return [CategorySpan(person.category, person.joined_on)]
     return [CategorySpan(change.category, change.effective) for change in changes]
 
 
+def rag_spans(person: Person, changes: Sequence[StatusSpan]) -> list[StatusSpan]:
+    """RAG history, or the current RAG since joining when none was recorded."""
+    if not changes:
+        return [StatusSpan(person.rag.value, person.joined_on)]
+    return list(changes)
+
+
 def weekly_counts(
     session: Session, people: Sequence[Person], weeks: Sequence[date]
 ) -> dict[tuple[int, date], WeekCount]:
-    """WeekCount for every (person, week) asked for: five queries whatever the numbers."""
+    """WeekCount for every (person, week) asked for, in a fixed number of queries."""
     if not people or not weeks:
         return {}
     ids = [person.id for person in people]
-    changes, reviews, pauses = _history(session, ids)
-    tallies = _tallies(session, ids, min(weeks), max(weeks))
+    histories = load_history(session, ids)
+    tallies = load_tallies(session, ids, min(weeks), max(weeks))
     counts = {}
     for person in people:
-        membership = CohortMembership(person.joined_on, person.left_on)
-        spans = category_spans(person, changes[person.id])
-        for week in weeks:
-            required = required_for_week(
-                week,
-                membership=membership,
-                spans=spans,
-                reviews=reviews[person.id],
-                pauses=pauses[person.id],
-                defaults=person.team.default_levels(),
-            )
-            offered, kept = tallies.get((person.id, week), (0, 0))
-            counts[person.id, week] = WeekCount(week, required, offered, kept)
+        for week, count in count_weeks(person, histories[person.id], weeks, tallies).items():
+            counts[person.id, week] = count
     return counts
 
 
-def _history(session: Session, ids: list[int]):
-    changes: dict[int, list[CategoryChange]] = defaultdict(list)
-    for change in session.scalars(
-        select(CategoryChange)
-        .where(CategoryChange.person_id.in_(ids))
+def count_weeks(
+    person: Person, history: PersonHistory, weeks: Sequence[date], tallies: dict
+) -> dict[date, WeekCount]:
+    """Each week's count for one person from already loaded history and tallies."""
+    membership = CohortMembership(person.joined_on, person.left_on)
+    spans = category_spans(person, history.changes)
+    defaults = person.team.default_levels()
+    counts = {}
+    for week in weeks:
+        required = required_for_week(
+            week,
+            membership=membership,
+            spans=spans,
+            reviews=history.reviews,
+            pauses=history.pauses,
+            defaults=defaults,
+        )
+        offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))
+        counts[week] = WeekCount(week, required, offered, kept, face_to_face)
+    return counts
+
+
+def load_history(
+    session: Session, selection: PersonSelection, *, with_rag: bool = False
+) -> defaultdict[int, PersonHistory]:
+    """Category changes, reviews and pauses (and RAG history if asked): one query each."""
+    histories: defaultdict[int, PersonHistory] = defaultdict(PersonHistory)
+    for row in session.execute(
+        select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
+        .where(CategoryChange.person_id.in_(selection))
         .order_by(CategoryChange.effective, CategoryChange.id)
     ):
-        changes[change.person_id].append(change)
-    reviews: dict[int, list[Review]] = defaultdict(list)
-    for review in session.scalars(
-        select(RequirementReview)
-        .where(RequirementReview.person_id.in_(ids))
+        histories[row.person_id].changes.append(row)
+    for person_id, effective, level, next_due in session.execute(
+        select(
+            RequirementReview.person_id,
+            RequirementReview.effective,
+            RequirementReview.contacts_per_week,
+            RequirementReview.next_review_due,
+        )
+        .where(RequirementReview.person_id.in_(selection))
         .order_by(RequirementReview.effective, RequirementReview.id)
     ):
-        reviews[review.person_id].append(Review(review.effective, review.contacts_per_week))
-    pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in session.scalars(select(Pause).where(Pause.person_id.in_(ids))):
-        pauses[pause.person_id].append(PausePeriod(pause.start, pause.end))
-    return changes, reviews, pauses
+        history = histories[person_id]
+        history.reviews.append(Review(effective, level))
+        history.next_review_due = next_due  # the latest review's wins
+    for person_id, start, end, reason in session.execute(
+        select(Pause.person_id, Pause.start, Pause.end, Pause.reason).where(Pause.person_id.in_(selection))
+    ):
+        period = PausePeriod(start, end)
+        histories[person_id].pauses.append(period)
+        histories[person_id].pause_reasons.append((period, reason))
+    if with_rag:
+        for person_id, rag, effective in session.execute(
+            select(RagChange.person_id, RagChange.rag, RagChange.effective)
+            .where(RagChange.person_id.in_(selection))
+            .order_by(RagChange.effective, RagChange.id)
+        ):
+            histories[person_id].rag.append(StatusSpan(rag.value, effective))
+    return histories
 
 
-def _tallies(session: Session, ids: list[int], first: date, last: date):
+def load_tallies(
+    session: Session, selection: PersonSelection, first: date, last: date
+) -> dict[tuple[int, date], tuple[int, int, int]]:
+    """(offered, kept, face to face) for each (person, week) with contacts: one query."""
     kept = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
+    face_to_face = func.sum(
+        case((Contact.type.in_([ContactType(value) for value in FACE_TO_FACE_TYPES]), 1), else_=0)
+    )
     rows = session.execute(
-        select(Contact.person_id, Contact.occurred_week, func.count(), kept)
+        select(Contact.person_id, Contact.occurred_week, func.count(), kept, face_to_face)
         .where(
-            Contact.person_id.in_(ids),
+            Contact.person_id.in_(selection),
             Contact.occurred_week.between(first, last),
             Contact.voided.is_(False),
         )
         .group_by(Contact.person_id, Contact.occurred_week)
     )
-    return {(person_id, week): (offered, int(kept or 0)) for person_id, week, offered, kept in rows}
+    return {
+        (person_id, week): (offered, int(kept or 0), int(face or 0))
+        for person_id, week, offered, kept, face in rows
+    }
 
 
 def last_contacts(session: Session, ids: list[int]) -> dict[int, datetime]:

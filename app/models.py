@@ -343,3 +343,32 @@ class AuditEvent(db.Model):
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+# The Delius contact type a contact is keyed in as. Contacts recorded by police staff
+# are police liaison contacts in Delius whatever their type; the others go by type.
+POLICE_LIAISON = "police_liaison"
+DEFAULT_DELIUS_CODES: dict[str, str] = {
+    ContactType.HOME_VISIT.value: "CHVS",
+    ContactType.PUBLIC_PLACE.value: "COOO",
+    ContactType.PHONE.value: "COPT",
+    ContactType.VIDEO_ONLINE.value: "COVC",
+    ContactType.OFFICE.value: "COAP",
+    ContactType.PARTNER_AGENCY.value: "COOO",
+    ContactType.LIFT_PRACTICAL.value: "COOO",
+    ContactType.WELFARE_HELP.value: "COOO",
+    ContactType.ACTIVITY.value: "COOO",
+    POLICE_LIAISON: "C204",
+}
+
+
+class DeliusCode(db.Model):
+    """An admin-editable mapping from a contact type (or police liaison) to a Delius code."""
+
+    __tablename__ = "delius_codes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,108 @@
+"""A chart of contacts kept and offered each week against the required level.
+
+Inline SVG made on the server: no JavaScript, no chart library. Each chart is an image
+(``role="img"``) labelled by its ``<title>``, a sentence summarising the weeks, so a
+screen reader hears what a sighted reader sees; the numbers are also in a table or in
+the row beside it. Colours come from CSS classes in static/css/app.css (no inline
+styles, so the Content Security Policy can forbid them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext, ngettext
+from markupsafe import Markup, escape
+
+from app.domain.counting import WeekCount, WeekStatus
+from app.presenters import short_date
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    slot: int  # width given to each week
+    bar: int  # width of a bar
+    height: int  # height of the plotting area
+    top: int  # room above the plot (for the tallest value's label)
+    bottom: int  # room below it (for week labels)
+    labels: bool
+
+
+SMALL = ChartSize(slot=12, bar=8, height=36, top=2, bottom=2, labels=False)
+LARGE = ChartSize(slot=40, bar=24, height=120, top=16, bottom=22, labels=True)
+
+
+def summary(weeks: Sequence[WeekCount]) -> str:
+    """The chart in words: whole sentences, each with its own count, for any language."""
+    if not weeks:
+        return gettext("No weeks to show.")
+    met = sum(1 for week in weeks if week.status is WeekStatus.MET)
+    short = sum(1 for week in weeks if week.status is WeekStatus.SHORT)
+    offered = sum(week.offered for week in weeks)
+    kept = sum(week.kept for week in weeks)
+    sentences = [
+        ngettext(
+            "Contacts in the %(num)d week up to the week beginning %(date)s.",
+            "Contacts in the %(num)d weeks up to the week beginning %(date)s.",
+            len(weeks),
+            date=short_date(weeks[-1].week),
+        ),
+        ngettext("The required level was met in %(num)d week.", "The required level was met in %(num)d weeks.", met),
+        ngettext("It was not met in %(num)d week.", "It was not met in %(num)d weeks.", short),
+        ngettext(
+            "%(num)d contact was offered in all, and %(kept)d kept.",
+            "%(num)d contacts were offered in all, and %(kept)d kept.",
+            offered,
+            kept=kept,
+        ),
+    ]
+    return " ".join(sentences)
+
+
+def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMALL) -> Markup:
+    """An SVG bar chart of ``weeks`` (oldest first): offered, kept, and the required level."""
+    scale_top = max([1] + [max(week.offered, week.required) for week in weeks])
+    width = size.slot * max(len(weeks), 1)
+    total_height = size.top + size.height + size.bottom
+    base = size.top + size.height
+
+    def y(value: int) -> float:
+        return round(base - value * size.height / scale_top, 1)
+
+    parts = [
+        f'<svg class="chart chart--{"large" if size.labels else "small"}" viewBox="0 0 {width} {total_height}"'
+        f' width="{width}" height="{total_height}" role="img" aria-labelledby="{escape(chart_id)}"'
+        f' focusable="false" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{escape(chart_id)}">{escape(summary(weeks))}</title>',
+        f'<line class="chart__axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>',
+    ]
+    for index, week in enumerate(weeks):
+        x = index * size.slot + (size.slot - size.bar) / 2
+        status = week.status.value
+        if week.offered:
+            parts.append(
+                f'<rect class="chart__offered chart__offered--{status}" x="{x}" y="{y(week.offered)}"'
+                f' width="{size.bar}" height="{round(base - y(week.offered), 1)}"/>'
+            )
+        if week.kept:
+            parts.append(
+                f'<rect class="chart__kept" x="{x + size.bar / 4}" y="{y(week.kept)}"'
+                f' width="{size.bar / 2}" height="{round(base - y(week.kept), 1)}"/>'
+            )
+        if week.required:
+            parts.append(
+                f'<line class="chart__required" x1="{index * size.slot + 1}" y1="{y(week.required)}"'
+                f' x2="{(index + 1) * size.slot - 1}" y2="{y(week.required)}"/>'
+            )
+        if size.labels and (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
+            parts.append(
+                f'<text class="chart__label" x="{index * size.slot + size.slot / 2}" y="{total_height - 6}"'
+                f' text-anchor="middle">{escape(short_date(week.week))}</text>'
+            )
+    if size.labels:
+        parts.append(
+            f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,53 @@
+"""supervision: the Delius contact type codes, seeded with the defaults
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-11-22 03:35:27.533376
+
+"""
+from datetime import datetime, timezone
+
+from alembic import op
+import sqlalchemy as sa
+
+import app.types
+
+
+# revision identifiers, used by Alembic.
+revision = '0003'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+# A copy, frozen at this revision, of app.models.DEFAULT_DELIUS_CODES.
+DEFAULT_CODES = {
+    'home_visit': 'CHVS',
+    'public_place': 'COOO',
+    'phone': 'COPT',
+    'video_online': 'COVC',
+    'office': 'COAP',
+    'partner_agency': 'COOO',
+    'lift_practical': 'COOO',
+    'welfare_help': 'COOO',
+    'activity': 'COOO',
+    'police_liaison': 'C204',
+}
+
+
+def upgrade():
+    delius_codes = op.create_table('delius_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=32), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('updated_at', app.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delius_codes')),
+    sa.UniqueConstraint('key', name=op.f('uq_delius_codes_key'))
+    )
+    now = datetime.now(timezone.utc)
+    op.bulk_insert(delius_codes, [
+        {'key': key, 'code': code, 'updated_at': now} for key, code in DEFAULT_CODES.items()
+    ])
+
+
+def downgrade():
+    op.drop_table('delius_codes')

@@ -1,0 +1,79 @@
+"""Rules the supervisors' screens rely on: review states, suggestions, team totals, the mix."""
+
+from datetime import date
+
+import pytest
+
+from app.domain.counting import (
+    CohortTotals,
+    ReviewState,
+    WeekCount,
+    cohort_totals,
+    review_state,
+    suggestion_weeks,
+)
+
+MON = date(2026, 11, 16)
+
+
+def week(required: int, offered: int, kept: int = 0, face_to_face: int = 0) -> WeekCount:
+    return WeekCount(MON, required, offered, kept, face_to_face)
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "state"),
+    [
+        (None, date(2026, 11, 18), None),
+        (date(2026, 11, 17), date(2026, 11, 18), ReviewState.OVERDUE),
+        (date(2026, 11, 18), date(2026, 11, 18), ReviewState.DUE),
+        (date(2026, 12, 2), date(2026, 11, 18), ReviewState.DUE_SOON),
+        (date(2026, 12, 3), date(2026, 11, 18), None),
+    ],
+)
+def test_a_review_is_overdue_after_its_date_due_on_it_and_coming_up_within_two_weeks(due, today, state):
+    assert review_state(due, today) == state
+
+
+def test_seen_from_the_running_week_the_three_weeks_before_it_decide_a_suggestion():
+    assert suggestion_weeks(MON, date(2026, 11, 18)) == [date(2026, 11, 9), date(2026, 11, 2), date(2026, 10, 26)]
+
+
+def test_seen_from_a_finished_week_that_week_and_the_two_before_it_decide():
+    assert suggestion_weeks(date(2026, 11, 9), date(2026, 11, 18)) == [
+        date(2026, 11, 9), date(2026, 11, 2), date(2026, 10, 26)]
+    assert suggestion_weeks(date(2026, 10, 5), date(2026, 11, 18)) == [
+        date(2026, 10, 5), date(2026, 9, 28), date(2026, 9, 21)]
+
+
+def test_face_to_face_and_remote_contacts_add_up_to_those_offered():
+    count = week(3, 4, 2, face_to_face=3)
+    assert (count.face_to_face, count.remote) == (3, 1)
+
+
+def test_more_face_to_face_contacts_than_offered_is_refused():
+    with pytest.raises(ValueError):
+        week(3, 1, 0, face_to_face=2)
+
+
+def test_team_totals_count_met_short_and_not_required_people():
+    totals = cohort_totals([("fixed", week(3, 3)), ("flex", week(1, 0)), ("fixed", week(0, 0)), ("free", week(0, 2))])
+    assert (totals.people, totals.met, totals.short, totals.not_required) == (4, 1, 1, 2)
+
+
+def test_the_fixed_percentages_leave_out_other_categories_and_weeks_with_nothing_required():
+    totals = cohort_totals([
+        ("fixed", week(3, 3, 3)),  # offered and kept enough
+        ("fixed", week(3, 4, 1)),  # offered enough, kept too few
+        ("fixed", week(3, 1, 1)),  # short
+        ("fixed", week(0, 0)),  # paused all week: left out
+        ("flex", week(1, 0)),  # not Fixed: left out
+    ])
+    assert (totals.fixed_required, totals.fixed_offered_enough, totals.fixed_kept_enough) == (3, 2, 1)
+    assert totals.fixed_offered_percent == 67
+    assert totals.fixed_kept_percent == 33
+
+
+def test_percentages_round_half_up_and_are_absent_when_nobody_in_fixed_needed_contact():
+    assert CohortTotals(8, 0, 0, 0, 8, 1, 0).fixed_offered_percent == 13  # 12.5 rounds up
+    assert cohort_totals([("flex", week(1, 1))]).fixed_offered_percent is None
+    assert cohort_totals([]).fixed_kept_percent is None

@@ -6,17 +6,18 @@ The rules themselves are in ``app.domain``; this module only fetches what they n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.collation import sort_key_for
 from app.domain.cohort import StatusSpan
 from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
 from app.domain.requirements import (
+    Category,
     CategorySpan,
     CohortMembership,
     Pause as PausePeriod,
@@ -80,8 +81,8 @@ def weekly_counts(
     if not people or not weeks:
         return {}
     ids = [person.id for person in people]
-    histories = load_history(session, ids)
-    tallies = load_tallies(session, ids, min(weeks), max(weeks))
+    histories = load_history(session, ids, from_day=min(weeks))
+    tallies = load_tallies(session, ids, weeks)
     counts = {}
     for person in people:
         for week, count in count_weeks(person, histories[person.id], weeks, tallies).items():
@@ -90,12 +91,21 @@ def weekly_counts(
 
 
 def count_weeks(
-    person: Person, history: PersonHistory, weeks: Sequence[date], tallies: dict
+    person: Person,
+    history: PersonHistory,
+    weeks: Sequence[date],
+    tallies: dict,
+    defaults: Mapping[Category, int] | None = None,
 ) -> dict[date, WeekCount]:
-    """Each week's count for one person from already loaded history and tallies."""
+    """Each week's count for one person from already loaded history and tallies.
+
+    ``person`` needs only ``id``, ``joined_on``, ``left_on`` and ``category`` (a row will
+    do) when the team's ``defaults`` are given; otherwise it is read from ``person.team``.
+    """
     membership = CohortMembership(person.joined_on, person.left_on)
     spans = category_spans(person, history.changes)
-    defaults = person.team.default_levels()
+    if defaults is None:
+        defaults = person.team.default_levels()
     counts = {}
     for week in weeks:
         required = required_for_week(
@@ -112,9 +122,20 @@ def count_weeks(
 
 
 def load_history(
-    session: Session, selection: PersonSelection, *, with_rag: bool = False
+    session: Session,
+    selection: PersonSelection,
+    *,
+    from_day: date | None = None,
+    with_rag: bool = False,
+    rag_from: date | None = None,
 ) -> defaultdict[int, PersonHistory]:
-    """Category changes, reviews and pauses (and RAG history if asked): one query each."""
+    """Category changes, reviews and pauses (and RAG history if asked): one query each.
+
+    ``from_day``: only weeks from that day on will be counted, so reviews superseded
+    before it are not loaded (the one in force on it, and later ones, are). ``rag_from``
+    does the same for RAG changes. Category changes and pauses are always loaded whole:
+    they are few, and whether a change is a change depends on what came before it.
+    """
     histories: defaultdict[int, PersonHistory] = defaultdict(PersonHistory)
     for row in session.execute(
         select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
@@ -122,15 +143,16 @@ def load_history(
         .order_by(CategoryChange.effective, CategoryChange.id)
     ):
         histories[row.person_id].changes.append(row)
+    reviews = select(
+        RequirementReview.person_id,
+        RequirementReview.effective,
+        RequirementReview.contacts_per_week,
+        RequirementReview.next_review_due,
+    ).where(RequirementReview.person_id.in_(selection))
+    if from_day is not None:
+        reviews = _in_force_from(reviews, RequirementReview, selection, from_day)
     for person_id, effective, level, next_due in session.execute(
-        select(
-            RequirementReview.person_id,
-            RequirementReview.effective,
-            RequirementReview.contacts_per_week,
-            RequirementReview.next_review_due,
-        )
-        .where(RequirementReview.person_id.in_(selection))
-        .order_by(RequirementReview.effective, RequirementReview.id)
+        reviews.order_by(RequirementReview.effective, RequirementReview.id)
     ):
         history = histories[person_id]
         history.reviews.append(Review(effective, level))
@@ -142,30 +164,58 @@ def load_history(
         histories[person_id].pauses.append(period)
         histories[person_id].pause_reasons.append((period, reason))
     if with_rag:
-        for person_id, rag, effective in session.execute(
-            select(RagChange.person_id, RagChange.rag, RagChange.effective)
-            .where(RagChange.person_id.in_(selection))
-            .order_by(RagChange.effective, RagChange.id)
-        ):
+        rags = select(RagChange.person_id, RagChange.rag, RagChange.effective).where(
+            RagChange.person_id.in_(selection)
+        )
+        if rag_from is not None:
+            rags = _in_force_from(rags, RagChange, selection, rag_from)
+        for person_id, rag, effective in session.execute(rags.order_by(RagChange.effective, RagChange.id)):
             histories[person_id].rag.append(StatusSpan(rag.value, effective))
     return histories
 
 
+_EARLIER = {RequirementReview: aliased(RequirementReview), RagChange: aliased(RagChange)}  # made once: not cheap
+
+
+def _in_force_from(statement: Select, model, selection: PersonSelection, day: date) -> Select:
+    """Only the rows of a dated history still relevant from ``day``: the one in force on
+    that day (the latest on or before it) and any later ones, for each person."""
+    latest = _EARLIER[model]
+    since = (
+        select(latest.person_id.label("person_id"), func.max(latest.effective).label("since"))
+        .where(latest.person_id.in_(selection), latest.effective <= day)
+        .group_by(latest.person_id)
+        .subquery()
+    )
+    return statement.outerjoin(since, since.c.person_id == model.person_id).where(
+        model.effective >= func.coalesce(since.c.since, day)
+    )
+
+
 def load_tallies(
-    session: Session, selection: PersonSelection, first: date, last: date
+    session: Session, selection: PersonSelection | None, weeks: Sequence[date]
 ) -> dict[tuple[int, date], tuple[int, int, int]]:
-    """(offered, kept, face to face) for each (person, week) with contacts: one query."""
+    """(offered, kept, face to face) for each (person, week) with contacts: one query.
+
+    ``selection`` None means everyone the session may see (an all-Wales count), which
+    reads the week's contacts straight from the week index.
+    """
+    if not weeks:
+        return {}
+    first, last = min(weeks), max(weeks)
     kept = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
     face_to_face = func.sum(
         case((Contact.type.in_([ContactType(value) for value in FACE_TO_FACE_TYPES]), 1), else_=0)
     )
+    conditions = [
+        Contact.occurred_week == first if first == last else Contact.occurred_week.between(first, last),
+        Contact.voided.is_(False),
+    ]
+    if selection is not None:
+        conditions.append(Contact.person_id.in_(selection))
     rows = session.execute(
         select(Contact.person_id, Contact.occurred_week, func.count(), kept, face_to_face)
-        .where(
-            Contact.person_id.in_(selection),
-            Contact.occurred_week.between(first, last),
-            Contact.voided.is_(False),
-        )
+        .where(*conditions)
         .group_by(Contact.person_id, Contact.occurred_week)
     )
     return {

@@ -114,8 +114,21 @@ def is_active(day: date, membership: CohortMembership, pauses: Sequence[Pause]) 
 
 def active_days(monday: date, membership: CohortMembership, pauses: Sequence[Pause]) -> int:
     """How many days (0..7) of the week the person was in the cohort and not paused."""
+    return _active_days(week_days(monday), membership, pauses)
+
+
+def _active_days(days: list[date], membership: CohortMembership, pauses: Sequence[Pause]) -> int:
+    monday = days[0]
+    in_week = [pause for pause in pauses if pause.start <= days[-1] and (pause.end is None or pause.end > monday)]
+    if not in_week:
+        # No pause touches this week: the days in the cohort, by arithmetic (the week view
+        # asks this for every person and week, so it is worth not walking the days).
+        end = days[-1] + timedelta(days=1)
+        if membership.left is not None:
+            end = min(end, membership.left)
+        return max(0, (end - max(monday, membership.joined)).days)
     # Counting day by day means overlapping pauses are never subtracted twice.
-    return sum(1 for day in week_days(monday) if is_active(day, membership, pauses))
+    return sum(1 for day in days if is_active(day, membership, in_week))
 
 
 def reference_day(monday: date, membership: CohortMembership) -> date:
@@ -125,7 +138,12 @@ def reference_day(monday: date, membership: CohortMembership) -> date:
     someone who leaves on Thursday is judged by the level they left with; the
     week's Sunday if they were not in the cohort at all that week.
     """
-    days = week_days(monday)
+    return _reference_day(week_days(monday), membership)
+
+
+def _reference_day(days: list[date], membership: CohortMembership) -> date:
+    if membership.includes(days[-1]):
+        return days[-1]
     in_cohort = [day for day in days if membership.includes(day)]
     return in_cohort[-1] if in_cohort else days[-1]
 
@@ -170,7 +188,17 @@ def level_for_week(
     defaults: Mapping[Category, int],
 ) -> int:
     """The week's level before pro-rating, decided as at the reference day."""
-    day = reference_day(monday, membership)
+    return _level_for_week(week_days(monday), membership, spans, reviews, defaults)
+
+
+def _level_for_week(
+    days: list[date],
+    membership: CohortMembership,
+    spans: Sequence[CategorySpan],
+    reviews: Sequence[Review],
+    defaults: Mapping[Category, int],
+) -> int:
+    day = _reference_day(days, membership)
     review = latest_review(day, reviews)
     if review is not None and not recategorised_between(review.effective, day, spans):
         return review.contacts_per_week
@@ -192,7 +220,6 @@ def required_for_week(
     defaults: Mapping[Category, int],
 ) -> int:
     """Contacts required in the week: the level pro-rated for active days, rounded up."""
-    level = level_for_week(
-        monday, membership=membership, spans=spans, reviews=reviews, defaults=defaults
-    )
-    return pro_rated(level, active_days(monday, membership, pauses))
+    days = week_days(monday)  # checks, once, that it is a Monday
+    level = _level_for_week(days, membership, spans, reviews, defaults)
+    return pro_rated(level, _active_days(days, membership, pauses))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
@@ -33,6 +34,17 @@ SMALL = ChartSize(slot=12, bar=8, height=36, top=2, bottom=2, labels=False)
 LARGE = ChartSize(slot=40, bar=24, height=120, top=16, bottom=22, labels=True)
 
 
+def _words(key: tuple, make) -> str:
+    """A translated phrase, made once per request: a week view draws 250 charts whose
+    sentences differ only in their numbers, and each translation lookup has a cost."""
+    if not has_request_context():
+        return make()
+    cache = g.setdefault("chart_words", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def summary(weeks: Sequence[WeekCount]) -> str:
     """The chart in words: whole sentences, each with its own count, for any language."""
     if not weeks:
@@ -41,21 +53,24 @@ def summary(weeks: Sequence[WeekCount]) -> str:
     short = sum(1 for week in weeks if week.status is WeekStatus.SHORT)
     offered = sum(week.offered for week in weeks)
     kept = sum(week.kept for week in weeks)
+    last = weeks[-1].week
     sentences = [
-        ngettext(
+        _words(("weeks", len(weeks), last), lambda: ngettext(
             "Contacts in the %(num)d week up to the week beginning %(date)s.",
             "Contacts in the %(num)d weeks up to the week beginning %(date)s.",
             len(weeks),
-            date=short_date(weeks[-1].week),
-        ),
-        ngettext("The required level was met in %(num)d week.", "The required level was met in %(num)d weeks.", met),
-        ngettext("It was not met in %(num)d week.", "It was not met in %(num)d weeks.", short),
-        ngettext(
+            date=short_date(last),
+        )),
+        _words(("met", met), lambda: ngettext(
+            "The required level was met in %(num)d week.", "The required level was met in %(num)d weeks.", met)),
+        _words(("short", short), lambda: ngettext(
+            "It was not met in %(num)d week.", "It was not met in %(num)d weeks.", short)),
+        _words(("offered", offered, kept), lambda: ngettext(
             "%(num)d contact was offered in all, and %(kept)d kept.",
             "%(num)d contacts were offered in all, and %(kept)d kept.",
             offered,
             kept=kept,
-        ),
+        )),
     ]
     return " ".join(sentences)
 
@@ -66,43 +81,43 @@ def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMAL
     width = size.slot * max(len(weeks), 1)
     total_height = size.top + size.height + size.bottom
     base = size.top + size.height
-
-    def y(value: int) -> float:
-        return round(base - value * size.height / scale_top, 1)
-
+    unit = size.height / scale_top
+    chart_id = escape(chart_id)
     parts = [
         f'<svg class="chart chart--{"large" if size.labels else "small"}" viewBox="0 0 {width} {total_height}"'
-        f' width="{width}" height="{total_height}" role="img" aria-labelledby="{escape(chart_id)}"'
+        f' width="{width}" height="{total_height}" role="img" aria-labelledby="{chart_id}"'
         f' focusable="false" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{escape(chart_id)}">{escape(summary(weeks))}</title>',
+        f'<title id="{chart_id}">{escape(summary(weeks))}</title>',
         f'<line class="chart__axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>',
     ]
+    half_gap = (size.slot - size.bar) / 2
     for index, week in enumerate(weeks):
-        x = index * size.slot + (size.slot - size.bar) / 2
-        status = week.status.value
+        left = index * size.slot
+        x = left + half_gap
         if week.offered:
+            bar = week.offered * unit
             parts.append(
-                f'<rect class="chart__offered chart__offered--{status}" x="{x}" y="{y(week.offered)}"'
-                f' width="{size.bar}" height="{round(base - y(week.offered), 1)}"/>'
+                f'<rect class="chart__offered chart__offered--{week.status.value}" x="{x:g}" y="{base - bar:.1f}"'
+                f' width="{size.bar}" height="{bar:.1f}"/>'
             )
         if week.kept:
+            bar = week.kept * unit
             parts.append(
-                f'<rect class="chart__kept" x="{x + size.bar / 4}" y="{y(week.kept)}"'
-                f' width="{size.bar / 2}" height="{round(base - y(week.kept), 1)}"/>'
+                f'<rect class="chart__kept" x="{x + size.bar / 4:g}" y="{base - bar:.1f}"'
+                f' width="{size.bar / 2:g}" height="{bar:.1f}"/>'
             )
         if week.required:
+            level = base - week.required * unit
             parts.append(
-                f'<line class="chart__required" x1="{index * size.slot + 1}" y1="{y(week.required)}"'
-                f' x2="{(index + 1) * size.slot - 1}" y2="{y(week.required)}"/>'
+                f'<line class="chart__required" x1="{left + 1}" y1="{level:.1f}"'
+                f' x2="{left + size.slot - 1}" y2="{level:.1f}"/>'
             )
         if size.labels and (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
             parts.append(
-                f'<text class="chart__label" x="{index * size.slot + size.slot / 2}" y="{total_height - 6}"'
+                f'<text class="chart__label" x="{left + size.slot / 2:g}" y="{total_height - 6}"'
                 f' text-anchor="middle">{escape(short_date(week.week))}</text>'
             )
     if size.labels:
-        parts.append(
-            f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>'
-        )
+        parts.append(f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.caseload import PersonHistory, count_weeks, load_history, load_tallies, rag_spans, category_spans
+from app.caseload import PersonHistory, category_spans, count_weeks, load_history, load_tallies, rag_spans
 from app.collation import sort_key_for
 from app.domain.cohort import (
     green_for_three_months,
@@ -207,14 +208,16 @@ def _in_cohort_during(first: date, last: date):
     return and_(Person.joined_on <= last, or_(Person.left_on.is_(None), Person.left_on > first))
 
 
-def _people(session: Session, *conditions) -> list[Person]:
-    return list(
+def _people(session: Session, team: Team, *conditions) -> list[Person]:
+    """The team's people (with their offender managers) matching ``conditions``."""
+    people = list(
         session.scalars(
-            select(Person)
-            .where(*conditions)
-            .options(selectinload(Person.team), selectinload(Person.offender_manager))
+            select(Person).where(Person.team_id == team.id, *conditions).options(selectinload(Person.offender_manager))
         )
     )
+    for person in people:
+        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+    return people
 
 
 def _paused_in(week: date, history: PersonHistory) -> PauseReason | None:
@@ -254,15 +257,16 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     """One row for each person in the team's cohort during ``week``, unfiltered, unsorted."""
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
-    people = _people(session, Person.team_id == team.id, _in_cohort_during(week, sunday))
+    people = _people(session, team, _in_cohort_during(week, sunday))
     selection = select(Person.id).where(Person.team_id == team.id, _in_cohort_during(week, sunday))
-    histories = load_history(session, selection, with_rag=True)
-    tallies = load_tallies(session, selection, weeks[0], weeks[-1])
+    histories = load_history(session, selection, from_day=weeks[0], with_rag=True, rag_from=week)
+    tallies = load_tallies(session, selection, weeks)
     suggestion = suggestion_weeks(week, today)
+    defaults = team.default_levels()
     rows = []
     for person in people:
         history = histories[person.id]
-        counts = count_weeks(person, history, weeks, tallies)
+        counts = count_weeks(person, history, weeks, tallies, defaults)
         category, rag = _status_in_week(person, history, week)
         rows.append(
             WeekRow(
@@ -314,19 +318,26 @@ class TeamTotals:
 
 
 def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
-    """Every visible team's totals for the week, and the totals for all of them together."""
+    """Every visible team's totals for the week, and the totals for all of them together.
+
+    About 5,000 people: they are read as plain rows (id, team, dates, category), not as
+    ORM objects, which is all the counting needs.
+    """
     sunday = week + timedelta(days=6)
     in_week = _in_cohort_during(week, sunday)
     teams = list(session.scalars(select(Team)))
-    people = list(session.scalars(select(Person).where(in_week).options(selectinload(Person.team))))
+    defaults = {team.id: team.default_levels() for team in teams}
+    people = session.execute(
+        select(Person.id, Person.team_id, Person.joined_on, Person.left_on, Person.category).where(in_week)
+    ).all()
     selection = select(Person.id).where(in_week)
-    histories = load_history(session, selection)
-    tallies = load_tallies(session, selection, week, week)
+    histories = load_history(session, selection, from_day=week)
+    tallies = load_tallies(session, None, [week])  # everyone's; people not in the week are ignored
     by_team: dict[int, list] = defaultdict(list)
     everyone = []
     for person in people:
         history = histories[person.id]
-        count = count_weeks(person, history, [week], tallies)[week]
+        count = count_weeks(person, history, [week], tallies, defaults[person.team_id])[week]
         category = category_on(
             reference_day(week, CohortMembership(person.joined_on, person.left_on)),
             category_spans(person, history.changes),
@@ -358,15 +369,15 @@ class ReviewLists:
 
 
 def _current_people(session: Session, team: Team, today: date) -> tuple[list[Person], object]:
-    conditions = (Person.team_id == team.id, _in_cohort_during(today, today))
-    return _people(session, *conditions), select(Person.id).where(*conditions)
+    in_cohort = _in_cohort_during(today, today)
+    return _people(session, team, in_cohort), select(Person.id).where(Person.team_id == team.id, in_cohort)
 
 
 def review_lists(session: Session, team: Team, today: date, language: str) -> ReviewLists:
     people, selection = _current_people(session, team, today)
     weeks = suggestion_weeks(week_of(today), today)
-    histories = load_history(session, selection)
-    tallies = load_tallies(session, selection, min(weeks), max(weeks))
+    histories = load_history(session, selection, from_day=min(weeks))
+    tallies = load_tallies(session, selection, weeks)
     lists = ReviewLists([], [], [], [])
     name = sort_key_for(language)
     for person in sorted(people, key=lambda person: name(person.display_name)):
@@ -399,7 +410,7 @@ class Candidate:
 
 def deselection_candidates(session: Session, team: Team, today: date, language: str) -> list[Candidate]:
     people, selection = _current_people(session, team, today)
-    histories = load_history(session, selection, with_rag=True)
+    histories = load_history(session, selection, from_day=today, with_rag=True)
     name = sort_key_for(language)
     candidates = []
     for person in sorted(people, key=lambda person: name(person.display_name)):

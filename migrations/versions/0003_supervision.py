@@ -1,4 +1,4 @@
-"""supervision: the Delius contact type codes, seeded with the defaults
+"""supervision: Delius contact type codes (seeded with the defaults); covering indexes for weekly counts
 
 Revision ID: 0003
 Revises: 0001
@@ -48,6 +48,18 @@ def upgrade():
         {'key': key, 'code': code, 'updated_at': now} for key, code in DEFAULT_CODES.items()
     ])
 
+    # The week view counts contacts per person and week, and the all-Wales summary per
+    # week: indexes holding every column those counts read let both skip the table.
+    # The person-and-week index is widened in place (same name, same leading columns).
+    op.drop_index('ix_contacts_person_week', table_name='contacts')
+    op.create_index('ix_contacts_person_week', 'contacts',
+                    ['person_id', 'occurred_week', 'voided', 'outcome', 'type', 'team_id'], unique=False)
+    op.create_index('ix_contacts_week_person', 'contacts',
+                    ['occurred_week', 'person_id', 'voided', 'outcome', 'type'], unique=False)
+
 
 def downgrade():
+    op.drop_index('ix_contacts_week_person', table_name='contacts')
+    op.drop_index('ix_contacts_person_week', table_name='contacts')
+    op.create_index('ix_contacts_person_week', 'contacts', ['person_id', 'occurred_week'], unique=False)
     op.drop_table('delius_codes')

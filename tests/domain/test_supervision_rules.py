@@ -1,8 +1,10 @@
 """Rules the supervisors' screens rely on: review states, suggestions, team totals, the mix."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.counting import (
     CohortTotals,
@@ -12,6 +14,8 @@ from app.domain.counting import (
     review_state,
     suggestion_weeks,
 )
+from app.domain.requirements import CohortMembership, Pause, active_days, is_active
+from app.domain.weeks import week_days
 
 MON = date(2026, 11, 16)
 
@@ -77,3 +81,28 @@ def test_percentages_round_half_up_and_are_absent_when_nobody_in_fixed_needed_co
     assert CohortTotals(8, 0, 0, 0, 8, 1, 0).fixed_offered_percent == 13  # 12.5 rounds up
     assert cohort_totals([("flex", week(1, 1))]).fixed_offered_percent is None
     assert cohort_totals([]).fixed_kept_percent is None
+
+
+# --- The quick count of active days agrees with counting them one by one ---------------
+
+BASE = date(2026, 3, 2)
+
+
+@st.composite
+def membership_and_pauses(draw):
+    joined = BASE + timedelta(days=draw(st.integers(-10, 20)))
+    left = draw(st.none() | st.integers(0, 25).map(lambda days: joined + timedelta(days=days)))
+    pauses = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = BASE + timedelta(days=draw(st.integers(-10, 20)))
+        end = draw(st.none() | st.integers(0, 10).map(lambda days, start=start: start + timedelta(days=days)))
+        pauses.append(Pause(start, end))
+    monday = BASE + timedelta(weeks=draw(st.integers(-2, 3)))
+    return monday, CohortMembership(joined, left), pauses
+
+
+@given(membership_and_pauses())
+def test_active_days_are_the_days_in_the_cohort_and_not_paused_counted_one_by_one(case):
+    monday, membership, pauses = case
+    expected = sum(1 for day in week_days(monday) if is_active(day, membership, pauses))
+    assert active_days(monday, membership, pauses) == expected

@@ -203,3 +203,17 @@ def test_the_week_view_reads_in_welsh(client, team, signed_in):
     row = row_for(page, "Rhys Evans")
     assert "Sefydlog" in row and "3 chyswllt yn brin" in row
     assert "Cysylltiadau dros 12 wythnos, hyd at yr wythnos yn dechrau 16 Tach 2026." in page
+
+
+def test_a_level_set_by_a_review_long_before_the_twelve_weeks_still_applies(client, supervisor, signed_in):
+    person = factories.person(supervisor.team, "Rhys Evans", joined_on=date(2026, 1, 5))
+    factories.review(person, date(2026, 1, 12), 1)
+    factories.review(person, date(2026, 3, 2), 2)
+    db.session.add(RagChange(person_id=person.id, rag=Rag.RED, effective=date(2026, 1, 5)))
+    db.session.add(RagChange(person_id=person.id, rag=Rag.GREEN, effective=date(2026, 3, 2)))
+    db.session.commit()
+    signed_in(supervisor)
+    now = row_for(client.get("/supervision/week").get_data(as_text=True), "Rhys Evans")
+    assert now.startswith("Rhys Evans Fixed Green Police Not assigned 2 0 0 ")
+    february = row_for(client.get("/supervision/week?week=2026-02-02").get_data(as_text=True), "Rhys Evans")
+    assert february.startswith("Rhys Evans Fixed Red Police Not assigned 1 0 0 ")

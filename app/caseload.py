@@ -22,7 +22,7 @@ from app.domain.requirements import (
     CohortMembership,
     Pause as PausePeriod,
     Review,
-    required_for_week,
+    required_for_weeks,
 )
 from app.types import UTCDateTime
 from app.models import (
@@ -106,18 +106,18 @@ def count_weeks(
     spans = category_spans(person, history.changes)
     if defaults is None:
         defaults = person.team.default_levels()
+    required = required_for_weeks(
+        weeks,
+        membership=membership,
+        spans=spans,
+        reviews=history.reviews,
+        pauses=history.pauses,
+        defaults=defaults,
+    )
     counts = {}
-    for week in weeks:
-        required = required_for_week(
-            week,
-            membership=membership,
-            spans=spans,
-            reviews=history.reviews,
-            pauses=history.pauses,
-            defaults=defaults,
-        )
+    for week, level in zip(weeks, required):
         offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))
-        counts[week] = WeekCount(week, required, offered, kept, face_to_face)
+        counts[week] = WeekCount(week, level, offered, kept, face_to_face)
     return counts
 
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.counting import (
@@ -106,3 +106,41 @@ def test_active_days_are_the_days_in_the_cohort_and_not_paused_counted_one_by_on
     monday, membership, pauses = case
     expected = sum(1 for day in week_days(monday) if is_active(day, membership, pauses))
     assert active_days(monday, membership, pauses) == expected
+
+
+# --- Many weeks at once gives what one week at a time gives --------------------------
+
+from app.domain.requirements import (  # noqa: E402
+    Category,
+    CategorySpan,
+    Review,
+    required_for_week,
+    required_for_weeks,
+)
+
+DAYS = st.integers(-60, 60).map(lambda days: BASE + timedelta(days=days))
+# Few possible days, so that two changes on the same day (where order decides) are common.
+CHANGE_DAYS = st.sampled_from([BASE + timedelta(days=days) for days in (-40, -9, -3, 0, 4, 11, 30)])
+
+
+@st.composite
+def histories(draw):
+    joined = draw(DAYS)
+    left = draw(st.none() | st.integers(0, 90).map(lambda days: joined + timedelta(days=days)))
+    spans = draw(st.lists(st.builds(CategorySpan, st.sampled_from(list(Category)), CHANGE_DAYS), max_size=5))
+    reviews = draw(st.lists(st.builds(Review, CHANGE_DAYS, st.integers(0, 14)), max_size=5))
+    pauses = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(DAYS)
+        pauses.append(Pause(start, draw(st.none() | st.integers(0, 30).map(lambda d, s=start: s + timedelta(days=d)))))
+    defaults = {category: draw(st.integers(0, 14)) for category in draw(st.sets(st.sampled_from(list(Category))))}
+    mondays = [BASE + timedelta(weeks=n) for n in draw(st.lists(st.integers(-10, 10), min_size=1, max_size=12))]
+    return mondays, CohortMembership(joined, left), spans, reviews, pauses, defaults
+
+
+@settings(max_examples=500)
+@given(histories())
+def test_the_requirement_for_many_weeks_at_once_is_the_requirement_week_by_week(case):
+    mondays, membership, spans, reviews, pauses, defaults = case
+    history = {"membership": membership, "spans": spans, "reviews": reviews, "pauses": pauses, "defaults": defaults}
+    assert required_for_weeks(mondays, **history) == [required_for_week(monday, **history) for monday in mondays]

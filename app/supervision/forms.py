@@ -101,11 +101,11 @@ class PersonForm(FlaskForm):
             raise ValidationError(str(_l("The date cannot be in the future.")))
 
 
-def _reasoning(label):
+def _reasoning(label, message):
     return TextAreaField(
         label,
         validators=[
-            DataRequired(message=_l("Write your reasoning on each of the five factors.")),
+            DataRequired(message=message),
             Length(max=REASONING_MAX, message=_l("Keep each part of the reasoning to 5,000 characters or fewer.")),
         ],
     )
@@ -115,11 +115,15 @@ class ReviewForm(PersonForm):
     contacts_per_week = _level_field(_l("Contacts required each week from now on"))
     effective = LocalDateField(_l("Date of this review"),
                                validators=[InputRequired(message=_l("Enter the date of this review."))])
-    risk = _reasoning(_l("Risk"))
-    needs = _reasoning(_l("Needs"))
-    responses_to_supervision = _reasoning(_l("Responses to supervision"))
-    progress_towards_rehabilitation = _reasoning(_l("Progress towards rehabilitation"))
-    difficulties_attending = _reasoning(_l("Difficulties in attending appointments"))
+    risk = _reasoning(_l("Risk"), _l("Write your reasoning on risk."))
+    needs = _reasoning(_l("Needs"), _l("Write your reasoning on needs."))
+    responses_to_supervision = _reasoning(
+        _l("Responses to supervision"), _l("Write your reasoning on responses to supervision."))
+    progress_towards_rehabilitation = _reasoning(
+        _l("Progress towards rehabilitation"), _l("Write your reasoning on progress towards rehabilitation."))
+    difficulties_attending = _reasoning(
+        _l("Difficulties in attending appointments"),
+        _l("Write your reasoning on difficulties in attending appointments."))
     next_review_due = LocalDateField(_l("Next review due"),
                                      validators=[InputRequired(message=_l("Enter the date the next review is due."))])
 

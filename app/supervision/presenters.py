@@ -216,11 +216,16 @@ def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def audit_trail(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:
-    """The person's audit events, newest first, in words."""
+    """The person's audit events, newest first, in words (contacts' recording left out)."""
     events = list(
         session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.person_id == person_id)
+            .where(
+                AuditEvent.person_id == person_id,
+                # Each contact's recording is on the page already (who, when); the trail
+                # keeps what changed afterwards: corrections and voids.
+                ~((AuditEvent.entity == "contacts") & (AuditEvent.action == "create")),
+            )
             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

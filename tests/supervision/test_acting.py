@@ -104,7 +104,8 @@ def test_a_review_sets_the_persons_level_with_its_reasoning_and_next_date(client
         ({"contacts_per_week": "-1"}, "Enter a number of contacts a week from 0 to 14."),
         ({"contacts_per_week": "two"}, "Enter a whole number, for example 3."),
         ({"contacts_per_week": ""}, "Enter the number of contacts a week."),
-        ({"risk": "  "}, "Write your reasoning on each of the five factors."),
+        ({"risk": "  "}, "Write your reasoning on risk."),
+        ({"difficulties_attending": ""}, "Write your reasoning on difficulties in attending appointments."),
         ({"next_review_due": "2026-11-16"}, "The next review must be after the date of this review."),
         ({"next_review_due": ""}, "Enter the date the next review is due."),
         ({"effective": "2026-02-30"}, "Enter a real date, for example 2026-11-23."),
@@ -129,7 +130,8 @@ def test_review_errors_are_in_welsh_for_welsh_users(client, team, signed_in):
     response = post(client, f"/supervision/people/{person.id}/review", {"contacts_per_week": "15"})
     page = response.get_data(as_text=True)
     assert "Rhowch nifer o gysylltiadau yr wythnos o 0 i 14." in page
-    assert "Ysgrifennwch eich rhesymu ar bob un o'r pum ffactor." in page
+    assert "Ysgrifennwch eich rhesymu ynghylch risg." in page
+    assert "Ysgrifennwch eich rhesymu ynghylch anawsterau o ran mynychu apwyntiadau." in page
 
 
 # --- Category and RAG --------------------------------------------------------------------

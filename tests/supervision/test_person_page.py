@@ -3,6 +3,8 @@
 import re
 from datetime import date
 
+from app import audit
+from app.extensions import db
 from tests import factories
 from tests.conftest import csrf_token_from
 from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at, text_of
@@ -36,10 +38,26 @@ def test_officers_do_not_see_the_audit_trail_or_the_actions(client, officer, sig
 
 def test_notes_never_appear_in_the_audit_trail(client, supervisor, officer, signed_in):
     person = factories.person(supervisor.team)
-    factories.contact(person, officer, at(THIS_WEEK), notes="Disclosed a health condition.", sensitive=True)
+    contact = factories.contact(person, officer, at(THIS_WEEK), notes="Disclosed a health condition.", sensitive=True)
+    contact.notes = "Disclosed a health condition and a new address."
+    db.session.commit()
     page = signed_in(supervisor).get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Disclosed a health condition." not in page
-    assert "Notes (not shown here)" in text_of(page)
+    assert "Disclosed a health condition" not in page
+    assert "Contact changed" in text_of(page)
+    assert "Notes (not shown here) changed to (not shown here)" in text_of(page)
+
+
+def test_the_trail_keeps_contact_voids_but_not_each_contacts_recording(client, supervisor, officer, signed_in):
+    person = factories.person(supervisor.team)
+    factories.contact(person, officer, at(THIS_WEEK))
+    voided = factories.contact(person, officer, at(THIS_WEEK, 11))
+    audit.label(voided, "void")
+    voided.voided, voided.void_reason = True, "Recorded against the wrong person"
+    db.session.commit()
+    items = audit_items(signed_in(supervisor).get(f"/people/{person.id}").get_data(as_text=True))
+    assert [item.split(" The system")[0] for item in items] == [
+        "Contact made void", "Category change recorded", "Added to the cohort"]
+    assert "Reason it was made void (none) changed to Recorded against the wrong person" in items[0]
 
 
 def test_the_person_page_shows_requirement_category_rag_and_pause_history(client, supervisor, signed_in):

@@ -22,6 +22,7 @@ from app.domain.requirements import (
     CohortMembership,
     Pause as PausePeriod,
     Review,
+    required_for_week,
     required_for_weeks,
 )
 from app.types import UTCDateTime
@@ -96,24 +97,25 @@ def count_weeks(
     weeks: Sequence[date],
     tallies: dict,
     defaults: Mapping[Category, int] | None = None,
+    spans: Sequence[CategorySpan] | None = None,
 ) -> dict[date, WeekCount]:
     """Each week's count for one person from already loaded history and tallies.
 
     ``person`` needs only ``id``, ``joined_on``, ``left_on`` and ``category`` (a row will
     do) when the team's ``defaults`` are given; otherwise it is read from ``person.team``.
+    ``spans`` are the person's category spans if the caller has made them already.
     """
     membership = CohortMembership(person.joined_on, person.left_on)
-    spans = category_spans(person, history.changes)
+    if spans is None:
+        spans = category_spans(person, history.changes)
     if defaults is None:
         defaults = person.team.default_levels()
-    required = required_for_weeks(
-        weeks,
-        membership=membership,
-        spans=spans,
-        reviews=history.reviews,
-        pauses=history.pauses,
-        defaults=defaults,
-    )
+    rules = {"membership": membership, "spans": spans, "reviews": history.reviews,
+             "pauses": history.pauses, "defaults": defaults}
+    if len(weeks) == 1:  # one week: the week-by-week rule, without the set-up for many
+        required = [required_for_week(weeks[0], **rules)]
+    else:
+        required = required_for_weeks(weeks, **rules)
     counts = {}
     for week, level in zip(weeks, required):
         offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))
@@ -203,10 +205,6 @@ def load_tallies(
     if not weeks:
         return {}
     first, last = min(weeks), max(weeks)
-    kept = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
-    face_to_face = func.sum(
-        case((Contact.type.in_([ContactType(value) for value in FACE_TO_FACE_TYPES]), 1), else_=0)
-    )
     conditions = [
         Contact.occurred_week == first if first == last else Contact.occurred_week.between(first, last),
         Contact.voided.is_(False),
@@ -214,14 +212,19 @@ def load_tallies(
     if selection is not None:
         conditions.append(Contact.person_id.in_(selection))
     rows = session.execute(
-        select(Contact.person_id, Contact.occurred_week, func.count(), kept, face_to_face)
+        select(Contact.person_id, Contact.occurred_week, func.count(), _KEPT, _FACE_TO_FACE)
         .where(*conditions)
         .group_by(Contact.person_id, Contact.occurred_week)
     )
-    return {
-        (person_id, week): (offered, int(kept or 0), int(face or 0))
-        for person_id, week, offered, kept, face in rows
-    }
+    # Every group has at least one contact, so the sums are numbers, never NULL.
+    return {(person_id, week): (offered, kept, face) for person_id, week, offered, kept, face in rows}
+
+
+# Built once: the week view runs these for every request.
+_KEPT = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
+_FACE_TO_FACE = func.sum(
+    case((Contact.type.in_([ContactType(value) for value in sorted(FACE_TO_FACE_TYPES)]), 1), else_=0)
+)
 
 
 def last_contacts(session: Session, ids: list[int]) -> dict[int, datetime]:

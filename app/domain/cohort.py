@@ -18,7 +18,7 @@ GREEN_MONTHS_BEFORE_DESELECTION = 3
 Y2A_MINIMUM_MONTHS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusSpan:
     """A status (a RAG colour, say) in force from ``start`` until the next span starts."""
 

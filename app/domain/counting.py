@@ -39,7 +39,7 @@ class WeekStatus(StrEnum):
     NOT_REQUIRED = "not_required"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeekCount:
     week: date
     required: int
@@ -84,7 +84,7 @@ class WeekCount:
         return self.shortfall
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactFact:
     occurred_at: datetime
     kept: bool
@@ -184,7 +184,7 @@ def suggestion_weeks(selected: date, today: date) -> list[date]:
     return [last_completed - _ONE_WEEK * back for back in range(REVIEW_SUGGESTION_WEEKS)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CohortTotals:
     """A team's (or Wales's) week in a few numbers."""
 

@@ -36,7 +36,7 @@ MIN_LEVEL = 0
 MAX_LEVEL = 14
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CategorySpan:
     """The person is in ``category`` from ``start`` until the next span starts."""
 
@@ -44,7 +44,7 @@ class CategorySpan:
     start: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     """An individual level, in force from ``effective`` until a later review."""
 
@@ -59,7 +59,7 @@ class Review:
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pause:
     """Paused (custody, hospital) on days ``start <= d < end``.
 
@@ -77,7 +77,7 @@ class Pause:
         return self.start <= day and (self.end is None or day < self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CohortMembership:
     """In the cohort on days ``joined <= d < left``.
 

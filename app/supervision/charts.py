@@ -49,10 +49,13 @@ def summary(weeks: Sequence[WeekCount]) -> str:
     """The chart in words: whole sentences, each with its own count, for any language."""
     if not weeks:
         return gettext("No weeks to show.")
-    met = sum(1 for week in weeks if week.status is WeekStatus.MET)
-    short = sum(1 for week in weeks if week.status is WeekStatus.SHORT)
-    offered = sum(week.offered for week in weeks)
-    kept = sum(week.kept for week in weeks)
+    met = short = offered = kept = 0
+    for week in weeks:
+        status = week.status
+        met += status is WeekStatus.MET
+        short += status is WeekStatus.SHORT
+        offered += week.offered
+        kept += week.kept
     last = weeks[-1].week
     sentences = [
         _words(("weeks", len(weeks), last), lambda: ngettext(

@@ -337,11 +337,9 @@ def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], Cohor
     everyone = []
     for person in people:
         history = histories[person.id]
-        count = count_weeks(person, history, [week], tallies, defaults[person.team_id])[week]
-        category = category_on(
-            reference_day(week, CohortMembership(person.joined_on, person.left_on)),
-            category_spans(person, history.changes),
-        )
+        spans = category_spans(person, history.changes)
+        count = count_weeks(person, history, [week], tallies, defaults[person.team_id], spans)[week]
+        category = category_on(reference_day(week, CohortMembership(person.joined_on, person.left_on)), spans)
         by_team[person.team_id].append((category, count))
         everyone.append((category, count))
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]

@@ -47,15 +47,38 @@ FILTER_OPTIONS = {"category": CATEGORY_LABELS, "rag": RAG_LABELS, "agency": AGEN
 
 @blueprint.context_processor
 def supervision_helpers() -> dict:
+    """Template helpers. The label ones remember their words for the page being made:
+    a week view shows the same few words hundreds of times, and each translation lookup
+    costs more than the lookup in a small dictionary."""
     return {
         "chart": charts.week_chart,
         "percent": percent,
-        "row_status": row_status,
+        "row_status": _remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused)),
+        "category_label": _remembered(lambda value: str(CATEGORY_LABELS[value])),
+        "rag_label": _remembered(lambda value: str(RAG_LABELS[value])),
+        "agency_label": _remembered(lambda value: str(AGENCY_LABELS[value])),
+        "contact_mix": _remembered(
+            lambda count: gettext("%(face)d face to face, %(remote)d by phone or online",
+                                  face=count.face_to_face, remote=count.remote),
+            key=lambda count: (count.face_to_face, count.remote),
+        ),
         "review_labels": REVIEW_STATE_LABELS,
         "status_labels": STATUS_FILTER_LABELS,
         "sort_labels": SORT_LABELS,
         "options": FILTER_OPTIONS,
     }
+
+
+def _remembered(make, key=lambda value: value):
+    words: dict = {}
+
+    def lookup(value):
+        found = key(value)
+        if found not in words:
+            words[found] = make(value)
+        return words[found]
+
+    return lookup
 
 
 def _today():

@@ -456,7 +456,7 @@ def bench(kind: str, url: str, runs: int, http: bool) -> None:
             db.session.remove()
 
     results = {
-        "team": time_it("team week view, query + compute (250 people)", runs, team_view),
+        "team": time_it(f"team week view, query + compute ({in_week} people)", runs, team_view),
         "wales": time_it("all-Wales summary, query + compute", runs, wales),
     }
     if http:

@@ -9,7 +9,7 @@ done in Python on the loaded rows, so the query count does not depend on them ei
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -37,8 +37,7 @@ from app.domain.counting import (
     suggestion_weeks,
 )
 from app.domain.requirements import Category, CohortMembership, category_on, reference_day
-from app.domain.weeks import week_days, week_of, weeks_ending_with
-from app.domain.weeks import local_midnight_utc
+from app.domain.weeks import local_midnight_utc, week_days, week_of, weeks_ending_with
 from app.models import Agency, Contact, ContactType, PauseReason, Person, Rag, Team, User
 
 CHART_WEEKS = 12
@@ -61,7 +60,7 @@ def _enum_or_none(enum_class, value):
         return None
 
 
-def _int_or_none(value) -> int | None:
+def parse_int(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -94,7 +93,7 @@ class PersonFilters:
             category=_enum_or_none(Category, args.get("category")),
             rag=_enum_or_none(Rag, args.get("rag")),
             agency=_enum_or_none(Agency, args.get("agency")),
-            manager=_int_or_none(args.get("manager")),
+            manager=parse_int(args.get("manager")),
         )
 
     def as_args(self) -> dict[str, str]:

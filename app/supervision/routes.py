@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from app import clock
 from app.domain.cohort import add_months
-from app.extensions import db
-from app.i18n import current_language
 from app.domain.requirements import Category
 from app.domain.weeks import local_date, week_of
+from app.extensions import db
+from app.i18n import current_language
 from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS
 from app.supervision import charts, exports, operations, queries
@@ -29,7 +29,6 @@ from app.supervision.forms import (
     TeamDefaultsForm,
     delius_codes_form,
 )
-from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_status
 from app.supervision.permissions import (
     admin_required,
     can_act_for_team,
@@ -38,11 +37,12 @@ from app.supervision.permissions import (
     team_to_act_on,
     visible_team,
 )
+from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_status
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
-NEXT_REVIEW_MONTHS = 3
-FILTER_OPTIONS = {"category": CATEGORY_LABELS, "rag": RAG_LABELS, "agency": AGENCY_LABELS, "type": CONTACT_TYPE_LABELS}  # the date a review form suggests for the next one
+NEXT_REVIEW_MONTHS = 3  # the date a review form suggests for the next one
+FILTER_OPTIONS = {"category": CATEGORY_LABELS, "rag": RAG_LABELS, "agency": AGENCY_LABELS, "type": CONTACT_TYPE_LABELS}
 
 
 @blueprint.context_processor
@@ -87,7 +87,7 @@ def _today():
 
 def _team_arg() -> int | None:
     """Administrators choose a team with ?team=; anyone else's choice is checked by scoping."""
-    return queries._int_or_none(request.args.get("team"))
+    return queries.parse_int(request.args.get("team"))
 
 
 def _all_teams() -> list[Team]:

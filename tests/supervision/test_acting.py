@@ -1,6 +1,6 @@
 """Acting on the week view: reviews, category and RAG, pauses, de-selection, team defaults."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, CategoryChange, Pause, Person, Rag, RagChange, RequirementReview, Team
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at, row_for
+from tests.supervision.conftest import THIS_WEEK, at, row_for
 
 REASONING = {
     "risk": "Lower risk since moving in with family.",

@@ -98,12 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import blueprint as auth
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
+    from app.supervision.routes import blueprint as supervision
 
     app.register_blueprint(api)
     app.register_blueprint(audit_trail)
     app.register_blueprint(auth)
     app.register_blueprint(main)
     app.register_blueprint(people)
+    app.register_blueprint(supervision)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -6,24 +6,37 @@ The rules themselves are in ``app.domain``; this module only fetches what they n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.collation import sort_key_for
-from app.domain.counting import WeekCount
+from app.domain.cohort import StatusSpan
+from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
 from app.domain.requirements import (
+    Category,
     CategorySpan,
     CohortMembership,
     Pause as PausePeriod,
     Review,
     required_for_week,
+    required_for_weeks,
 )
 from app.types import UTCDateTime
-from app.models import CategoryChange, Contact, Outcome, Pause, Person, RequirementReview
+from app.models import (
+    CategoryChange,
+    Contact,
+    ContactType,
+    Outcome,
+    Pause,
+    PauseReason,
+    Person,
+    RagChange,
+    RequirementReview,
+)
 
 
 @dataclass(frozen=True)
@@ -33,72 +46,185 @@ class PersonWeek:
     last_contact_at: datetime | None
 
 
+# Which people to load for: their ids, or a SELECT of their ids (for large sets).
+PersonSelection = Sequence[int] | Select
+
+
+@dataclass
+class PersonHistory:
+    """What the requirement rules need to know about one person, as domain values."""
+
+    changes: list = field(default_factory=list)  # rows with .category and .effective
+    reviews: list[Review] = field(default_factory=list)
+    next_review_due: date | None = None  # from the latest review
+    pauses: list[PausePeriod] = field(default_factory=list)
+    pause_reasons: list[tuple[PausePeriod, PauseReason]] = field(default_factory=list)
+    rag: list[StatusSpan] = field(default_factory=list)
+
+
 def category_spans(person: Person, changes: Sequence[CategoryChange]) -> list[CategorySpan]:
     if not changes:
         return [CategorySpan(person.category, person.joined_on)]
     return [CategorySpan(change.category, change.effective) for change in changes]
 
 
+def rag_spans(person: Person, changes: Sequence[StatusSpan]) -> list[StatusSpan]:
+    """RAG history, or the current RAG since joining when none was recorded."""
+    if not changes:
+        return [StatusSpan(person.rag.value, person.joined_on)]
+    return list(changes)
+
+
 def weekly_counts(
     session: Session, people: Sequence[Person], weeks: Sequence[date]
 ) -> dict[tuple[int, date], WeekCount]:
-    """WeekCount for every (person, week) asked for: five queries whatever the numbers."""
+    """WeekCount for every (person, week) asked for, in a fixed number of queries."""
     if not people or not weeks:
         return {}
     ids = [person.id for person in people]
-    changes, reviews, pauses = _history(session, ids)
-    tallies = _tallies(session, ids, min(weeks), max(weeks))
+    histories = load_history(session, ids, from_day=min(weeks))
+    tallies = load_tallies(session, ids, weeks)
     counts = {}
     for person in people:
-        membership = CohortMembership(person.joined_on, person.left_on)
-        spans = category_spans(person, changes[person.id])
-        for week in weeks:
-            required = required_for_week(
-                week,
-                membership=membership,
-                spans=spans,
-                reviews=reviews[person.id],
-                pauses=pauses[person.id],
-                defaults=person.team.default_levels(),
-            )
-            offered, kept = tallies.get((person.id, week), (0, 0))
-            counts[person.id, week] = WeekCount(week, required, offered, kept)
+        for week, count in count_weeks(person, histories[person.id], weeks, tallies).items():
+            counts[person.id, week] = count
     return counts
 
 
-def _history(session: Session, ids: list[int]):
-    changes: dict[int, list[CategoryChange]] = defaultdict(list)
-    for change in session.scalars(
-        select(CategoryChange)
-        .where(CategoryChange.person_id.in_(ids))
+def count_weeks(
+    person: Person,
+    history: PersonHistory,
+    weeks: Sequence[date],
+    tallies: dict,
+    defaults: Mapping[Category, int] | None = None,
+    spans: Sequence[CategorySpan] | None = None,
+) -> dict[date, WeekCount]:
+    """Each week's count for one person from already loaded history and tallies.
+
+    ``person`` needs only ``id``, ``joined_on``, ``left_on`` and ``category`` (a row will
+    do) when the team's ``defaults`` are given; otherwise it is read from ``person.team``.
+    ``spans`` are the person's category spans if the caller has made them already.
+    """
+    membership = CohortMembership(person.joined_on, person.left_on)
+    if spans is None:
+        spans = category_spans(person, history.changes)
+    if defaults is None:
+        defaults = person.team.default_levels()
+    rules = {"membership": membership, "spans": spans, "reviews": history.reviews,
+             "pauses": history.pauses, "defaults": defaults}
+    if len(weeks) == 1:  # one week: the week-by-week rule, without the set-up for many
+        required = [required_for_week(weeks[0], **rules)]
+    else:
+        required = required_for_weeks(weeks, **rules)
+    counts = {}
+    for week, level in zip(weeks, required):
+        offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))
+        counts[week] = WeekCount(week, level, offered, kept, face_to_face)
+    return counts
+
+
+def load_history(
+    session: Session,
+    selection: PersonSelection,
+    *,
+    from_day: date | None = None,
+    with_rag: bool = False,
+    rag_from: date | None = None,
+) -> defaultdict[int, PersonHistory]:
+    """Category changes, reviews and pauses (and RAG history if asked): one query each.
+
+    ``from_day``: only weeks from that day on will be counted, so reviews superseded
+    before it are not loaded (the one in force on it, and later ones, are). ``rag_from``
+    does the same for RAG changes. Category changes and pauses are always loaded whole:
+    they are few, and whether a change is a change depends on what came before it.
+    """
+    histories: defaultdict[int, PersonHistory] = defaultdict(PersonHistory)
+    for row in session.execute(
+        select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
+        .where(CategoryChange.person_id.in_(selection))
         .order_by(CategoryChange.effective, CategoryChange.id)
     ):
-        changes[change.person_id].append(change)
-    reviews: dict[int, list[Review]] = defaultdict(list)
-    for review in session.scalars(
-        select(RequirementReview)
-        .where(RequirementReview.person_id.in_(ids))
-        .order_by(RequirementReview.effective, RequirementReview.id)
+        histories[row.person_id].changes.append(row)
+    reviews = select(
+        RequirementReview.person_id,
+        RequirementReview.effective,
+        RequirementReview.contacts_per_week,
+        RequirementReview.next_review_due,
+    ).where(RequirementReview.person_id.in_(selection))
+    if from_day is not None:
+        reviews = _in_force_from(reviews, RequirementReview, selection, from_day)
+    for person_id, effective, level, next_due in session.execute(
+        reviews.order_by(RequirementReview.effective, RequirementReview.id)
     ):
-        reviews[review.person_id].append(Review(review.effective, review.contacts_per_week))
-    pauses: dict[int, list[PausePeriod]] = defaultdict(list)
-    for pause in session.scalars(select(Pause).where(Pause.person_id.in_(ids))):
-        pauses[pause.person_id].append(PausePeriod(pause.start, pause.end))
-    return changes, reviews, pauses
-
-
-def _tallies(session: Session, ids: list[int], first: date, last: date):
-    kept = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
-    rows = session.execute(
-        select(Contact.person_id, Contact.occurred_week, func.count(), kept)
-        .where(
-            Contact.person_id.in_(ids),
-            Contact.occurred_week.between(first, last),
-            Contact.voided.is_(False),
+        history = histories[person_id]
+        history.reviews.append(Review(effective, level))
+        history.next_review_due = next_due  # the latest review's wins
+    for person_id, start, end, reason in session.execute(
+        select(Pause.person_id, Pause.start, Pause.end, Pause.reason).where(Pause.person_id.in_(selection))
+    ):
+        period = PausePeriod(start, end)
+        histories[person_id].pauses.append(period)
+        histories[person_id].pause_reasons.append((period, reason))
+    if with_rag:
+        rags = select(RagChange.person_id, RagChange.rag, RagChange.effective).where(
+            RagChange.person_id.in_(selection)
         )
+        if rag_from is not None:
+            rags = _in_force_from(rags, RagChange, selection, rag_from)
+        for person_id, rag, effective in session.execute(rags.order_by(RagChange.effective, RagChange.id)):
+            histories[person_id].rag.append(StatusSpan(rag.value, effective))
+    return histories
+
+
+_EARLIER = {RequirementReview: aliased(RequirementReview), RagChange: aliased(RagChange)}  # made once: not cheap
+
+
+def _in_force_from(statement: Select, model, selection: PersonSelection, day: date) -> Select:
+    """Only the rows of a dated history still relevant from ``day``: the one in force on
+    that day (the latest on or before it) and any later ones, for each person."""
+    latest = _EARLIER[model]
+    since = (
+        select(latest.person_id.label("person_id"), func.max(latest.effective).label("since"))
+        .where(latest.person_id.in_(selection), latest.effective <= day)
+        .group_by(latest.person_id)
+        .subquery()
+    )
+    return statement.outerjoin(since, since.c.person_id == model.person_id).where(
+        model.effective >= func.coalesce(since.c.since, day)
+    )
+
+
+def load_tallies(
+    session: Session, selection: PersonSelection | None, weeks: Sequence[date]
+) -> dict[tuple[int, date], tuple[int, int, int]]:
+    """(offered, kept, face to face) for each (person, week) with contacts: one query.
+
+    ``selection`` None means everyone the session may see (an all-Wales count), which
+    reads the week's contacts straight from the week index.
+    """
+    if not weeks:
+        return {}
+    first, last = min(weeks), max(weeks)
+    conditions = [
+        Contact.occurred_week == first if first == last else Contact.occurred_week.between(first, last),
+        Contact.voided.is_(False),
+    ]
+    if selection is not None:
+        conditions.append(Contact.person_id.in_(selection))
+    rows = session.execute(
+        select(Contact.person_id, Contact.occurred_week, func.count(), _KEPT, _FACE_TO_FACE)
+        .where(*conditions)
         .group_by(Contact.person_id, Contact.occurred_week)
     )
-    return {(person_id, week): (offered, int(kept or 0)) for person_id, week, offered, kept in rows}
+    # Every group has at least one contact, so the sums are numbers, never NULL.
+    return {(person_id, week): (offered, kept, face) for person_id, week, offered, kept, face in rows}
+
+
+# Built once: the week view runs these for every request.
+_KEPT = func.sum(case((Contact.outcome == Outcome.KEPT, 1), else_=0))
+_FACE_TO_FACE = func.sum(
+    case((Contact.type.in_([ContactType(value) for value in sorted(FACE_TO_FACE_TYPES)]), 1), else_=0)
+)
 
 
 def last_contacts(session: Session, ids: list[int]) -> dict[int, datetime]:

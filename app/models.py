@@ -287,7 +287,10 @@ class Contact(db.Model):
             "duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND 1440",
             name="duration_range",
         ),
-        Index("ix_contacts_person_week", "person_id", "occurred_week"),
+        # Both weekly-count indexes cover every column the counts read, so counting
+        # never visits the table itself (see benchmarks/week_view_bench.py).
+        Index("ix_contacts_person_week", "person_id", "occurred_week", "voided", "outcome", "type", "team_id"),
+        Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type"),
         Index("ix_contacts_team_week", "team_id", "occurred_week"),
     )
 
@@ -361,3 +364,32 @@ class SignInSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The Delius contact type a contact is keyed in as. Contacts recorded by police staff
+# are police liaison contacts in Delius whatever their type; the others go by type.
+POLICE_LIAISON = "police_liaison"
+DEFAULT_DELIUS_CODES: dict[str, str] = {
+    ContactType.HOME_VISIT.value: "CHVS",
+    ContactType.PUBLIC_PLACE.value: "COOO",
+    ContactType.PHONE.value: "COPT",
+    ContactType.VIDEO_ONLINE.value: "COVC",
+    ContactType.OFFICE.value: "COAP",
+    ContactType.PARTNER_AGENCY.value: "COOO",
+    ContactType.LIFT_PRACTICAL.value: "COOO",
+    ContactType.WELFARE_HELP.value: "COOO",
+    ContactType.ACTIVITY.value: "COOO",
+    POLICE_LIAISON: "C204",
+}
+
+
+class DeliusCode(db.Model):
+    """An admin-editable mapping from a contact type (or police liaison) to a Delius code."""
+
+    __tablename__ = "delius_codes"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -15,6 +15,7 @@ LONDON = ZoneInfo("Europe/London")
 
 DAYS_IN_WEEK = 7
 _ONE_WEEK = timedelta(days=DAYS_IN_WEEK)
+_DAY_OFFSETS = tuple(timedelta(days=offset) for offset in range(DAYS_IN_WEEK))
 
 
 def _require_aware(moment: datetime) -> None:
@@ -76,7 +77,7 @@ def week_bounds_utc(monday: date) -> tuple[datetime, datetime]:
 def week_days(monday: date) -> list[date]:
     """The seven dates, Monday to Sunday."""
     _require_monday(monday)
-    return [monday + timedelta(days=offset) for offset in range(DAYS_IN_WEEK)]
+    return [monday + offset for offset in _DAY_OFFSETS]
 
 
 def previous_weeks(monday: date, count: int) -> list[date]:

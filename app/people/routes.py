@@ -1,5 +1,5 @@
 from flask import Blueprint, abort, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -7,7 +7,11 @@ from app.caseload import weekly_counts
 from app.domain.weeks import week_start, weeks_ending_with
 from app import clock
 from app.extensions import db
-from app.models import Contact, Person
+from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
+from app.supervision import charts
+from app.supervision.forms import DESELECTION_LABELS
+from app.supervision.permissions import can_act_for_team
+from app.supervision.presenters import audit_trail
 
 blueprint = Blueprint("people", __name__, url_prefix="/people")
 
@@ -35,4 +39,29 @@ def person_page(person_id: int):
         .order_by(Contact.occurred_at.desc())
         .limit(RECENT_CONTACTS)
     ).all()
-    return render_template("people/person.html", person=person, history=history, contacts=contacts)
+    can_act = can_act_for_team(current_user, person.team_id)
+    return render_template(
+        "people/person.html",
+        person=person,
+        history=history,
+        chart=charts.week_chart(list(reversed(history)), f"chart-{person.id}", charts.LARGE),
+        contacts=contacts,
+        reviews=_newest_first(RequirementReview, person, RequirementReview.reviewer),
+        category_changes=_newest_first(CategoryChange, person, CategoryChange.changed_by),
+        rag_changes=_newest_first(RagChange, person, RagChange.changed_by),
+        pauses=db.session.scalars(
+            select(Pause).where(Pause.person_id == person.id).order_by(Pause.start.desc(), Pause.id.desc())
+        ).all(),
+        can_act=can_act,
+        trail=audit_trail(db.session, person.id) if can_act else None,
+        deselection_labels=DESELECTION_LABELS,
+    )
+
+
+def _newest_first(model, person, who):
+    return db.session.scalars(
+        select(model)
+        .where(model.person_id == person.id)
+        .options(selectinload(who))
+        .order_by(model.effective.desc(), model.id.desc())
+    ).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import date
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -35,6 +36,8 @@ class World:
     other_person: Person
     own_contact: Contact
     other_contact: Contact
+    own_pause: object = None
+    other_pause: object = None
     missing_int: int = 987654
     missing_uuid: uuid.UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
 
@@ -57,6 +60,8 @@ def world(team, other_team, officer, supervisor, admin, other_officer) -> World:
         other_person=other_person,
         own_contact=factories.contact(own_person, officer, notes="Our own note"),
         other_contact=factories.contact(other_person, other_officer, notes=HIDDEN_NOTE),
+        own_pause=factories.pause(own_person, date(2026, 11, 2)),
+        other_pause=factories.pause(other_person, date(2026, 11, 2)),
     )
 
 

@@ -33,6 +33,17 @@ PUBLIC = {
 ROLES = ("officer", "supervisor", "admin")
 LOWEST_ROLE = {
     "audit_trail.export": "admin",
+    "supervision.wales_page": "admin",
+    "supervision.delius_codes": "admin",
+    "supervision.reviews_page": "supervisor",
+    "supervision.deselection_page": "supervisor",
+    "supervision.review_person": "supervisor",
+    "supervision.change_category": "supervisor",
+    "supervision.change_rag": "supervisor",
+    "supervision.add_pause": "supervisor",
+    "supervision.end_pause": "supervisor",
+    "supervision.deselect": "supervisor",
+    "supervision.team_settings": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -55,6 +66,7 @@ class Fixed:
 PERSON = Owned(lambda w: w.own_person.id, lambda w: w.other_person.id, lambda w: w.missing_int)
 CONTACT = Owned(lambda w: w.own_contact.id, lambda w: w.other_contact.id, lambda w: w.missing_uuid)
 USER = Owned(lambda w: w.officer.id, lambda w: w.other_officer.id, lambda w: w.missing_int)
+PAUSE = Owned(lambda w: w.own_pause.id, lambda w: w.other_pause.id, lambda w: w.missing_int)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
 # By argument name; an (endpoint, argument) key wins over the name alone.
@@ -63,6 +75,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "contact_id": CONTACT,
     "user_id": USER,
     "team_id": TEAM,
+    "pause_id": PAUSE,
     "code": Fixed("cy"),
     "filename": Fixed("css/app.css"),
 }

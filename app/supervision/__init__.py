@@ -1,0 +1,1 @@
+"""Supervision: the team week view, reviews, RAG and category changes, pauses, exports."""

@@ -1,0 +1,126 @@
+"""A chart of contacts kept and offered each week against the required level.
+
+Inline SVG made on the server: no JavaScript, no chart library. Each chart is an image
+(``role="img"``) labelled by its ``<title>``, a sentence summarising the weeks, so a
+screen reader hears what a sighted reader sees; the numbers are also in a table or in
+the row beside it. Colours come from CSS classes in static/css/app.css (no inline
+styles, so the Content Security Policy can forbid them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from flask_babel import gettext, ngettext
+from markupsafe import Markup, escape
+
+from app.domain.counting import WeekCount, WeekStatus
+from app.presenters import short_date
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    slot: int  # width given to each week
+    bar: int  # width of a bar
+    height: int  # height of the plotting area
+    top: int  # room above the plot (for the tallest value's label)
+    bottom: int  # room below it (for week labels)
+    labels: bool
+
+
+SMALL = ChartSize(slot=12, bar=8, height=36, top=2, bottom=2, labels=False)
+LARGE = ChartSize(slot=40, bar=24, height=120, top=16, bottom=22, labels=True)
+
+
+def _words(key: tuple, make) -> str:
+    """A translated phrase, made once per request: a week view draws 250 charts whose
+    sentences differ only in their numbers, and each translation lookup has a cost."""
+    if not has_request_context():
+        return make()
+    cache = g.setdefault("chart_words", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def summary(weeks: Sequence[WeekCount]) -> str:
+    """The chart in words: whole sentences, each with its own count, for any language."""
+    if not weeks:
+        return gettext("No weeks to show.")
+    met = short = offered = kept = 0
+    for week in weeks:
+        status = week.status
+        met += status is WeekStatus.MET
+        short += status is WeekStatus.SHORT
+        offered += week.offered
+        kept += week.kept
+    last = weeks[-1].week
+    sentences = [
+        _words(("weeks", len(weeks), last), lambda: ngettext(
+            "Contacts in the %(num)d week up to the week beginning %(date)s.",
+            "Contacts in the %(num)d weeks up to the week beginning %(date)s.",
+            len(weeks),
+            date=short_date(last),
+        )),
+        _words(("met", met), lambda: ngettext(
+            "The required level was met in %(num)d week.", "The required level was met in %(num)d weeks.", met)),
+        _words(("short", short), lambda: ngettext(
+            "It was not met in %(num)d week.", "It was not met in %(num)d weeks.", short)),
+        _words(("offered", offered, kept), lambda: ngettext(
+            "%(num)d contact was offered in all, and %(kept)d kept.",
+            "%(num)d contacts were offered in all, and %(kept)d kept.",
+            offered,
+            kept=kept,
+        )),
+    ]
+    return " ".join(sentences)
+
+
+def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMALL) -> Markup:
+    """An SVG bar chart of ``weeks`` (oldest first): offered, kept, and the required level."""
+    scale_top = max([1] + [max(week.offered, week.required) for week in weeks])
+    width = size.slot * max(len(weeks), 1)
+    total_height = size.top + size.height + size.bottom
+    base = size.top + size.height
+    unit = size.height / scale_top
+    chart_id = escape(chart_id)
+    parts = [
+        f'<svg class="chart chart--{"large" if size.labels else "small"}" viewBox="0 0 {width} {total_height}"'
+        f' width="{width}" height="{total_height}" role="img" aria-labelledby="{chart_id}"'
+        f' focusable="false" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}">{escape(summary(weeks))}</title>',
+        f'<line class="chart__axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>',
+    ]
+    half_gap = (size.slot - size.bar) / 2
+    for index, week in enumerate(weeks):
+        left = index * size.slot
+        x = left + half_gap
+        if week.offered:
+            bar = week.offered * unit
+            parts.append(
+                f'<rect class="chart__offered chart__offered--{week.status.value}" x="{x:g}" y="{base - bar:.1f}"'
+                f' width="{size.bar}" height="{bar:.1f}"/>'
+            )
+        if week.kept:
+            bar = week.kept * unit
+            parts.append(
+                f'<rect class="chart__kept" x="{x + size.bar / 4:g}" y="{base - bar:.1f}"'
+                f' width="{size.bar / 2:g}" height="{bar:.1f}"/>'
+            )
+        if week.required:
+            level = base - week.required * unit
+            parts.append(
+                f'<line class="chart__required" x1="{left + 1}" y1="{level:.1f}"'
+                f' x2="{left + size.slot - 1}" y2="{level:.1f}"/>'
+            )
+        if size.labels and (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
+            parts.append(
+                f'<text class="chart__label" x="{left + size.slot / 2:g}" y="{total_height - 6}"'
+                f' text-anchor="middle">{escape(short_date(week.week))}</text>'
+            )
+    if size.labels:
+        parts.append(f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,206 @@
+"""What supervisors change: reviews, category and RAG, pauses, de-selection, team defaults.
+
+Views call these after their forms have checked the input; these keep the records
+consistent (history row and current value together, in one transaction) and leave
+committing to the caller. Every change here is to an audited model, so the audit
+trail is written by ``app.audit`` with the change itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.caseload import category_spans
+from app.domain.cohort import StatusSpan, value_on
+from app.domain.requirements import MAX_LEVEL, MIN_LEVEL, Category, category_on
+from app.models import (
+    DEFAULT_DELIUS_CODES,
+    POLICE_LIAISON,
+    Agency,
+    CategoryChange,
+    Contact,
+    DeliusCode,
+    DeselectionReason,
+    Pause,
+    PauseReason,
+    Person,
+    Rag,
+    RagChange,
+    RequirementReview,
+    Team,
+    User,
+)
+
+REVIEW_FACTORS = (
+    "risk",
+    "needs",
+    "responses_to_supervision",
+    "progress_towards_rehabilitation",
+    "difficulties_attending",
+)
+
+
+def _check_level(level: int) -> None:
+    if not MIN_LEVEL <= level <= MAX_LEVEL:
+        raise ValueError(f"a level must be {MIN_LEVEL}..{MAX_LEVEL}, got {level}")
+
+
+def record_review(
+    session: Session,
+    person: Person,
+    *,
+    reviewer: User,
+    effective: date,
+    contacts_per_week: int,
+    next_review_due: date,
+    reasoning: dict[str, str],
+) -> RequirementReview:
+    """A requirement review: the new level from ``effective`` and the reasoning on each factor."""
+    _check_level(contacts_per_week)
+    if next_review_due <= effective:
+        raise ValueError("the next review must come after this one")
+    missing = [factor for factor in REVIEW_FACTORS if not (reasoning.get(factor) or "").strip()]
+    if missing:
+        raise ValueError(f"reasoning is needed on every factor: {missing}")
+    review = RequirementReview(
+        person_id=person.id,
+        effective=effective,
+        contacts_per_week=contacts_per_week,
+        reviewer_id=reviewer.id,
+        next_review_due=next_review_due,
+        **{factor: reasoning[factor].strip() for factor in REVIEW_FACTORS},
+    )
+    session.add(review)
+    return review
+
+
+def change_category(
+    session: Session, person: Person, *, by: User, category: Category, effective: date, reason: str, today: date
+) -> CategoryChange:
+    """Record a category change and bring the person's current category into line with history."""
+    if effective > today:
+        raise ValueError("a category change cannot take effect in the future")
+    changes = list(
+        session.scalars(
+            select(CategoryChange)
+            .where(CategoryChange.person_id == person.id)
+            .order_by(CategoryChange.effective, CategoryChange.id)
+        )
+    )
+    if not changes:
+        # Until now the category was the one the person joined with: write that down
+        # first, so that weeks before this change keep being counted as they were.
+        changes.append(_add(session, CategoryChange(person_id=person.id, category=person.category,
+                                                    effective=person.joined_on)))
+    change = _add(session, CategoryChange(person_id=person.id, category=category, effective=effective,
+                                          reason=reason.strip(), changed_by_id=by.id))
+    changes.append(change)
+    person.category = category_on(today, category_spans(person, changes)) or category
+    return change
+
+
+def change_rag(
+    session: Session, person: Person, *, by: User, rag: Rag, effective: date, reason: str, today: date
+) -> RagChange:
+    """Record a RAG change and bring the person's current RAG status into line with history."""
+    if effective > today:
+        raise ValueError("a RAG change cannot take effect in the future")
+    changes = list(
+        session.scalars(
+            select(RagChange).where(RagChange.person_id == person.id).order_by(RagChange.effective, RagChange.id)
+        )
+    )
+    if not changes:
+        changes.append(_add(session, RagChange(person_id=person.id, rag=person.rag, effective=person.joined_on)))
+    change = _add(session, RagChange(person_id=person.id, rag=rag, effective=effective,
+                                     reason=reason.strip(), changed_by_id=by.id))
+    changes.append(change)
+    current = value_on(today, [StatusSpan(item.rag.value, item.effective) for item in changes])
+    person.rag = Rag(current) if current else rag
+    return change
+
+
+def _add(session: Session, instance):
+    session.add(instance)
+    return instance
+
+
+def add_pause(
+    session: Session, person: Person, *, by: User, start: date, end: date | None, reason: PauseReason
+) -> Pause:
+    """Pause the requirement from ``start`` until ``end`` (the first day back), or until ended."""
+    if end is not None and end < start:
+        raise ValueError("a pause cannot end before it starts")
+    return _add(session, Pause(person_id=person.id, start=start, end=end, reason=reason, created_by_id=by.id))
+
+
+def end_pause(session: Session, pause: Pause, *, end: date) -> Pause:
+    if pause.end is not None:
+        raise ValueError("this pause has already ended")
+    if end < pause.start:
+        raise ValueError("a pause cannot end before it starts")
+    audit.label(pause, "end")
+    pause.end = end
+    return pause
+
+
+def open_pause(session: Session, person: Person, pause_id: int) -> Pause | None:
+    """One of the person's pauses that has not ended, or None."""
+    return session.scalar(
+        select(Pause).where(Pause.id == pause_id, Pause.person_id == person.id, Pause.end.is_(None))
+    )
+
+
+def deselect(session: Session, person: Person, *, left_on: date, reason: DeselectionReason) -> Person:
+    """Record that the person leaves the cohort on ``left_on`` (their first day out of it)."""
+    if person.left_on is not None:
+        raise ValueError("this person has already left the cohort")
+    if left_on < person.joined_on:
+        raise ValueError("a person cannot leave before joining")
+    audit.label(person, "deselect")
+    person.left_on = left_on
+    person.left_reason = reason
+    return person
+
+
+def set_team_defaults(session: Session, team: Team, *, fixed: int, flex: int, free: int) -> Team:
+    for level in (fixed, flex, free):
+        _check_level(level)
+    team.default_fixed, team.default_flex, team.default_free = fixed, flex, free
+    return team
+
+
+# --- Delius contact type codes -----------------------------------------------------
+
+
+def delius_codes(session: Session) -> dict[str, str]:
+    """The mapping in force: the stored codes over the defaults (so a missing row is never a gap)."""
+    codes = dict(DEFAULT_DELIUS_CODES)
+    codes.update({row.key: row.code for row in session.scalars(select(DeliusCode))})
+    return codes
+
+
+def set_delius_codes(session: Session, codes: dict[str, str]) -> None:
+    stored = {row.key: row for row in session.scalars(select(DeliusCode))}
+    for key in DEFAULT_DELIUS_CODES:
+        code = codes[key].strip().upper()
+        if key in stored:
+            if stored[key].code != code:
+                stored[key].code = code
+        else:
+            session.add(DeliusCode(key=key, code=code))
+
+
+def delius_code_for(contact: Contact, codes: dict[str, str]) -> str:
+    """The Delius code a contact is keyed in as.
+
+    A contact recorded by police staff is a police liaison contact in Delius (C204 by
+    default), whatever kind of contact it was; any other contact goes by its type.
+    """
+    if contact.recorder_agency == Agency.POLICE:
+        return codes[POLICE_LIAISON]
+    return codes[contact.type.value]

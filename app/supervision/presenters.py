@@ -1,0 +1,245 @@
+"""Words for the supervision screens and exports: statuses, review states, the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext, lazy_gettext as _l, pgettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import scoping
+from app.domain.counting import ReviewState, WeekStatus
+from app.models import (
+    Agency,
+    AuditEvent,
+    ContactType,
+    DeselectionReason,
+    Outcome,
+    PauseReason,
+    Rag,
+    User,
+)
+from app.domain.requirements import Category
+from app.presenters import (
+    AGENCY_LABELS,
+    CATEGORY_LABELS,
+    CONTACT_TYPE_LABELS,
+    OUTCOME_LABELS,
+    PAUSE_LABELS,
+    RAG_LABELS,
+    date_time,
+    short_date,
+    week_status,
+)
+from app.supervision.forms import DESELECTION_LABELS
+
+PAUSED_STATUS = {
+    PauseReason.CUSTODY: _l("Not required this week: in custody"),
+    PauseReason.HOSPITAL: _l("Not required this week: in hospital"),
+    PauseReason.OTHER: _l("Not required this week: paused"),
+}
+REVIEW_STATE_LABELS = {
+    ReviewState.OVERDUE: _l("Review overdue"),
+    ReviewState.DUE: _l("Review due"),
+    ReviewState.DUE_SOON: _l("Review due soon"),
+}
+STATUS_FILTER_LABELS = {
+    WeekStatus.MET: _l("Met"),
+    WeekStatus.SHORT: _l("Short"),
+    WeekStatus.NOT_REQUIRED: _l("Not required"),
+}
+SORT_LABELS = {
+    "status": _l("Status (shortest first)"),
+    "name": _l("Name"),
+    "category": _l("Category"),
+    "rag": _l("RAG status"),
+    "agency": _l("Lead agency"),
+    "manager": _l("Offender manager"),
+}
+
+
+def row_status(row) -> str:
+    """The week's status in words; a week with nothing required says why if paused."""
+    if row.count.status is WeekStatus.NOT_REQUIRED and row.paused is not None:
+        return str(PAUSED_STATUS[row.paused])
+    return week_status(row.count)
+
+
+def review_state_label(state: ReviewState) -> str:
+    return str(REVIEW_STATE_LABELS[state])
+
+
+def percent(value: int | None) -> str:
+    if value is None:
+        return gettext("No one in the Fixed cohort needed contact")
+    return gettext("%(percent)d%%", percent=value)
+
+
+# --- The audit trail, readably -----------------------------------------------------
+
+ACTIONS = {
+    ("people", "create"): _l("Added to the cohort"),
+    ("people", "update"): _l("Details changed"),
+    ("people", "deselect"): _l("De-selected from the cohort"),
+    ("contacts", "create"): _l("Contact recorded"),
+    ("contacts", "update"): _l("Contact changed"),
+    ("contacts", "void"): _l("Contact made void"),
+    ("category_changes", "create"): _l("Category change recorded"),
+    ("rag_changes", "create"): _l("RAG status change recorded"),
+    ("requirement_reviews", "create"): _l("Requirement reviewed"),
+    ("pauses", "create"): _l("Pause added"),
+    ("pauses", "end"): _l("Pause ended"),
+    ("pauses", "update"): _l("Pause changed"),
+}
+
+# The fields worth showing, per record; identifiers, hashes and timestamps are left out.
+FIELDS = {
+    "people": {
+        "display_name": _l("Name"),
+        "category": _l("Category"),
+        "rag": _l("RAG status"),
+        "lead_agency": _l("Lead agency"),
+        "delius_crn": _l("Delius CRN"),
+        "niche_ref": _l("Niche or PNC reference"),
+        "joined_on": _l("Joined the cohort"),
+        "left_on": _l("First day no longer in the cohort"),
+        "left_reason": _l("Reason for de-selection"),
+        "wisdom": _l("WISDOM"),
+        "mappa": _l("MAPPA"),
+        "y2a": _l("Y2A"),
+    },
+    "contacts": {
+        "type": _l("Contact type"),
+        "outcome": _l("Outcome"),
+        "occurred_at": _l("Date and time"),
+        "voided": _l("Void"),
+        "void_reason": _l("Reason it was made void"),
+        "sensitive": _l("Sensitive"),
+        "notes": _l("Notes"),
+    },
+    "category_changes": {"category": _l("Category"), "effective": _l("From"), "reason": _l("Reason")},
+    "rag_changes": {"rag": _l("RAG status"), "effective": _l("From"), "reason": _l("Reason")},
+    "requirement_reviews": {
+        "contacts_per_week": _l("Contacts required each week"),
+        "effective": _l("Date of this review"),
+        "next_review_due": _l("Next review due"),
+    },
+    "pauses": {"reason": _l("Why contact is paused"), "start": _l("First day of the pause"), "end": _l("First day back")},
+}
+
+_ENUM_LABELS = {
+    "category": (Category, CATEGORY_LABELS),
+    "rag": (Rag, RAG_LABELS),
+    "lead_agency": (Agency, AGENCY_LABELS),
+    "left_reason": (DeselectionReason, DESELECTION_LABELS),
+    "type": (ContactType, CONTACT_TYPE_LABELS),
+    "outcome": (Outcome, OUTCOME_LABELS),
+}
+_DATES = {"joined_on", "left_on", "effective", "next_review_due", "start", "end"}
+_MOMENTS = {"occurred_at"}
+_HIDDEN_TEXT = {"notes"}
+
+
+@dataclass(frozen=True)
+class AuditChange:
+    label: str
+    before: str | None  # None when the record was created
+    after: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: datetime
+    who: str
+    what: str
+    changes: list[AuditChange]
+
+
+def _value(entity: str, field: str, value) -> str:
+    if value is None or value == "":
+        return gettext("(none)")
+    if field in _HIDDEN_TEXT:
+        return gettext("(not shown here)")
+    if isinstance(value, bool):
+        return pgettext("in an audit trail", "Yes") if value else pgettext("in an audit trail", "No")
+    if entity == "pauses" and field == "reason":
+        try:
+            return str(PAUSE_LABELS[PauseReason(value)])
+        except ValueError:
+            return str(value)
+    if field in _ENUM_LABELS:
+        enum_class, labels = _ENUM_LABELS[field]
+        try:
+            return str(labels[enum_class(value)])
+        except ValueError:
+            return str(value)
+    try:
+        if field in _DATES:
+            return short_date(date.fromisoformat(value))
+        if field in _MOMENTS:
+            return date_time(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
+    return str(value)
+
+
+def _changes(event: AuditEvent) -> list[AuditChange]:
+    fields = FIELDS.get(event.entity, {})
+    after = event.after or {}
+    before = event.before
+    changes = []
+    for field, label in fields.items():
+        if field not in after:
+            continue
+        if before is None:
+            if after[field] in (None, "", False):
+                continue  # a new record: show what it says, not every empty field
+            changes.append(AuditChange(str(label), None, _value(event.entity, field, after[field])))
+        else:
+            changes.append(
+                AuditChange(str(label), _value(event.entity, field, before.get(field)), _value(event.entity, field, after[field]))
+            )
+    return changes
+
+
+def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    # Unscoped on purpose, and for names only: the trail must say who made a change,
+    # and administrators (and staff who have since moved team) belong to another team.
+    rows = session.execute(
+        select(User.id, User.name).where(User.id.in_(ids)).execution_options(**scoping.UNSCOPED)
+    )
+    return {row.id: row.name for row in rows}
+
+
+def audit_trail(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:
+    """The person's audit events, newest first, in words (contacts' recording left out)."""
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.person_id == person_id,
+                # Each contact's recording is on the page already (who, when); the trail
+                # keeps what changed afterwards: corrections and voids.
+                ~((AuditEvent.entity == "contacts") & (AuditEvent.action == "create")),
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+    names = _actor_names(session, {event.actor_id for event in events if event.actor_id is not None})
+    entries = []
+    for event in events:
+        if event.action == "delete":
+            what = gettext("Record deleted")
+        else:
+            what = str(ACTIONS.get((event.entity, event.action), _l("Record changed")))
+        if event.actor_id is None:
+            who = gettext("The system")
+        else:
+            who = names.get(event.actor_id) or gettext("A former user")
+        entries.append(AuditEntry(event.occurred_at, who, what, _changes(event)))
+    return entries

@@ -1,0 +1,510 @@
+"""What supervisors read: the team week view, the all-Wales summary, and the lists.
+
+Every function here issues a fixed number of queries whatever the number of people:
+it loads the people, then their history and contact tallies in one query each
+(``app.caseload``), and leaves the rules to ``app.domain``. Filtering and sorting are
+done in Python on the loaded rows, so the query count does not depend on them either.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.caseload import PersonHistory, category_spans, count_weeks, load_history, load_tallies, rag_spans
+from app.collation import sort_key_for
+from app.domain.cohort import (
+    green_for_three_months,
+    green_since,
+    value_on,
+    y2a_minimum_ends,
+    y2a_minimum_passed,
+)
+from app.domain.counting import (
+    CohortTotals,
+    ReviewState,
+    WeekCount,
+    WeekStatus,
+    cohort_totals,
+    review_state,
+    review_suggested,
+    suggestion_weeks,
+)
+from app.domain.requirements import Category, CohortMembership, category_on, reference_day
+from app.domain.weeks import local_midnight_utc, week_days, week_of, weeks_ending_with
+from app.models import Agency, Contact, ContactType, PauseReason, Person, Rag, Team, User
+
+CHART_WEEKS = 12
+MAX_EXPORT_DAYS = 366
+CONTACT_LOG_PAGE = 200
+
+SORTS = ("status", "name", "category", "rag", "agency", "manager")
+UNASSIGNED = 0  # the offender manager filter's value for "not assigned"
+
+_CATEGORY_ORDER = {Category.FIXED: 0, Category.FLEX: 1, Category.FREE: 2, None: 3}
+_RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+_AGENCY_ORDER = {Agency.POLICE: 0, Agency.PROBATION: 1, Agency.PARTNER: 2}
+_STATUS_ORDER = {WeekStatus.SHORT: 0, WeekStatus.MET: 1, WeekStatus.NOT_REQUIRED: 2}
+
+
+def _enum_or_none(enum_class, value):
+    try:
+        return enum_class(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    """Filters on the person, shared by the week view and the contact log.
+
+    Unknown values in a query string are ignored rather than refused: a filter
+    link that no longer applies shows everyone instead of an error.
+    """
+
+    category: Category | None = None
+    rag: Rag | None = None
+    agency: Agency | None = None
+    manager: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping) -> PersonFilters:
+        return cls(
+            category=_enum_or_none(Category, args.get("category")),
+            rag=_enum_or_none(Rag, args.get("rag")),
+            agency=_enum_or_none(Agency, args.get("agency")),
+            manager=parse_int(args.get("manager")),
+        )
+
+    def as_args(self) -> dict[str, str]:
+        args = {}
+        for key in ("category", "rag", "agency"):
+            value = getattr(self, key)
+            if value is not None:
+                args[key] = value.value
+        if self.manager is not None:
+            args["manager"] = str(self.manager)
+        return args
+
+    def matches_manager(self, manager_id: int | None) -> bool:
+        if self.manager is None:
+            return True
+        if self.manager == UNASSIGNED:
+            return manager_id is None
+        return manager_id == self.manager
+
+
+@dataclass(frozen=True)
+class WeekFilters(PersonFilters):
+    status: WeekStatus | None = None
+    sort: str = "status"
+
+    @classmethod
+    def from_args(cls, args: Mapping) -> WeekFilters:
+        base = PersonFilters.from_args(args)
+        sort = args.get("sort")
+        return cls(
+            **base.__dict__,
+            status=_enum_or_none(WeekStatus, args.get("status")),
+            sort=sort if sort in SORTS else "status",
+        )
+
+    def as_args(self) -> dict[str, str]:
+        args = super().as_args()
+        if self.status is not None:
+            args["status"] = self.status.value
+        if self.sort != "status":
+            args["sort"] = self.sort
+        return args
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.category, self.rag, self.agency, self.manager, self.status))
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    person: Person
+    category: Category | None  # in force that week
+    rag: Rag  # in force that week
+    count: WeekCount
+    history: list[WeekCount]  # CHART_WEEKS weeks, oldest first, ending with this one
+    paused: PauseReason | None  # paused on at least one day of the week
+    review: ReviewState | None  # as of today
+    next_review_due: date | None
+    review_suggested: bool
+
+    def matches(self, filters: WeekFilters) -> bool:
+        return (
+            (filters.category is None or self.category == filters.category)
+            and (filters.rag is None or self.rag == filters.rag)
+            and (filters.agency is None or self.person.lead_agency == filters.agency)
+            and filters.matches_manager(self.person.offender_manager_id)
+            and (filters.status is None or self.count.status == filters.status)
+        )
+
+
+@dataclass
+class WeekView:
+    team: Team
+    week: date
+    today: date
+    weeks: list[date]
+    filters: WeekFilters
+    rows: list[WeekRow]  # filtered and sorted
+    everyone: int  # rows before filtering
+    totals: CohortTotals  # for the whole team, whatever the filters
+    managers: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def current_week(self) -> date:
+        return week_of(self.today)
+
+    @property
+    def previous_week(self) -> date:
+        return self.week - timedelta(weeks=1)
+
+    @property
+    def next_week(self) -> date | None:
+        following = self.week + timedelta(weeks=1)
+        return following if following <= self.current_week else None
+
+
+def chosen_week(value: str | None, today: date) -> date:
+    """The Monday of the week asked for (any day in it will do); this week by default.
+
+    Weeks after this one have nothing to show, so they come back as this week.
+    """
+    day = parse_date(value)
+    current = week_of(today)
+    if day is None:
+        return current
+    return min(week_of(day), current)
+
+
+def _in_cohort_during(first: date, last: date):
+    """People in the cohort on at least one day from ``first`` to ``last``."""
+    return and_(Person.joined_on <= last, or_(Person.left_on.is_(None), Person.left_on > first))
+
+
+def _people(session: Session, team: Team, *conditions) -> list[Person]:
+    """The team's people (with their offender managers) matching ``conditions``."""
+    people = list(
+        session.scalars(
+            select(Person).where(Person.team_id == team.id, *conditions).options(selectinload(Person.offender_manager))
+        )
+    )
+    for person in people:
+        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+    return people
+
+
+def _paused_in(week: date, history: PersonHistory) -> PauseReason | None:
+    days = week_days(week)
+    for period, reason in history.pause_reasons:
+        if any(period.covers(day) for day in days):
+            return reason
+    return None
+
+
+def _status_in_week(person: Person, history: PersonHistory, week: date) -> tuple[Category | None, Rag]:
+    day = reference_day(week, CohortMembership(person.joined_on, person.left_on))
+    category = category_on(day, category_spans(person, history.changes))
+    rag = value_on(day, rag_spans(person, history.rag))
+    return category, Rag(rag) if rag else person.rag
+
+
+def _sort(rows: list[WeekRow], sort: str, language: str) -> list[WeekRow]:
+    name = sort_key_for(language)
+
+    def manager_key(row: WeekRow):
+        manager = row.person.offender_manager
+        return (manager is None, name(manager.name) if manager else ())
+
+    keys = {
+        "name": lambda row: name(row.person.display_name),
+        "status": lambda row: (_STATUS_ORDER[row.count.status], -row.count.shortfall, name(row.person.display_name)),
+        "category": lambda row: (_CATEGORY_ORDER[row.category], name(row.person.display_name)),
+        "rag": lambda row: (_RAG_ORDER[row.rag], name(row.person.display_name)),
+        "agency": lambda row: (_AGENCY_ORDER[row.person.lead_agency], name(row.person.display_name)),
+        "manager": lambda row: (manager_key(row), name(row.person.display_name)),
+    }
+    return sorted(rows, key=keys[sort])
+
+
+def week_rows(session: Session, team: Team, week: date, today: date) -> list[WeekRow]:
+    """One row for each person in the team's cohort during ``week``, unfiltered, unsorted."""
+    weeks = weeks_ending_with(week, CHART_WEEKS)
+    sunday = week + timedelta(days=6)
+    people = _people(session, team, _in_cohort_during(week, sunday))
+    selection = select(Person.id).where(Person.team_id == team.id, _in_cohort_during(week, sunday))
+    histories = load_history(session, selection, from_day=weeks[0], with_rag=True, rag_from=week)
+    tallies = load_tallies(session, selection, weeks)
+    suggestion = suggestion_weeks(week, today)
+    defaults = team.default_levels()
+    rows = []
+    for person in people:
+        history = histories[person.id]
+        counts = count_weeks(person, history, weeks, tallies, defaults)
+        category, rag = _status_in_week(person, history, week)
+        rows.append(
+            WeekRow(
+                person=person,
+                category=category,
+                rag=rag,
+                count=counts[week],
+                history=[counts[each] for each in weeks],
+                paused=_paused_in(week, history),
+                review=review_state(history.next_review_due, today) if person.left_on is None else None,
+                next_review_due=history.next_review_due,
+                review_suggested=review_suggested([counts[each] for each in suggestion]),
+            )
+        )
+    return rows
+
+
+def week_view(
+    session: Session, team: Team, week: date, today: date, filters: WeekFilters, language: str
+) -> WeekView:
+    rows = week_rows(session, team, week, today)
+    totals = cohort_totals((row.category, row.count) for row in rows)
+    name = sort_key_for(language)
+    managers = sorted(
+        {(row.person.offender_manager.id, row.person.offender_manager.name) for row in rows if row.person.offender_manager},
+        key=lambda manager: name(manager[1]),
+    )
+    shown = _sort([row for row in rows if row.matches(filters)], filters.sort, language)
+    return WeekView(
+        team=team,
+        week=week,
+        today=today,
+        weeks=weeks_ending_with(week, CHART_WEEKS),
+        filters=filters,
+        rows=shown,
+        everyone=len(rows),
+        totals=totals,
+        managers=managers,
+    )
+
+
+# --- All of Wales ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamTotals:
+    team: Team
+    totals: CohortTotals
+
+
+def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
+    """Every visible team's totals for the week, and the totals for all of them together.
+
+    About 5,000 people: they are read as plain rows (id, team, dates, category), not as
+    ORM objects, which is all the counting needs.
+    """
+    sunday = week + timedelta(days=6)
+    in_week = _in_cohort_during(week, sunday)
+    teams = list(session.scalars(select(Team)))
+    defaults = {team.id: team.default_levels() for team in teams}
+    people = session.execute(
+        select(Person.id, Person.team_id, Person.joined_on, Person.left_on, Person.category).where(in_week)
+    ).all()
+    selection = select(Person.id).where(in_week)
+    histories = load_history(session, selection, from_day=week)
+    tallies = load_tallies(session, None, [week])  # everyone's; people not in the week are ignored
+    by_team: dict[int, list] = defaultdict(list)
+    everyone = []
+    for person in people:
+        history = histories[person.id]
+        spans = category_spans(person, history.changes)
+        count = count_weeks(person, history, [week], tallies, defaults[person.team_id], spans)[week]
+        category = category_on(reference_day(week, CohortMembership(person.joined_on, person.left_on)), spans)
+        by_team[person.team_id].append((category, count))
+        everyone.append((category, count))
+    summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
+    summary.sort(key=lambda item: sort_key_for("en")(item.team.name))
+    return summary, cohort_totals(everyone)
+
+
+# --- Lists: reviews and de-selection -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewListRow:
+    person: Person
+    next_review_due: date | None
+    last_reviewed: date | None
+    recent: list[WeekCount]  # the weeks that decide a suggestion, most recent first
+
+
+@dataclass
+class ReviewLists:
+    overdue: list[ReviewListRow]
+    due: list[ReviewListRow]
+    due_soon: list[ReviewListRow]
+    suggested: list[ReviewListRow]
+
+
+def _current_people(session: Session, team: Team, today: date) -> tuple[list[Person], object]:
+    in_cohort = _in_cohort_during(today, today)
+    return _people(session, team, in_cohort), select(Person.id).where(Person.team_id == team.id, in_cohort)
+
+
+def review_lists(session: Session, team: Team, today: date, language: str) -> ReviewLists:
+    people, selection = _current_people(session, team, today)
+    weeks = suggestion_weeks(week_of(today), today)
+    histories = load_history(session, selection, from_day=min(weeks))
+    tallies = load_tallies(session, selection, weeks)
+    lists = ReviewLists([], [], [], [])
+    name = sort_key_for(language)
+    for person in sorted(people, key=lambda person: name(person.display_name)):
+        history = histories[person.id]
+        counts = count_weeks(person, history, weeks, tallies)
+        recent = [counts[week] for week in weeks]
+        row = ReviewListRow(
+            person, history.next_review_due, history.reviews[-1].effective if history.reviews else None, recent
+        )
+        state = review_state(history.next_review_due, today)
+        if state is ReviewState.OVERDUE:
+            lists.overdue.append(row)
+        elif state is ReviewState.DUE:
+            lists.due.append(row)
+        elif state is ReviewState.DUE_SOON:
+            lists.due_soon.append(row)
+        if review_suggested(recent):
+            lists.suggested.append(row)
+    for rows in (lists.overdue, lists.due, lists.due_soon):
+        rows.sort(key=lambda row: (row.next_review_due, name(row.person.display_name)))
+    return lists
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    green_since: date | None  # set when green for three months or more
+    y2a_minimum_ended: date | None  # set for Y2A people past their minimum
+
+
+def deselection_candidates(session: Session, team: Team, today: date, language: str) -> list[Candidate]:
+    people, selection = _current_people(session, team, today)
+    histories = load_history(session, selection, from_day=today, with_rag=True)
+    name = sort_key_for(language)
+    candidates = []
+    for person in sorted(people, key=lambda person: name(person.display_name)):
+        spans = rag_spans(person, histories[person.id].rag)
+        green = green_since(today, spans) if green_for_three_months(today, spans) else None
+        y2a = (
+            y2a_minimum_ends(person.joined_on, person.y2a_minimum_ends)
+            if person.y2a and y2a_minimum_passed(today, person.joined_on, person.y2a_minimum_ends)
+            else None
+        )
+        if green or y2a:
+            candidates.append(Candidate(person, green, y2a))
+    return candidates
+
+
+# --- Contact log -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactFilters(PersonFilters):
+    start: date | None = None
+    end: date | None = None
+    type: ContactType | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping, today: date) -> ContactFilters:
+        base = PersonFilters.from_args(args)
+        start, end = parse_date(args.get("start")), parse_date(args.get("end"))
+        if start is None:
+            start = week_of(today) - timedelta(weeks=1)
+        if end is None:
+            end = today
+        return cls(**base.__dict__, start=start, end=end, type=_enum_or_none(ContactType, args.get("type")))
+
+    def as_args(self) -> dict[str, str]:
+        args = super().as_args()
+        args["start"], args["end"] = self.start.isoformat(), self.end.isoformat()
+        if self.type is not None:
+            args["type"] = self.type.value
+        return args
+
+    @property
+    def problem(self) -> str | None:
+        """Why the date range cannot be used (a code the view turns into words), or None."""
+        if self.end < self.start:
+            return "end_before_start"
+        if (self.end - self.start).days >= MAX_EXPORT_DAYS:
+            return "too_long"
+        return None
+
+
+def _contact_conditions(team: Team, filters: ContactFilters) -> list:
+    conditions = [
+        Contact.team_id == team.id,
+        Contact.occurred_at >= local_midnight_utc(filters.start),
+        Contact.occurred_at < local_midnight_utc(filters.end + timedelta(days=1)),
+    ]
+    if filters.type is not None:
+        conditions.append(Contact.type == filters.type)
+    person_conditions = []
+    if filters.category is not None:
+        person_conditions.append(Person.category == filters.category)
+    if filters.rag is not None:
+        person_conditions.append(Person.rag == filters.rag)
+    if filters.agency is not None:
+        person_conditions.append(Person.lead_agency == filters.agency)
+    if filters.manager == UNASSIGNED:
+        person_conditions.append(Person.offender_manager_id.is_(None))
+    elif filters.manager is not None:
+        person_conditions.append(Person.offender_manager_id == filters.manager)
+    if person_conditions:
+        conditions.append(Contact.person_id.in_(select(Person.id).where(*person_conditions)))
+    return conditions
+
+
+def contact_log(
+    session: Session, team: Team, filters: ContactFilters, limit: int | None = None
+) -> tuple[list[Contact], int]:
+    """Contacts in the range, newest first, with the person and recorder loaded; and how many."""
+    conditions = _contact_conditions(team, filters)
+    total = session.scalar(select(func.count()).select_from(Contact).where(*conditions))
+    statement = (
+        select(Contact)
+        .where(*conditions)
+        .options(selectinload(Contact.person), selectinload(Contact.recorded_by))
+        .order_by(Contact.occurred_at.desc(), Contact.id)
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement)), total
+
+
+def team_managers(session: Session, team: Team, language: str) -> list[tuple[int, str]]:
+    """Staff who are offender managers of someone in the team, for the filter list."""
+    rows = session.execute(
+        select(User.id, User.name)
+        .where(User.team_id == team.id, User.id.in_(select(Person.offender_manager_id).where(Person.team_id == team.id)))
+    ).all()
+    name = sort_key_for(language)
+    return sorted(((row.id, row.name) for row in rows), key=lambda item: name(item[1]))

@@ -1,0 +1,390 @@
+"""Supervision pages. Views parse, call ``queries``/``operations``/``exports``, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app import clock
+from app.domain.cohort import add_months
+from app.domain.requirements import Category
+from app.domain.weeks import local_date, week_of
+from app.extensions import db
+from app.i18n import current_language
+from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team
+from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS
+from app.supervision import charts, exports, operations, queries
+from app.supervision.forms import (
+    CategoryForm,
+    DeselectForm,
+    EndPauseForm,
+    PauseForm,
+    RagForm,
+    ReviewForm,
+    TeamDefaultsForm,
+    delius_codes_form,
+)
+from app.supervision.permissions import (
+    admin_required,
+    can_act_for_team,
+    person_to_act_on,
+    supervisor_required,
+    team_to_act_on,
+    visible_team,
+)
+from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_status
+
+blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+NEXT_REVIEW_MONTHS = 3  # the date a review form suggests for the next one
+FILTER_OPTIONS = {"category": CATEGORY_LABELS, "rag": RAG_LABELS, "agency": AGENCY_LABELS, "type": CONTACT_TYPE_LABELS}
+
+
+@blueprint.context_processor
+def supervision_helpers() -> dict:
+    """Template helpers. The label ones remember their words for the page being made:
+    a week view shows the same few words hundreds of times, and each translation lookup
+    costs more than the lookup in a small dictionary."""
+    return {
+        "chart": charts.week_chart,
+        "percent": percent,
+        "row_status": _remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused)),
+        "category_label": _remembered(lambda value: str(CATEGORY_LABELS[value])),
+        "rag_label": _remembered(lambda value: str(RAG_LABELS[value])),
+        "agency_label": _remembered(lambda value: str(AGENCY_LABELS[value])),
+        "contact_mix": _remembered(
+            lambda count: gettext("%(face)d face to face, %(remote)d by phone or online",
+                                  face=count.face_to_face, remote=count.remote),
+            key=lambda count: (count.face_to_face, count.remote),
+        ),
+        "review_labels": REVIEW_STATE_LABELS,
+        "status_labels": STATUS_FILTER_LABELS,
+        "sort_labels": SORT_LABELS,
+        "options": FILTER_OPTIONS,
+    }
+
+
+def _remembered(make, key=lambda value: value):
+    words: dict = {}
+
+    def lookup(value):
+        found = key(value)
+        if found not in words:
+            words[found] = make(value)
+        return words[found]
+
+    return lookup
+
+
+def _today():
+    return local_date(clock.now())
+
+
+def _team_arg() -> int | None:
+    """Administrators choose a team with ?team=; anyone else's choice is checked by scoping."""
+    return queries.parse_int(request.args.get("team"))
+
+
+def _all_teams() -> list[Team]:
+    if not current_user.is_admin:
+        return []
+    return sorted(db.session.scalars(select(Team)), key=lambda team: team.name.casefold())
+
+
+def _status(form) -> int:
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+def _week_view():
+    team = visible_team(_team_arg())
+    today = _today()
+    week = queries.chosen_week(request.args.get("week"), today)
+    filters = queries.WeekFilters.from_args(request.args)
+    return queries.week_view(db.session, team, week, today, filters, current_language())
+
+
+def _week_url(view, endpoint: str = "supervision.week_page", **changes) -> str:
+    """The week view's address with the same week, team and filters, and some changed."""
+    args = {"week": view.week.isoformat(), **view.filters.as_args()}
+    if current_user.is_admin:
+        args["team"] = view.team.id
+    args.update(changes)
+    return url_for(endpoint, **{key: value for key, value in args.items() if value not in (None, "")})
+
+
+@blueprint.route("/week")
+@login_required
+def week_page():
+    view = _week_view()
+    return render_template(
+        "supervision/week.html",
+        view=view,
+        can_act=can_act_for_team(current_user, view.team.id),
+        teams=_all_teams(),
+        week_url=partial(_week_url, view),
+    )
+
+
+@blueprint.route("/week.csv")
+@login_required
+def week_export():
+    view = _week_view()
+    text = exports.csv_text(exports.week_header(), exports.week_rows(view))
+    exports.record_export(
+        db.session, "week_view", team_id=view.team.id, filters=view.filters.as_args(), rows=len(view.rows),
+        week=view.week.isoformat(),
+    )
+    db.session.commit()
+    return exports.csv_response(exports.week_filename(view), text)
+
+
+@blueprint.route("/wales")
+@login_required
+@admin_required
+def wales_page():
+    today = _today()
+    week = queries.chosen_week(request.args.get("week"), today)
+    summary, totals = queries.wales_summary(db.session, week)
+    current = week_of(today)
+    following = week + timedelta(weeks=1)
+    return render_template(
+        "supervision/wales.html", week=week, summary=summary, totals=totals,
+        previous_week=week - timedelta(weeks=1), next_week=following if following <= current else None,
+        current_week=current,
+    )
+
+
+@blueprint.route("/reviews")
+@login_required
+@supervisor_required
+def reviews_page():
+    team = visible_team(_team_arg())
+    today = _today()
+    lists = queries.review_lists(db.session, team, today, current_language())
+    return render_template("supervision/reviews.html", team=team, lists=lists, today=today, teams=_all_teams())
+
+
+@blueprint.route("/deselection")
+@login_required
+@supervisor_required
+def deselection_page():
+    team = visible_team(_team_arg())
+    today = _today()
+    candidates = queries.deselection_candidates(db.session, team, today, current_language())
+    return render_template(
+        "supervision/deselection.html", team=team, candidates=candidates, today=today, teams=_all_teams()
+    )
+
+
+def _contact_filters():
+    return queries.ContactFilters.from_args(request.args, _today())
+
+
+@blueprint.route("/contacts")
+@login_required
+def contacts_page():
+    team = visible_team(_team_arg())
+    filters = _contact_filters()
+    contacts, total = ([], 0)
+    if filters.problem is None:
+        contacts, total = queries.contact_log(db.session, team, filters, limit=queries.CONTACT_LOG_PAGE)
+    return render_template(
+        "supervision/contacts.html", team=team, filters=filters, contacts=contacts, total=total,
+        managers=queries.team_managers(db.session, team, current_language()),
+        can_act=can_act_for_team(current_user, team.id), teams=_all_teams(),
+        page_size=queries.CONTACT_LOG_PAGE, max_days=queries.MAX_EXPORT_DAYS,
+    )
+
+
+@blueprint.route("/contacts.csv")
+@login_required
+def contacts_export():
+    team = visible_team(_team_arg())
+    filters = _contact_filters()
+    if filters.problem is not None:
+        abort(400)
+    asked = request.args.get("sensitive_notes") == "1"
+    include_sensitive = asked and can_act_for_team(current_user, team.id)
+    contacts, total = queries.contact_log(db.session, team, filters)
+    codes = operations.delius_codes(db.session)
+    text = exports.csv_text(exports.contact_header(), exports.contact_rows(contacts, codes, include_sensitive))
+    exports.record_export(
+        db.session, "contact_log", team_id=team.id, filters=filters.as_args(), rows=total,
+        sensitive_notes_asked=asked, sensitive_notes_included=include_sensitive,
+    )
+    db.session.commit()
+    return exports.csv_response(exports.contacts_filename(filters), text)
+
+
+# --- Acting on a person ------------------------------------------------------------
+
+
+def _back_to(person):
+    return redirect(url_for("people.person_page", person_id=person.id))
+
+
+def _form_page(template: str, form, person, **context):
+    return render_template(template, form=form, person=person, **context), _status(form)
+
+
+@blueprint.route("/people/<int:person_id>/review", methods=["GET", "POST"])
+@login_required
+def review_person(person_id: int):
+    person = person_to_act_on(person_id)
+    today = _today()
+    form = ReviewForm(person=person, today=today)
+    if request.method == "GET":
+        form.effective.data = today
+        form.next_review_due.data = add_months(today, NEXT_REVIEW_MONTHS)
+    if form.validate_on_submit():
+        operations.record_review(
+            db.session, person, reviewer=current_user, effective=form.effective.data,
+            contacts_per_week=form.contacts_per_week.data, next_review_due=form.next_review_due.data,
+            reasoning={factor: getattr(form, factor).data for factor in operations.REVIEW_FACTORS},
+        )
+        db.session.commit()
+        flash(gettext("The review has been saved."))
+        return _back_to(person)
+    return _form_page("supervision/review_form.html", form, person)
+
+
+@blueprint.route("/people/<int:person_id>/category", methods=["GET", "POST"])
+@login_required
+def change_category(person_id: int):
+    person = person_to_act_on(person_id)
+    today = _today()
+    form = CategoryForm(person=person, today=today)
+    if request.method == "GET":
+        form.category.data, form.effective.data = person.category.value, today
+    if form.validate_on_submit():
+        operations.change_category(
+            db.session, person, by=current_user, category=Category(form.category.data),
+            effective=form.effective.data, reason=form.reason.data, today=today,
+        )
+        db.session.commit()
+        flash(gettext("The category change has been saved."))
+        return _back_to(person)
+    return _form_page("supervision/change_form.html", form, person, choice=form.category,
+                      title=gettext("Change category"),
+                      heading=gettext("Change the category for %(name)s", name=person.display_name))
+
+
+@blueprint.route("/people/<int:person_id>/rag", methods=["GET", "POST"])
+@login_required
+def change_rag(person_id: int):
+    person = person_to_act_on(person_id)
+    today = _today()
+    form = RagForm(person=person, today=today)
+    if request.method == "GET":
+        form.rag.data, form.effective.data = person.rag.value, today
+    if form.validate_on_submit():
+        operations.change_rag(
+            db.session, person, by=current_user, rag=Rag(form.rag.data),
+            effective=form.effective.data, reason=form.reason.data, today=today,
+        )
+        db.session.commit()
+        flash(gettext("The RAG status change has been saved."))
+        return _back_to(person)
+    return _form_page("supervision/change_form.html", form, person, choice=form.rag,
+                      title=gettext("Change RAG status"),
+                      heading=gettext("Change the RAG status for %(name)s", name=person.display_name))
+
+
+@blueprint.route("/people/<int:person_id>/pause", methods=["GET", "POST"])
+@login_required
+def add_pause(person_id: int):
+    person = person_to_act_on(person_id)
+    today = _today()
+    form = PauseForm(person=person, today=today)
+    if request.method == "GET":
+        form.start.data = today
+    if form.validate_on_submit():
+        operations.add_pause(
+            db.session, person, by=current_user, start=form.start.data, end=form.end.data,
+            reason=PauseReason(form.reason.data),
+        )
+        db.session.commit()
+        flash(gettext("The pause has been saved."))
+        return _back_to(person)
+    return _form_page("supervision/pause_form.html", form, person)
+
+
+@blueprint.route("/people/<int:person_id>/pauses/<int:pause_id>/end", methods=["GET", "POST"])
+@login_required
+def end_pause(person_id: int, pause_id: int):
+    person = person_to_act_on(person_id)
+    pause = operations.open_pause(db.session, person, pause_id)
+    if pause is None:
+        abort(404)
+    form = EndPauseForm(person=person, today=_today(), pause=pause)
+    if request.method == "GET":
+        form.end.data = _today()
+    if form.validate_on_submit():
+        operations.end_pause(db.session, pause, end=form.end.data)
+        db.session.commit()
+        flash(gettext("The pause has been ended."))
+        return _back_to(person)
+    return _form_page("supervision/end_pause_form.html", form, person, pause=pause)
+
+
+@blueprint.route("/people/<int:person_id>/deselect", methods=["GET", "POST"])
+@login_required
+def deselect(person_id: int):
+    person = person_to_act_on(person_id)
+    form = DeselectForm(person=person, today=_today())
+    if person.left_on is not None:
+        return render_template("supervision/deselect_form.html", form=None, person=person), 409 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.left_on.data = _today()
+    if form.validate_on_submit():
+        operations.deselect(db.session, person, left_on=form.left_on.data, reason=DeselectionReason(form.reason.data))
+        db.session.commit()
+        flash(gettext("The de-selection has been recorded."))
+        return _back_to(person)
+    return _form_page("supervision/deselect_form.html", form, person)
+
+
+# --- Team and administration -------------------------------------------------------
+
+
+@blueprint.route("/team", methods=["GET", "POST"])
+@login_required
+def team_settings():
+    team = team_to_act_on(_team_arg())
+    form = TeamDefaultsForm(obj=team)
+    if form.validate_on_submit():
+        operations.set_team_defaults(
+            db.session, team, fixed=form.default_fixed.data, flex=form.default_flex.data, free=form.default_free.data
+        )
+        db.session.commit()
+        flash(gettext("The team's default levels have been saved."))
+        return redirect(url_for("supervision.team_settings", **({"team": team.id} if current_user.is_admin else {})))
+    return render_template("supervision/team.html", form=form, team=team, teams=_all_teams()), _status(form)
+
+
+def delius_labels() -> dict:
+    labels = {contact_type.value: label for contact_type, label in CONTACT_TYPE_LABELS.items()}
+    labels[POLICE_LIAISON] = gettext("Any contact recorded by police staff (police liaison)")
+    return labels
+
+
+@blueprint.route("/delius-codes", methods=["GET", "POST"])
+@login_required
+@admin_required
+def delius_codes():
+    form = delius_codes_form(delius_labels(), data=operations.delius_codes(db.session))
+    if form.validate_on_submit():
+        operations.set_delius_codes(db.session, {key: getattr(form, key).data for key in DEFAULT_DELIUS_CODES})
+        db.session.commit()
+        flash(gettext("The Delius codes have been saved."))
+        return redirect(url_for("supervision.delius_codes"))
+    fields = [getattr(form, key) for key in DEFAULT_DELIUS_CODES]
+    return render_template("supervision/delius_codes.html", form=form, fields=fields), _status(form)

@@ -1,0 +1,74 @@
+"""The week view issues a fixed number of queries, however many people the team has."""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from app.extensions import db
+from tests import factories
+from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at
+
+
+@contextmanager
+def counting_queries():
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def a_team_of(size: int, name: str):
+    team = factories.team(name)
+    supervisor = factories.user(team, f"sergeant@{name.split()[0].lower()}.example", role="supervisor")
+    # One offender manager each, so that loading managers one by one would show.
+    officers = [factories.user(team, f"officer{n}@{name.split()[0].lower()}.example") for n in range(size)]
+    for number in range(size):
+        person = factories.person(team, f"Person {number}", category=("fixed", "flex", "free")[number % 3],
+                                  offender_manager=officers[number], joined_on=date(2026, 6, 1))
+        factories.contact(person, officers[number], at(THIS_WEEK), type=("home_visit", "phone")[number % 2])
+        factories.contact(person, officers[0], at(LAST_WEEK))
+        if number % 4 == 0:
+            factories.review(person, date(2026, 9, 1), 2, next_review_due=date(2026, 12, 1))
+        if number % 5 == 0:
+            factories.pause(person, THIS_WEEK + timedelta(days=2), None)
+    return supervisor
+
+
+def queries_for(client, signed_in, supervisor, url: str) -> int:
+    signed_in(supervisor, client)
+    client.get(url)  # warm: anything done once per process is not counted
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_week_view_needs_as_many_queries_for_30_people_as_for_3(app, signed_in):
+    small = a_team_of(3, "Bach IOM")
+    large = a_team_of(30, "Mawr IOM")
+    small_count = queries_for(app.test_client(), signed_in, small, "/supervision/week?sort=name")
+    large_count = queries_for(app.test_client(), signed_in, large, "/supervision/week?sort=name")
+    assert small_count == large_count
+    assert large_count <= 12, large_count
+
+
+def test_the_week_export_needs_as_many_queries_for_30_people_as_for_3(app, signed_in):
+    small = a_team_of(3, "Bach IOM")
+    large = a_team_of(30, "Mawr IOM")
+    assert queries_for(app.test_client(), signed_in, small, "/supervision/week.csv") == queries_for(
+        app.test_client(), signed_in, large, "/supervision/week.csv")
+
+
+def test_the_review_and_deselection_lists_need_a_fixed_number_of_queries(app, signed_in):
+    small = a_team_of(3, "Bach IOM")
+    large = a_team_of(30, "Mawr IOM")
+    for url in ("/supervision/reviews", "/supervision/deselection"):
+        assert queries_for(app.test_client(), signed_in, small, url) == queries_for(
+            app.test_client(), signed_in, large, url), url

@@ -81,12 +81,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import blueprint as auth
+    from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
+    from app.pwa.routes import blueprint as pwa
 
     app.register_blueprint(auth)
     app.register_blueprint(main)
     app.register_blueprint(people)
+    app.register_blueprint(contacts)
+    app.register_blueprint(pwa)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -1,0 +1,63 @@
+"""Recording a contact from a plain web form: works without JavaScript, online."""
+
+import uuid
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from app import clock
+from app.caseload import active_people
+from app.collation import sort_key_for
+from app.contacts import web
+from app.contacts.forms import ContactForm
+from app.domain.weeks import LONDON
+from app.extensions import db
+from app.i18n import current_language
+
+blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+
+def _form_with_people() -> ContactForm:
+    form = ContactForm()
+    people = sorted(active_people(db.session), key=lambda person: sort_key_for(current_language())(person.display_name))
+    form.person.choices = [("", gettext("Choose a person"))] + [(person.id, person.display_name) for person in people]
+    return form
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def new_contact():
+    form = _form_with_people()
+    if request.method == "GET":
+        now = clock.now().astimezone(LONDON)
+        form.contact_id.data = str(uuid.uuid4())  # made once per form: a second POST of it is the same contact
+        form.date.data, form.time.data = now.date(), now.time().replace(second=0, microsecond=0)
+        wanted = request.args.get("person", type=int)
+        if wanted is not None:
+            if wanted not in {value for value, _label in form.person.choices[1:]}:
+                abort(404)
+            form.person.data = wanted
+        return render_template("contacts/new.html", form=form)
+
+    if form.validate_on_submit():
+        occurred_at = datetime.combine(form.date.data, form.time.data, tzinfo=LONDON)
+        outcome = web.record(
+            db.session,
+            user=current_user._get_current_object(),
+            contact_id=uuid.UUID(form.contact_id.data),
+            person_id=form.person.data,
+            type=form.type.data,
+            outcome=form.outcome.data,
+            occurred_at=occurred_at,
+            duration_minutes=form.duration_minutes.data,
+            pathways=form.pathways.data if form.type.data == "welfare_help" else [],
+            notes=(form.notes.data or "").strip() or None,
+        )
+        if outcome.stored:
+            flash(gettext("Contact recorded."), "success")
+            return redirect(url_for("main.caseload_page"))
+        for field, message in outcome.errors.items():
+            getattr(form, web.FORM_FIELDS.get(field, "person")).errors.append(message)
+    return render_template("contacts/new.html", form=form), 400

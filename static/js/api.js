@@ -14,6 +14,13 @@ const TIMEOUT_MS = 30000;
 
 let csrfToken = null;
 
+/** "reached": {detail: {reached: true|false}} after every request: whether the server answered at all. */
+export const connectivity = new EventTarget();
+
+function reached(yes) {
+  connectivity.dispatchEvent(new CustomEvent("reached", { detail: { reached: yes } }));
+}
+
 export function setCsrfToken(token) {
   csrfToken = token;
 }
@@ -53,8 +60,10 @@ async function call(path, { method = "GET", body = undefined, headers = {}, time
         signal: controller.signal,
       });
     } catch (error) {
+      reached(false); // navigator.onLine says little: a phone can be "online" with no signal
       return { kind: "transient", reason: error && error.name === "AbortError" ? "timeout" : "network" };
     }
+    reached(true);
     const status = response.status;
     if (status === 304) return { kind: "not_modified", status, headers: response.headers };
     const type = response.headers.get("Content-Type") || "";

@@ -365,6 +365,14 @@ function wireEvents() {
     if (event.detail.result) state.lastSend = event.detail.result;
     refreshLocal();
   });
+  api.connectivity.addEventListener("reached", (event) => {
+    const online = event.detail.reached;
+    if (state.online !== online) {
+      state.online = online;
+      if (screen && screen.update && !state.formActive) screen.update();
+      renderChrome();
+    }
+  });
   window.addEventListener("online", async () => {
     state.online = true;
     renderChrome();

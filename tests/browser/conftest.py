@@ -112,6 +112,12 @@ def live_server(migrated_database):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Replaces pytest-playwright's own (whose form pytest 9 deprecates)."""
+    return live_server.url("")
+
+
 @pytest.fixture
 def server(live_server, app):
     """The live server for one test: logs emptied, the version back to the test build."""
@@ -148,8 +154,7 @@ def open_app(page, server, email, **kwargs):
     sign_in(page, server, email, **kwargs)
     wait_for_worker(page)
     page.wait_for_selector("#sync-indicator:not([hidden])")
-    page.wait_for_function("document.querySelector('.caseload') && !document.querySelector('.search-results:not(:empty)')"
-                           " || document.querySelectorAll('.caseload__row').length > 0")
+    page.wait_for_selector(".caseload__row")
 
 
 def wait_for_worker(page):
@@ -159,6 +164,19 @@ def wait_for_worker(page):
 
 def outbox_rows(page) -> list[dict]:
     return page.evaluate("import('/static/js/store.js').then((store) => store.allOutboxRows())")
+
+
+def wait_for_outbox(page, check, timeout_ms: int = 15000) -> list[dict]:
+    """Poll the outbox until ``check(rows)`` holds (route handlers run while Playwright waits)."""
+    rows = outbox_rows(page)
+    waited = 0
+    while not check(rows):
+        if waited > timeout_ms:
+            raise AssertionError(f"the outbox never got there: {rows!r}")
+        page.wait_for_timeout(50)
+        waited += 50
+        rows = outbox_rows(page)
+    return rows
 
 
 def indicator(page):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
+from wtforms import DateField, SelectChoice, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.models import ContactType, Outcome, Pathway
@@ -29,12 +29,12 @@ class ContactForm(FlaskForm):
     )
     type = RadioField(
         _l("Kind of contact"),
-        choices=[(kind.value, CONTACT_TYPE_LABELS[kind]) for kind in ContactType],
+        choices=[SelectChoice(kind.value, CONTACT_TYPE_LABELS[kind]) for kind in ContactType],
         invalid_choice_message=_l("Choose the kind of contact."),
     )
     outcome = RadioField(
         _l("Outcome"),
-        choices=[(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome],
+        choices=[SelectChoice(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome],
         default=Outcome.KEPT.value,
         invalid_choice_message=_l("Choose the outcome."),
     )
@@ -59,7 +59,7 @@ class ContactForm(FlaskForm):
     )
     pathways = SelectMultipleField(
         _l("Pathways (for welfare help)"),
-        choices=[(pathway.value, PATHWAY_LABELS[pathway]) for pathway in Pathway],
+        choices=[SelectChoice(pathway.value, PATHWAY_LABELS[pathway]) for pathway in Pathway],
         invalid_choice_message=_l("Choose pathways from the list."),
         invalid_value_message=_l("Choose pathways from the list."),
     )

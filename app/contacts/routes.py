@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app import clock
 from app.caseload import active_people
@@ -22,7 +23,9 @@ blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
 def _form_with_people() -> ContactForm:
     form = ContactForm()
     people = sorted(active_people(db.session), key=lambda person: sort_key_for(current_language())(person.display_name))
-    form.person.choices = [("", gettext("Choose a person"))] + [(person.id, person.display_name) for person in people]
+    form.person.choices = [SelectChoice("", gettext("Choose a person"))] + [
+        SelectChoice(str(person.id), person.display_name) for person in people
+    ]
     return form
 
 
@@ -36,7 +39,7 @@ def new_contact():
         form.date.data, form.time.data = now.date(), now.time().replace(second=0, microsecond=0)
         wanted = request.args.get("person", type=int)
         if wanted is not None:
-            if wanted not in {value for value, _label in form.person.choices[1:]}:
+            if str(wanted) not in {choice.value for choice in form.person.choices[1:]}:
                 abort(404)
             form.person.data = wanted
         return render_template("contacts/new.html", form=form)

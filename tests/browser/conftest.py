@@ -183,12 +183,12 @@ def indicator(page):
     return page.locator("#sync-indicator")
 
 
-def record_for(page, name: str, kind: str = "Home visit", taps: list | None = None):
+def record_for(page, name: str, kind: str = "Home visit", taps: list | None = None, save: str = "Save"):
     """Choose the person from their row, then the kind, then Save: the defaults do the rest."""
     steps = [
         lambda: page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).get_by_role("link").click(),
         lambda: page.get_by_label(kind, exact=True).check(),
-        lambda: page.get_by_role("button", name="Save", exact=True).click(),
+        lambda: page.get_by_role("button", name=save, exact=True).click(),
     ]
     for step in steps:
         step()

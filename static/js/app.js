@@ -304,7 +304,7 @@ async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return;
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloadingForUpdate) location.reload();
+    if (reloadingForUpdate) reloadOnce();
     else if (hadController) {
       state.update = { activated: true }; // updated from another tab: reload when it suits
       renderChrome();
@@ -330,13 +330,21 @@ async function registerServiceWorker() {
   setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
 }
 
+let reloading = false;
+function reloadOnce() {
+  if (!reloading) {
+    reloading = true;
+    location.reload();
+  }
+}
+
 function applyUpdate() {
   if (state.update && state.update.worker) {
     reloadingForUpdate = true;
     state.update.worker.postMessage({ type: "activate-update" });
-    setTimeout(() => location.reload(), 3000);
+    setTimeout(reloadOnce, 3000); // in case the new version took over before we listened
   } else {
-    location.reload();
+    reloadOnce();
   }
 }
 

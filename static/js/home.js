@@ -84,8 +84,13 @@ export function mount(container, ctx) {
     replaceChildren(lead, caseload && caseload.week_start ? _("Week beginning %(date)s", { date: formatDay(caseload.week_start, "full_date") }) : "");
   }
 
+  let shown = null;
   function renderList() {
     const { caseload, rows, language } = ctx.state;
+    // Redraw only what changed: a redraw would take the keyboard focus away from a row.
+    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.contact.person_id)]);
+    if (key === shown) return;
+    shown = key;
     const waitingByPerson = new Map();
     for (const row of rows) waitingByPerson.set(row.contact.person_id, (waitingByPerson.get(row.contact.person_id) || 0) + 1);
     const people = caseload ? ordered(caseload.people, language).filter((person) => matches(person, query)) : [];

@@ -22,8 +22,12 @@ export function mount(container, ctx) {
     }
   }
 
+  let shown = null;
   function render() {
     const unsent = ctx.state.rows.length;
+    const key = JSON.stringify([stage, message, unsent, ctx.state.rows.filter((r) => r.state !== "attention").length]);
+    if (key === shown) return; // a redraw would take the keyboard focus away from a button
+    shown = key;
     const parts = [];
     if (message) parts.push(h("div", { class: "warning", role: "alert" }, h("p", {}, message)));
     if (stage === "busy") {

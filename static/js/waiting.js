@@ -99,7 +99,12 @@ export function mount(container, ctx) {
     return h("li", { class: `outbox__item outbox__item--${row.state}`, "data-record-id": row.id }, parts);
   }
 
+  let shown = null;
   function renderList() {
+    // Redraw only what changed: a redraw would take the keyboard focus away from a button.
+    const key = JSON.stringify([confirming, ctx.state.rows.map((r) => [r.id, r.state, r.problem, r.person_name, r.hash])]);
+    if (key === shown) return;
+    shown = key;
     replaceChildren(list, ctx.state.rows.map(recordItem));
   }
 

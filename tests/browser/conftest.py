@@ -80,16 +80,21 @@ class LiveServer:
     def _wsgi(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
-        if path != "/api/v1/contacts/sync":
-            return self.app(environ, start_response)
         captured = {}
 
         def capture(status, headers, exc_info=None):
             captured["status"] = int(status.split()[0])
             return start_response(status, headers, exc_info)
 
-        body = b"".join(self.app(environ, capture))
-        if captured["status"] == 200:
+        # Read each answer whole and close it here: werkzeug's development server can skip
+        # closing a response (an open static file) when the browser drops the connection.
+        answer = self.app(environ, capture)
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        if path == "/api/v1/contacts/sync" and captured["status"] == 200:
             self.sync_results.extend(json.loads(body)["results"])
         return [body]
 
@@ -164,6 +169,17 @@ def wait_for_worker(page):
 
 def outbox_rows(page) -> list[dict]:
     return page.evaluate("import('/static/js/store.js').then((store) => store.allOutboxRows())")
+
+
+def wait_until(page, expression: str, arg=None, timeout_ms: int = 15000):
+    """Poll an expression that may return a promise (page.wait_for_function does not await those)."""
+    waited = 0
+    while not (value := page.evaluate(expression, arg)):
+        if waited > timeout_ms:
+            raise AssertionError(f"never true: {expression}")
+        page.wait_for_timeout(50)
+        waited += 50
+    return value
 
 
 def wait_for_outbox(page, check, timeout_ms: int = 15000) -> list[dict]:

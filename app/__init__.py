@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, redirect, render_template, request
 from flask_babel import gettext
-from flask_login import current_user
+from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from app import config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -59,9 +61,17 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from app import presenters
+    from app.api import errors as api_errors
     from app.models import User
 
     presenters.register(app)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # The API answers 401 JSON (the phone keeps its queue); pages send the visitor to sign in.
+        if api_errors.is_api_request():
+            return api_errors.for_status(401)
+        return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -80,12 +90,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.api.routes import blueprint as api
     from app.auth.routes import blueprint as auth
     from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
     from app.pwa.routes import blueprint as pwa
 
+    app.register_blueprint(api)
     app.register_blueprint(auth)
     app.register_blueprint(main)
     app.register_blueprint(people)
@@ -114,11 +126,28 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from app.api import errors as api_errors
+
     def render_error(status: int, title: str, message: str):
+        if api_errors.is_api_request():  # under /api/ every answer is JSON, never a page
+            return api_errors.for_status(status)
         return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error):
+        return api_errors.for_status(error.code) if api_errors.is_api_request() else error
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        db.session.rollback()
+        if api_errors.is_api_request():
+            return api_errors.for_status(503)
+        raise error
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
+        if api_errors.is_api_request():
+            return api_errors.csrf_failed()
         return render_error(400, gettext("This form has expired"), gettext("Go back, reload the page and try again."))
 
     @app.errorhandler(400)

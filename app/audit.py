@@ -16,6 +16,7 @@ from flask import g, has_app_context
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, Session
 
+from app import bulk
 from app.models import AuditEvent, Person, utcnow
 
 _ACTION_ATTRIBUTE = "_audit_action"
@@ -61,7 +62,43 @@ def record(
     )
 
 
+def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | None = None) -> None:
+    """Write the create events for rows inserted with a Core INSERT, which bypasses the flush listener.
+
+    Each row is a mapping of column name to value holding every column (as the
+    listener's snapshot would). The events go in the same transaction as the rows.
+    """
+    if not rows:
+        return
+    if not getattr(model, "__audited__", False):
+        raise ValueError(f"{model.__name__} is not audited")
+    columns = _audited_columns_of(model)
+    primary_key = [column.key for column in inspect(model).primary_key]
+    actor_id = actor_id if actor_id is not None else current_actor_id()
+    now = utcnow()
+    events = [
+        {
+            "occurred_at": now,
+            "actor_id": actor_id,
+            "action": "create",
+            "entity": model.__tablename__,
+            "entity_id": ",".join(str(row[key]) for key in primary_key),
+            "team_id": row.get("team_id"),
+            "person_id": row.get("person_id"),
+            "before": None,
+            "after": {key: jsonable(row.get(key)) for key in columns},
+        }
+        for row in rows
+    ]
+    bulk.insert_rows(session.connection(), AuditEvent.__table__, events)
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value):
+    if type(value) in _PLAIN_TYPES:  # exact types: a StrEnum member is a str subclass, handled below
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (datetime, date)):

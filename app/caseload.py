@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.collation import sort_key_for
 from app.domain.counting import WeekCount
@@ -130,12 +130,30 @@ def active_people(session: Session, team_id: int | None = None) -> list[Person]:
     return list(session.scalars(statement))
 
 
+def people_by_id(session: Session, ids) -> list[Person]:
+    """These people (those the scope lets the session see), ready for ``person_weeks``."""
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Person)
+            .where(Person.id.in_(set(ids)))
+            .options(joinedload(Person.team), joinedload(Person.offender_manager))
+        )
+    )
+
+
+def person_weeks(session: Session, people: Sequence[Person], week: date) -> list[PersonWeek]:
+    """Each person's count for one week and their last contact, in the order given."""
+    counts = weekly_counts(session, people, [week])
+    last = last_contacts(session, [person.id for person in people])
+    return [PersonWeek(person, counts[person.id, week], last.get(person.id)) for person in people]
+
+
 def caseload(session: Session, team_id: int | None, week: date, language: str) -> list[PersonWeek]:
     """This week's caseload: people still needing contacts first, then by name."""
     people = active_people(session, team_id)
-    counts = weekly_counts(session, people, [week])
-    last = last_contacts(session, [person.id for person in people])
+    rows = person_weeks(session, people, week)
     name_key = sort_key_for(language)
-    rows = [PersonWeek(person, counts[person.id, week], last.get(person.id)) for person in people]
     rows.sort(key=lambda row: (-row.count.still_needed, name_key(row.person.display_name)))
     return rows

@@ -313,8 +313,12 @@ class Contact(db.Model):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     clock_skew: Mapped[bool] = mapped_column(Boolean, default=False)
     content_sha256: Mapped[str] = mapped_column(String(64))
+    # The hash of the content as first received: a phone that re-sends that version
+    # after a correction is told its record arrived (see app.contacts.operations).
+    received_sha256: Mapped[str] = mapped_column(String(64))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     void_reason: Mapped[str | None] = mapped_column(Text)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship()

@@ -23,6 +23,15 @@ from tests import factories
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
+def pytest_collection_modifyitems(config, items):
+    if TEST_DATABASE_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL to run it")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite (temporary file)'}"
 

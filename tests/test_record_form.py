@@ -86,7 +86,7 @@ def test_a_contact_in_the_future_is_refused(client, officer, signed_in):
     data = {**form_fields(page), "person": str(person.id), "type": "phone", "outcome": "kept", "time": "13:00"}
     response = client.post("/contacts/new", data=data)
     assert response.status_code == 400
-    assert "The contact cannot be in the future." in response.get_data(as_text=True)
+    assert "The time of the contact is in the future." in response.get_data(as_text=True)
     assert contacts_count() == 0
 
 

@@ -54,3 +54,20 @@ def canonical_content(
 def content_hash(content: dict) -> str:
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def stored_content(contact) -> dict:
+    """The canonical content of a stored contact (an ORM ``Contact`` or anything shaped like one)."""
+    return canonical_content(
+        contact_id=contact.id,
+        person_id=contact.person_id,
+        type=contact.type,
+        outcome=contact.outcome,
+        occurred_at=contact.occurred_at,
+        duration_minutes=contact.duration_minutes,
+        pathways=contact.pathways or (),
+        notes=contact.notes,
+        sensitive=contact.sensitive,
+        concern=contact.concern,
+        others_present=contact.others_present,
+    )

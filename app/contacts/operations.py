@@ -1,13 +1,150 @@
-"""Storing contacts: the one path that the web form, the sync API and the demo data share."""
+"""Storing contacts: the one path that the web form, the sync API and the demo data share.
+
+``sync_contacts`` stores a batch of contacts made on a phone (or typed into the web form),
+each exactly once: idempotency comes from the primary key on the contact's id, through
+``INSERT … ON CONFLICT (id) DO NOTHING`` (``app.bulk``), never from looking first. Ids that were not
+inserted are then compared by hash with what is held: ``duplicate`` or ``conflict``.
+
+``correct_contact`` and ``void_contact`` change a stored contact within the team's
+correction window; the audit listener keeps the previous version.
+"""
 
 from __future__ import annotations
 
+import enum
 import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from app.contacts.canonical import canonical_content, content_hash, truncate_to_millis
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit, bulk
+from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
 from app.domain.weeks import week_start
-from app.models import Contact, ContactType, Outcome, Person, User, utcnow
+from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
+
+# A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+# A device clock this far from the server's is flagged as wrong (the record is still stored).
+CLOCK_SKEW_TOLERANCE = timedelta(minutes=10)
+
+NOT_ON_CASELOAD = _l("This person is not on your caseload.")
+IN_THE_FUTURE = _l(
+    "The time of the contact is in the future. Check the date and time, and the clock on your phone."
+)
+ID_UNUSABLE = _l("This record cannot be stored under its id. Record the contact again as a new one.")
+
+
+class Status(enum.StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """One contact as recorded, with its types already checked (by the API or a form)."""
+
+    contact_id: uuid.UUID
+    person_id: int
+    type: ContactType
+    outcome: Outcome
+    occurred_at: datetime
+    recorded_at: datetime
+    duration_minutes: int | None = None
+    pathways: tuple[str, ...] = ()
+    notes: str | None = None
+    sensitive: bool = False
+    concern: bool = False
+    others_present: str | None = None
+
+
+@dataclass
+class SyncResult:
+    """What happened to one submitted contact."""
+
+    status: Status
+    contact_id: uuid.UUID
+    sha256: str | None = None
+    received_at: datetime | None = None
+    person_id: int | None = None
+    # The canonical content held now: for a conflict, and for a duplicate of a version since corrected.
+    stored: dict | None = None
+    current_sha256: str | None = None
+    corrected: bool = False
+    voided: bool = False
+    errors: dict = field(default_factory=dict)
+
+
+def contact_row(
+    *,
+    contact_id: uuid.UUID,
+    person_id: int,
+    team_id: int,
+    recorded_by_id: int,
+    recorder_agency: Agency,
+    late_entry_days: int,
+    type: ContactType,
+    outcome: Outcome,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    received_at: datetime,
+    duration_minutes: int | None = None,
+    pathways: Iterable[str] = (),
+    notes: str | None = None,
+    sensitive: bool = False,
+    concern: bool = False,
+    others_present: str | None = None,
+    clock_skew: bool = False,
+) -> dict:
+    """Every column of a new contact, with its derived fields (week, hash, late flag)."""
+    occurred_at = truncate_to_millis(occurred_at)
+    pathways = sorted(str(pathway) for pathway in pathways)
+    content = canonical_content(
+        contact_id=contact_id,
+        person_id=person_id,
+        type=type,
+        outcome=outcome,
+        occurred_at=occurred_at,
+        duration_minutes=duration_minutes,
+        pathways=pathways,
+        notes=notes,
+        sensitive=sensitive,
+        concern=concern,
+        others_present=others_present,
+    )
+    sha256 = content_hash(content)
+    return {
+        "id": contact_id,
+        "team_id": team_id,
+        "person_id": person_id,
+        "recorded_by_id": recorded_by_id,
+        "recorder_agency": Agency(recorder_agency),
+        "type": ContactType(type),
+        "outcome": Outcome(outcome),
+        "occurred_at": occurred_at,
+        "occurred_week": week_start(occurred_at),
+        "duration_minutes": duration_minutes,
+        "pathways": pathways,
+        "notes": notes or None,
+        "others_present": others_present or None,
+        "sensitive": bool(sensitive),
+        "concern": bool(concern),
+        "recorded_at": recorded_at,
+        "received_at": received_at,
+        "late": received_at - occurred_at > timedelta(days=late_entry_days),
+        "clock_skew": clock_skew,
+        "content_sha256": sha256,
+        "received_sha256": sha256,
+        "voided": False,
+        "void_reason": None,
+        "correction_reason": None,
+        "updated_at": None,
+    }
 
 
 def build_contact(
@@ -28,42 +165,307 @@ def build_contact(
     others_present: str | None = None,
     clock_skew: bool = False,
 ) -> Contact:
-    """A new contact with its derived fields (week, hash, late and clock-skew flags) set."""
-    received_at = received_at or utcnow()
-    occurred_at = truncate_to_millis(occurred_at)
-    content = canonical_content(
+    """A new contact (ORM object) with its derived fields set; the session's listener audits it."""
+    row = contact_row(
         contact_id=contact_id,
         person_id=person.id,
+        team_id=person.team_id,
+        recorded_by_id=recorded_by.id,
+        recorder_agency=recorded_by.agency,
+        late_entry_days=person.team.late_entry_days,
         type=type,
         outcome=outcome,
         occurred_at=occurred_at,
+        recorded_at=recorded_at,
+        received_at=received_at or utcnow(),
         duration_minutes=duration_minutes,
         pathways=pathways,
         notes=notes,
         sensitive=sensitive,
         concern=concern,
         others_present=others_present,
-    )
-    late_after = timedelta(days=person.team.late_entry_days)
-    return Contact(
-        id=contact_id,
-        team_id=person.team_id,
-        person_id=person.id,
-        recorded_by_id=recorded_by.id,
-        recorder_agency=recorded_by.agency,
-        type=ContactType(type),
-        outcome=Outcome(outcome),
-        occurred_at=occurred_at,
-        occurred_week=week_start(occurred_at),
-        duration_minutes=duration_minutes,
-        pathways=sorted(str(pathway) for pathway in pathways),
-        notes=notes or None,
-        others_present=others_present or None,
-        sensitive=sensitive,
-        concern=concern,
-        recorded_at=recorded_at,
-        received_at=received_at,
-        late=received_at - occurred_at > late_after,
         clock_skew=clock_skew,
-        content_sha256=content_hash(content),
     )
+    return Contact(**row)
+
+
+def device_clock_wrong(*, received_at: datetime, sent_at: datetime | None, recorded_at: datetime) -> bool:
+    """The clock-skew rule, documented in the OpenAPI description.
+
+    ``sent_at`` is the device's time at sending, so its distance from our receipt time is the
+    device clock's error (plus the time in transit). ``recorded_at`` may be hours old for a
+    record that waited offline, so on its own it can only show a clock that runs ahead.
+    """
+    if sent_at is not None and abs(sent_at - received_at) > CLOCK_SKEW_TOLERANCE:
+        return True
+    return recorded_at - received_at > CLOCK_SKEW_TOLERANCE
+
+
+def sync_contacts(
+    session: Session,
+    actor: User,
+    items: Sequence[ContactInput],
+    *,
+    received_at: datetime,
+    sent_at: datetime | None = None,
+) -> list[SyncResult]:
+    """Store each contact at most once; one result per item, in order. Does not commit.
+
+    - ``created``: stored now (its create event is written in the same transaction);
+    - ``duplicate``: the id is held with this content, or this was the content first
+      received under the id and it has been corrected or voided since: nothing changes;
+    - ``conflict``: the id is held by this team with other content: nothing changes;
+    - ``rejected``: the person is not on the actor's team's caseload, the time is in the
+      future, or the id is held by another team (said without revealing anything about it).
+    """
+    team_id = actor.team_id
+    person_ids = {item.person_id for item in items}
+    caseload, late_entry_days = set(), None
+    if person_ids:
+        # The people of the actor's team among those named, with the team's late-entry age, in one query.
+        for person_id, late_entry_days in session.execute(
+            select(Person.id, Team.late_entry_days)
+            .join(Team, Team.id == Person.team_id)
+            .where(Person.id.in_(person_ids), Person.team_id == team_id)
+        ):
+            caseload.add(person_id)
+    results: list[SyncResult | None] = [None] * len(items)
+    rows: dict[uuid.UUID, dict] = {}
+    hashes: list[str | None] = [None] * len(items)
+    for index, item in enumerate(items):
+        if item.person_id not in caseload:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"person_id": NOT_ON_CASELOAD})
+            continue
+        if item.occurred_at - received_at > FUTURE_TOLERANCE:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": IN_THE_FUTURE})
+            continue
+        row = contact_row(
+            contact_id=item.contact_id,
+            person_id=item.person_id,
+            team_id=team_id,
+            recorded_by_id=actor.id,
+            recorder_agency=actor.agency,
+            late_entry_days=late_entry_days,
+            type=item.type,
+            outcome=item.outcome,
+            occurred_at=item.occurred_at,
+            recorded_at=item.recorded_at,
+            received_at=received_at,
+            duration_minutes=item.duration_minutes,
+            pathways=item.pathways,
+            notes=item.notes,
+            sensitive=item.sensitive,
+            concern=item.concern,
+            others_present=item.others_present,
+            clock_skew=device_clock_wrong(received_at=received_at, sent_at=sent_at, recorded_at=item.recorded_at),
+        )
+        hashes[index] = row["content_sha256"]
+        rows.setdefault(item.contact_id, row)  # the first valid occurrence of an id in the batch
+
+    inserted: set[uuid.UUID] = set()
+    if rows:
+        # Sorted by id so that overlapping batches take their row locks in one order (no deadlocks).
+        ordered = [rows[key] for key in sorted(rows)]
+        table = Contact.__table__
+        inserted = set(bulk.insert_rows(session.connection(), table, ordered, skip_existing_ids=True,
+                                        returning=table.c.id))
+        audit.rows_created(session, Contact, [row for row in ordered if row["id"] in inserted], actor_id=actor.id)
+
+    to_compare = []
+    for index, item in enumerate(items):
+        if results[index] is not None:
+            continue
+        if item.contact_id in inserted:
+            inserted.discard(item.contact_id)  # later copies in the same batch are compared below
+            row = rows[item.contact_id]
+            results[index] = SyncResult(
+                Status.CREATED, item.contact_id, sha256=row["content_sha256"], received_at=received_at,
+                person_id=row["person_id"],
+            )
+        else:
+            to_compare.append(index)
+    held = _held_by_team(session, team_id, [items[index].contact_id for index in to_compare])
+    for index in to_compare:
+        stored = held.get(items[index].contact_id)
+        if stored is None:
+            # Held by another team (a UUID collision, or a guessed id): refuse without saying more.
+            results[index] = SyncResult(Status.REJECTED, items[index].contact_id, errors={"id": ID_UNUSABLE})
+        else:
+            results[index] = _compare(stored, hashes[index])
+    return results  # type: ignore[return-value]
+
+
+def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+    if not ids:
+        return {}
+    statement = select(Contact).where(Contact.id.in_(set(ids)), Contact.team_id == team_id)
+    return {contact.id: contact for contact in session.scalars(statement)}
+
+
+def _compare(stored: Contact, sha256: str | None) -> SyncResult:
+    corrected = stored.content_sha256 != stored.received_sha256
+    common = {
+        "received_at": stored.received_at,
+        "person_id": stored.person_id,
+        "corrected": corrected,
+        "voided": stored.voided,
+    }
+    if sha256 == stored.content_sha256:
+        return SyncResult(Status.DUPLICATE, stored.id, sha256=sha256, **common)
+    if sha256 == stored.received_sha256:
+        # The phone re-sends what we received before someone corrected it (its first answer was lost).
+        # It did arrive: tell it so with the hash of what it sent, so it can let the record go,
+        # and show it the version held now.
+        return SyncResult(
+            Status.DUPLICATE, stored.id, sha256=sha256, stored=stored_content(stored),
+            current_sha256=stored.content_sha256, **common,
+        )
+    return SyncResult(
+        Status.CONFLICT, stored.id, sha256=stored.content_sha256, stored=stored_content(stored), **common
+    )
+
+
+def held_contacts(session: Session, actor: User, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+    """The contacts with these ids that the actor's team holds; others' are as if missing."""
+    return _held_by_team(session, actor.team_id, list(ids))
+
+
+def find_contact(session: Session, actor: User, contact_id: uuid.UUID, *, for_update: bool = False) -> Contact | None:
+    statement = select(Contact).where(Contact.id == contact_id, Contact.team_id == actor.team_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.scalar(statement)
+
+
+# Corrections and voids ------------------------------------------------------------------
+
+CORRECTABLE_FIELDS = (
+    "person_id",
+    "type",
+    "outcome",
+    "occurred_at",
+    "duration_minutes",
+    "pathways",
+    "notes",
+    "sensitive",
+    "concern",
+    "others_present",
+)
+
+
+class Refusal(enum.StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "forbidden"
+    WINDOW_CLOSED = "correction_window_closed"
+    VOIDED = "voided"
+    STALE = "stale"
+    INVALID = "invalid"
+
+
+class ChangeRefused(Exception):
+    """A correction or void that cannot be made; ``refusal`` says why."""
+
+    def __init__(self, refusal: Refusal, *, contact: Contact | None = None, errors: dict | None = None,
+                 window_days: int | None = None):
+        super().__init__(refusal.value)
+        self.refusal = refusal
+        self.contact = contact
+        self.errors = errors or {}
+        self.window_days = window_days
+
+
+def may_change(actor: User, contact: Contact) -> bool:
+    """Its author, or a supervisor (or admin) of the contact's team."""
+    return contact.recorded_by_id == actor.id or (actor.is_supervisor and actor.team_id == contact.team_id)
+
+
+def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datetime,
+                expected_sha256: str | None) -> tuple[Contact, Team]:
+    contact = find_contact(session, actor, contact_id, for_update=True)
+    if contact is None:
+        raise ChangeRefused(Refusal.NOT_FOUND)
+    if not may_change(actor, contact):
+        raise ChangeRefused(Refusal.NOT_ALLOWED)
+    team = session.get(Team, contact.team_id)
+    if now - contact.received_at > timedelta(days=team.correction_window_days):
+        raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
+    if expected_sha256 is not None and expected_sha256 != contact.content_sha256:
+        raise ChangeRefused(Refusal.STALE, contact=contact)
+    return contact, team
+
+
+def correct_contact(
+    session: Session,
+    actor: User,
+    contact_id: uuid.UUID,
+    changes: dict,
+    *,
+    now: datetime,
+    reason: str | None = None,
+    expected_sha256: str | None = None,
+) -> tuple[Contact, set[int]]:
+    """Change a contact's content. Returns it and the ids of the people whose counts may change.
+
+    ``changes`` maps names in ``CORRECTABLE_FIELDS`` to values of the right types. Nothing
+    is written when nothing differs; otherwise the hash, week and late flag are derived
+    again and the audit event (labelled ``correct``) keeps the previous values.
+    """
+    contact, team = _changeable(session, actor, contact_id, now, expected_sha256)
+    if contact.voided:
+        raise ChangeRefused(Refusal.VOIDED, contact=contact)
+    touched = {contact.person_id}
+    errors = {}
+    if "person_id" in changes and changes["person_id"] != contact.person_id:
+        person = session.scalar(
+            select(Person.id).where(Person.id == changes["person_id"], Person.team_id == contact.team_id)
+        )
+        if person is None:
+            errors["person_id"] = NOT_ON_CASELOAD
+    if "occurred_at" in changes and changes["occurred_at"] - now > FUTURE_TOLERANCE:
+        errors["occurred_at"] = IN_THE_FUTURE
+    if errors:
+        raise ChangeRefused(Refusal.INVALID, errors=errors)
+
+    values = {key: changes[key] for key in CORRECTABLE_FIELDS if key in changes}
+    if "occurred_at" in values:
+        values["occurred_at"] = truncate_to_millis(values["occurred_at"])
+    if "pathways" in values:
+        values["pathways"] = sorted(values["pathways"])
+    for key in ("notes", "others_present"):
+        if key in values:
+            values[key] = values[key] or None
+    changed = {key: value for key, value in values.items() if getattr(contact, key) != value}
+    if not changed:
+        return contact, touched
+    for key, value in changed.items():
+        setattr(contact, key, value)
+    contact.occurred_week = week_start(contact.occurred_at)
+    contact.late = contact.received_at - contact.occurred_at > timedelta(days=team.late_entry_days)
+    contact.content_sha256 = content_hash(stored_content(contact))
+    contact.correction_reason = reason or None
+    contact.updated_at = now
+    audit.label(contact, "correct")
+    session.flush()
+    touched.add(contact.person_id)
+    return contact, touched
+
+
+def void_contact(
+    session: Session,
+    actor: User,
+    contact_id: uuid.UUID,
+    *,
+    now: datetime,
+    reason: str,
+    expected_sha256: str | None = None,
+) -> Contact:
+    """Mark a contact as recorded in error: it then counts nowhere. Voiding twice changes nothing."""
+    contact, _team = _changeable(session, actor, contact_id, now, expected_sha256)
+    if contact.voided:
+        return contact
+    contact.voided = True
+    contact.void_reason = reason
+    contact.updated_at = now
+    audit.label(contact, "void")
+    session.flush()
+    return contact

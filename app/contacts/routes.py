@@ -11,13 +11,17 @@ from wtforms import SelectChoice
 from app import clock
 from app.caseload import active_people
 from app.collation import sort_key_for
-from app.contacts import web
+from app.contacts import operations
 from app.contacts.forms import ContactForm
 from app.domain.weeks import LONDON
 from app.extensions import db
+from app.models import ContactType, Outcome
 from app.i18n import current_language
 
 blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+# Where the storing service's per-field reasons are shown on the form.
+FORM_FIELDS = {"person_id": "person", "occurred_at": "date", "id": "contact_id"}
 
 
 def _form_with_people() -> ContactForm:
@@ -45,22 +49,26 @@ def new_contact():
         return render_template("contacts/new.html", form=form)
 
     if form.validate_on_submit():
-        occurred_at = datetime.combine(form.date.data, form.time.data, tzinfo=LONDON)
-        outcome = web.record(
-            db.session,
-            user=current_user._get_current_object(),
+        now = clock.now()
+        item = operations.ContactInput(
             contact_id=uuid.UUID(form.contact_id.data),
             person_id=form.person.data,
-            type=form.type.data,
-            outcome=form.outcome.data,
-            occurred_at=occurred_at,
+            type=ContactType(form.type.data),
+            outcome=Outcome(form.outcome.data),
+            occurred_at=datetime.combine(form.date.data, form.time.data, tzinfo=LONDON),
+            recorded_at=now,
             duration_minutes=form.duration_minutes.data,
-            pathways=form.pathways.data if form.type.data == "welfare_help" else [],
+            pathways=tuple(sorted(form.pathways.data)) if form.type.data == ContactType.WELFARE_HELP else (),
             notes=(form.notes.data or "").strip() or None,
         )
-        if outcome.stored:
+        # The same storing service as the sync API: the form's id makes a second POST a duplicate.
+        [result] = operations.sync_contacts(db.session, current_user._get_current_object(), [item], received_at=now)
+        db.session.commit()
+        if result.status in (operations.Status.CREATED, operations.Status.DUPLICATE):
             flash(gettext("Contact recorded."), "success")
             return redirect(url_for("main.caseload_page"))
-        for field, message in outcome.errors.items():
-            getattr(form, web.FORM_FIELDS.get(field, "person")).errors.append(message)
+        if result.status == operations.Status.CONFLICT:
+            form.contact_id.errors.append(gettext("This contact was recorded already. Open a new form to record another."))
+        for field, message in result.errors.items():
+            getattr(form, FORM_FIELDS.get(field, "contact_id")).errors.append(str(message))
     return render_template("contacts/new.html", form=form), 400

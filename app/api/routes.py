@@ -1,0 +1,215 @@
+"""The sync API's views: read the body, call the contacts service, answer in JSON."""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
+from flask_babel import lazy_gettext as _l, ngettext
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+
+from app import clock
+from app.api import schemas, serialise
+from app.api.errors import ApiError, error_response, from_error, json_response
+from app.api.operations import caseload_rows, etag_of, people_rows
+from app.contacts import operations as contacts
+from app.domain.weeks import week_start
+from app.extensions import db
+from app.i18n import current_language
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI_DOCUMENT = Path(__file__).parent / "openapi.yaml"
+
+
+@blueprint.errorhandler(ApiError)
+def api_error(error: ApiError):
+    db.session.rollback()
+    return from_error(error)
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    import yaml
+
+    return yaml.safe_load(OPENAPI_DOCUMENT.read_text(encoding="utf-8"))
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    response = json_response(openapi_document())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@blueprint.get("/session")
+@login_required
+def session_info():
+    user = current_user
+    return json_response(
+        {
+            "user": {
+                "id": user.id,
+                "name": user.name,
+                "language": user.language.value,
+                "team": {"id": user.team.id, "name": user.team.name},
+                "role": user.role.value,
+                "agency": user.agency.value,
+            },
+            "csrf_token": generate_csrf(),
+            "server_time": serialise.iso(clock.now()),
+            "idle_timeout_seconds": current_app.config.get("IDLE_TIMEOUT_SECONDS"),
+        }
+    )
+
+
+@blueprint.get("/caseload")
+@login_required
+def caseload():
+    now = clock.now()
+    monday = week_start(now)
+    content = {
+        "week_start": monday.isoformat(),
+        "people": caseload_rows(db.session, current_user, monday, current_language()),
+    }
+    etag = etag_of(content)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304, mimetype="application/json")
+    else:
+        response = json_response({**content, "server_time": serialise.iso(now)})
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+@blueprint.post("/contacts/sync")
+@login_required
+def sync():
+    received_at = clock.now()
+    sent_at, raw_contacts = schemas.parse_sync(schemas.read_json(request))
+    parsed = [schemas.parse_contact(raw) for raw in raw_contacts]
+    valid = [item for item, _errors in parsed if item is not None]
+    user = current_user._get_current_object()
+    outcomes = iter(
+        contacts.sync_contacts(db.session, user, valid, received_at=received_at, sent_at=sent_at)
+    )
+    db.session.commit()
+    results, touched = [], set()
+    for raw, (item, errors) in zip(raw_contacts, parsed):
+        sent_id = schemas.echo_id(raw)
+        if item is None:
+            results.append(serialise.rejected(sent_id, errors))
+            continue
+        outcome = next(outcomes)
+        results.append(serialise.sync_result(outcome, sent_id))
+        if outcome.person_id is not None:
+            touched.add(outcome.person_id)
+    return json_response(
+        {
+            "results": results,
+            "people": people_rows(db.session, user, touched, week_start(received_at)),
+            "server_time": serialise.iso(received_at),
+        }
+    )
+
+
+@blueprint.post("/contacts/check")
+@login_required
+def check():
+    sent_ids = schemas.parse_check(schemas.read_json(request))
+    wanted = {sent: schemas.parse_uuid(sent) for sent in sent_ids}
+    held = contacts.held_contacts(db.session, current_user, {value for value in wanted.values() if value})
+    found, missing = [], []
+    for sent in sent_ids:
+        contact = held.get(wanted[sent])
+        if contact is None:
+            missing.append(sent)
+        else:
+            found.append(serialise.held(contact, sent))
+    return json_response({"contacts": found, "missing": missing, "server_time": serialise.iso(clock.now())})
+
+
+@blueprint.get("/contacts/<uuid:contact_id>")
+@login_required
+def contact(contact_id: uuid.UUID):
+    found = contacts.find_contact(db.session, current_user, contact_id)
+    if found is None:
+        raise ApiError(404)
+    return json_response({"contact": serialise.stored_contact(found), "server_time": serialise.iso(clock.now())})
+
+
+def _changed(contact, touched, now):
+    db.session.commit()
+    return json_response(
+        {
+            "contact": serialise.stored_contact(contact),
+            "people": people_rows(db.session, current_user, touched, week_start(now)),
+            "server_time": serialise.iso(now),
+        }
+    )
+
+
+NOT_FOUND = _l("This contact was not found.")
+NOT_ALLOWED = _l("Only the officer who recorded this contact, or a supervisor of the team, can change it.")
+VOIDED = _l("This contact has been voided, so it cannot be corrected.")
+STALE = _l("Someone changed this contact first. Check the version held now and try again.")
+
+
+def _refused(refusal: contacts.ChangeRefused):
+    response = _refusal_response(refusal)
+    db.session.rollback()
+    return response
+
+
+def _refusal_response(refusal: contacts.ChangeRefused):
+    reason = contacts.Refusal
+    if refusal.refusal == reason.NOT_FOUND:
+        return error_response(404, "not_found", NOT_FOUND)
+    if refusal.refusal == reason.NOT_ALLOWED:
+        return error_response(403, "forbidden", NOT_ALLOWED)
+    if refusal.refusal == reason.WINDOW_CLOSED:
+        message = ngettext(
+            "A contact can only be changed within %(num)d day of reaching the server.",
+            "A contact can only be changed within %(num)d days of reaching the server.",
+            refusal.window_days,
+        )
+        return error_response(403, "correction_window_closed", message)
+    if refusal.refusal == reason.VOIDED:
+        return error_response(409, "voided", VOIDED, contact=serialise.stored_contact(refusal.contact))
+    if refusal.refusal == reason.STALE:
+        return error_response(409, "conflict", STALE, contact=serialise.stored_contact(refusal.contact))
+    return from_error(schemas.invalid(refusal.errors))
+
+
+@blueprint.post("/contacts/<uuid:contact_id>/correction")
+@login_required
+def correct(contact_id: uuid.UUID):
+    changes, reason, expected = schemas.parse_correction(schemas.read_json(request))
+    now = clock.now()
+    try:
+        contact, touched = contacts.correct_contact(
+            db.session, current_user._get_current_object(), contact_id, changes,
+            now=now, reason=reason, expected_sha256=expected,
+        )
+    except contacts.ChangeRefused as refusal:
+        return _refused(refusal)
+    return _changed(contact, touched, now)
+
+
+@blueprint.post("/contacts/<uuid:contact_id>/void")
+@login_required
+def void(contact_id: uuid.UUID):
+    reason, expected = schemas.parse_void(schemas.read_json(request))
+    now = clock.now()
+    try:
+        contact = contacts.void_contact(
+            db.session, current_user._get_current_object(), contact_id,
+            now=now, reason=reason, expected_sha256=expected,
+        )
+    except contacts.ChangeRefused as refusal:
+        return _refused(refusal)
+    return _changed(contact, {contact.person_id}, now)
+

@@ -1,0 +1,88 @@
+"""The JSON shapes the API answers with (described in ``openapi.yaml``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.caseload import PersonWeek
+from app.contacts.canonical import iso_utc_millis, stored_content
+from app.contacts.operations import Status, SyncResult
+from app.models import Contact
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else iso_utc_millis(moment)
+
+
+def caseload_row(row: PersonWeek) -> dict:
+    """One person as the phone needs them to record offline: no notes, no addresses."""
+    person, count = row.person, row.count
+    manager = person.offender_manager
+    return {
+        "id": person.id,
+        "display_name": person.display_name,
+        "category": person.category.value,
+        "rag": person.rag.value,
+        "required_this_week": count.required,
+        "offered_this_week": count.offered,
+        "kept_this_week": count.kept,
+        "last_contact_at": iso(row.last_contact_at),
+        "offender_manager": None if manager is None else {"id": manager.id, "name": manager.name},
+    }
+
+
+def sync_result(result: SyncResult, sent_id: str | None) -> dict:
+    if result.status == Status.REJECTED:
+        return {
+            "id": sent_id,
+            "status": result.status.value,
+            "errors": {key: str(message) for key, message in result.errors.items()},
+        }
+    answer = {
+        "id": sent_id,
+        "status": result.status.value,
+        "server_received_at": iso(result.received_at),
+        "sha256": result.sha256,
+    }
+    if result.status != Status.CREATED:
+        answer["corrected"] = result.corrected
+        answer["voided"] = result.voided
+    if result.stored is not None:
+        answer["stored"] = result.stored
+    if result.current_sha256 is not None:
+        answer["current_sha256"] = result.current_sha256
+    return answer
+
+
+def rejected(sent_id: str | None, errors: dict) -> dict:
+    return {"id": sent_id, "status": Status.REJECTED.value, "errors": {key: str(value) for key, value in errors.items()}}
+
+
+def stored_contact(contact: Contact) -> dict:
+    """A stored contact in full, for its own team: its canonical content and what the server knows."""
+    return {
+        **stored_content(contact),
+        "sha256": contact.content_sha256,
+        "received_sha256": contact.received_sha256,
+        "recorded_at": iso(contact.recorded_at),
+        "server_received_at": iso(contact.received_at),
+        "recorded_by": {"id": contact.recorded_by.id, "name": contact.recorded_by.name},
+        "recorder_agency": contact.recorder_agency.value,
+        "late": contact.late,
+        "clock_skew": contact.clock_skew,
+        "voided": contact.voided,
+        "void_reason": contact.void_reason,
+        "correction_reason": contact.correction_reason,
+        "updated_at": iso(contact.updated_at),
+    }
+
+
+def held(contact: Contact, sent_id: str) -> dict:
+    """One answer of /contacts/check."""
+    return {
+        "id": sent_id,
+        "sha256": contact.content_sha256,
+        "received_sha256": contact.received_sha256,
+        "server_received_at": iso(contact.received_at),
+        "voided": contact.voided,
+    }

@@ -1,0 +1,454 @@
+"""Sync API benchmark: contacts stored per second through gunicorn and PostgreSQL.
+
+Run by hand (not a test):
+
+    .venv/bin/python benchmarks/sync_bench.py            # defaults: 4 clients, 20 s, batches of 50
+
+What it does, on this machine only (loopback, bounded in time and count):
+
+1. creates the database ``cyswllt_bench`` if it is missing, empties it and migrates it;
+2. fills it with realistic data: teams, officers, people, 26 weeks of contact history;
+3. starts gunicorn on 127.0.0.1 against it;
+4. signs in one officer per client and replays batches of 50 new contacts from several
+   concurrent clients for a fixed time, checking every answer (200, 50 x ``created``);
+5. prints contacts stored per second and p50/p95/max batch latency, checks the database
+   holds exactly the contacts sent, then inserts the same rows (fresh ids) with a plain
+   bulk INSERT in batches of the same size, for comparison;
+6. stops gunicorn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
+
+PASSWORD = "benchmark-password-long-enough"
+TYPES = ["home_visit", "public_place", "phone", "video_online", "office", "partner_agency",
+         "lift_practical", "welfare_help", "activity"]
+OUTCOMES = ["kept"] * 6 + ["not_at_home", "did_not_attend", "refused"]
+PATHWAYS = ["accommodation", "education_training_employment", "health", "drugs_alcohol",
+            "children_families", "finance_benefits_debt", "attitudes_thinking_behaviour"]
+NOTES = [
+    None, None, "Seen at home, engaged well.", "Wedi siarad am dai a budd-daliadau.",
+    "Lift to the job centre; discussed the interview next week.", "Not in; card left.",
+    "Galwad ffôn byr: popeth yn iawn.", "Met in town. Mentioned a new tenancy in Llanidloes.",
+]
+
+
+def iso(moment: datetime) -> str:
+    moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+# Database -------------------------------------------------------------------------------
+
+
+def fresh_database(url: str) -> None:
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def fill(url: str, *, teams: int, people_per_team: int, officers_per_team: int, weeks: int, seed: int):
+    """Migrate and fill the database; returns {officer email: [person ids of their team]}."""
+    import flask_migrate
+
+    from app import audit, create_app
+    from app.auth.passwords import hash_password
+    from app.contacts.operations import contact_row
+    from app.domain.requirements import Category
+    from app.extensions import db
+    from app.models import Agency, CategoryChange, Contact, Person, Rag, Role, Team, User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32)})
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    password_hash = hash_password(PASSWORD)
+    caseloads: dict[str, list[int]] = {}
+    history = 0
+    with app.app_context():
+        flask_migrate.upgrade()
+        for number in range(teams):
+            team = Team(name=f"Tîm {number + 1} IOM", force_area="Dyfed-Powys Police")
+            db.session.add(team)
+            db.session.flush()
+            officers = []
+            for index in range(officers_per_team):
+                officer = User(email=f"officer{number}.{index}@bench.example", name=f"Swyddog {number}.{index}",
+                               team_id=team.id, role=Role.OFFICER, agency=rng.choice([Agency.POLICE, Agency.PROBATION]),
+                               password_hash=password_hash)
+                db.session.add(officer)
+                officers.append(officer)
+            db.session.flush()
+            people = []
+            for index in range(people_per_team):
+                joined = (now - timedelta(days=rng.randint(weeks * 7, weeks * 7 + 400))).date()
+                person = Person(team_id=team.id, display_name=f"Person {number}.{index}",
+                                category=rng.choice(list(Category)), rag=rng.choice(list(Rag)),
+                                lead_agency=Agency.POLICE, offender_manager_id=rng.choice(officers).id,
+                                joined_on=joined)
+                db.session.add(person)
+                people.append(person)
+            db.session.flush()
+            for person in people:
+                db.session.add(CategoryChange(person_id=person.id, category=person.category, effective=person.joined_on))
+            rows = []
+            for person in people:
+                for week in range(weeks):
+                    for _ in range(rng.randint(0, 4)):
+                        occurred = now - timedelta(days=week * 7 + rng.random() * 7, minutes=rng.randint(0, 600))
+                        officer = rng.choice(officers)
+                        rows.append(contact_row(
+                            contact_id=uuid.uuid4(), person_id=person.id, team_id=team.id,
+                            recorded_by_id=officer.id, recorder_agency=officer.agency, late_entry_days=14,
+                            type=rng.choice(TYPES), outcome=rng.choice(OUTCOMES), occurred_at=occurred,
+                            recorded_at=occurred, received_at=occurred + timedelta(minutes=rng.randint(1, 300)),
+                            duration_minutes=rng.choice([None, 10, 20, 30, 45, 60]),
+                            pathways=rng.sample(PATHWAYS, rng.randint(0, 2)), notes=rng.choice(NOTES),
+                        ))
+            for start in range(0, len(rows), 2000):
+                db.session.execute(insert(Contact.__table__), rows[start:start + 2000])
+                audit.rows_created(db.session, Contact, rows[start:start + 2000])
+            history += len(rows)
+            db.session.commit()
+            for officer in officers:
+                caseloads[officer.email] = [person.id for person in people]
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        db.engine.dispose()
+    return caseloads, history
+
+
+# Server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
+    environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
+                   "CYSWLLT_ENV": "development"}
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--worker-class", worker_class, "--threads", str(threads),
+               "--log-level", "warning", "wsgi:app"]
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise SystemExit("gunicorn did not start within 30 seconds")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# Clients --------------------------------------------------------------------------------
+
+
+class Phone:
+    """One signed-in officer sending batches over loopback."""
+
+    def __init__(self, port: int, email: str, people: list[int], seed: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.rng = random.Random(seed)
+        self.people = people
+        page = self.request("GET", "/login").decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
+        self.request("POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+        self.csrf = json.loads(self.request("GET", "/api/v1/session"))["csrf_token"]
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+                expect: tuple[int, ...] = (200, 302)) -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{key}={value}" for key, value in self.cookies.items())
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for key, morsel in SimpleCookie(header).items():
+                self.cookies[key] = morsel.value
+        connection.close()
+        if response.status not in expect:
+            raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
+        return data
+
+    def batch(self, size: int) -> list[dict]:
+        now = datetime.now(timezone.utc)
+        contacts = []
+        for _ in range(size):
+            occurred = now - timedelta(minutes=self.rng.randint(1, 60 * 24 * 3))
+            contacts.append({
+                "id": str(uuid.uuid4()),
+                "person_id": self.rng.choice(self.people),
+                "type": self.rng.choice(TYPES),
+                "outcome": self.rng.choice(OUTCOMES),
+                "occurred_at": iso(occurred),
+                "recorded_at": iso(occurred + timedelta(seconds=self.rng.randint(5, 120))),
+                "duration_minutes": self.rng.choice([None, 10, 20, 30, 45]),
+                "pathways": self.rng.sample(PATHWAYS, self.rng.randint(0, 2)),
+                "notes": self.rng.choice(NOTES),
+            })
+        return contacts
+
+    def send(self, contacts: list[dict]) -> float:
+        body = json.dumps({"sent_at": iso(datetime.now(timezone.utc)), "contacts": contacts}).encode()
+        started = time.perf_counter()
+        data = self.request("POST", "/api/v1/contacts/sync", body,
+                            {"Content-Type": "application/json", "X-CSRFToken": self.csrf}, expect=(200,))
+        elapsed = time.perf_counter() - started
+        results = json.loads(data)["results"]
+        statuses = {result["status"] for result in results}
+        if len(results) != len(contacts) or statuses != {"created"}:
+            raise RuntimeError(f"unexpected results: {statuses}")
+        return elapsed
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    children.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return children
+
+
+class CpuMeter:
+    """CPU used by the gunicorn workers and by the PostgreSQL backends serving the benchmark database."""
+
+    def __init__(self, server: subprocess.Popen, url: str):
+        self.server = server
+        self.url = url
+
+    def _backends(self) -> list[int]:
+        engine = create_engine(self.url)
+        with engine.connect() as connection:
+            pids = list(connection.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )))
+        engine.dispose()
+        return pids
+
+    def start(self) -> None:
+        self.workers, self.backends = _children(self.server.pid), self._backends()
+        self.app0 = sum(map(_cpu_seconds, self.workers))
+        self.db0 = sum(map(_cpu_seconds, self.backends))
+
+    def stop(self) -> tuple[float, float]:
+        return (sum(map(_cpu_seconds, self.workers)) - self.app0, sum(map(_cpu_seconds, self.backends)) - self.db0)
+
+
+def run_clients(phones: list[Phone], *, batch_size: int, duration: float, max_batches: int, warmup: int,
+                meter: CpuMeter | None = None):
+    latencies: list[float] = []
+    sent: list[dict] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    for phone in phones:  # warm up each worker's connection pool and caches
+        for _ in range(warmup):
+            phone.send(phone.batch(batch_size))
+    stop_at = time.monotonic() + duration
+    counter = {"batches": 0}
+
+    def work(phone: Phone):
+        while time.monotonic() < stop_at:
+            with lock:
+                if counter["batches"] >= max_batches:
+                    return
+                counter["batches"] += 1
+            contacts = phone.batch(batch_size)
+            try:
+                elapsed = phone.send(contacts)
+            except Exception as error:  # noqa: BLE001 - reported below, the run goes on
+                with lock:
+                    errors.append(str(error))
+                continue
+            with lock:
+                latencies.append(elapsed)
+                sent.extend(contacts)
+
+    threads = [threading.Thread(target=work, args=(phone,)) for phone in phones]
+    if meter is not None:
+        meter.start()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    cpu = meter.stop() if meter is not None else (0.0, 0.0)
+    return latencies, sent, errors, wall, cpu
+
+
+def plain_bulk_insert(url: str, contacts: list[dict], batch_size: int, people_team: dict[int, int],
+                      officer_id: int) -> float:
+    """The same rows (fresh ids) with a plain INSERT per batch, one transaction per batch: rows/s."""
+    from app.contacts.operations import contact_row
+    from app.models import Agency, Contact, ContactType, Outcome
+
+    engine = create_engine(url)
+    now = datetime.now(timezone.utc)
+    rows = [
+        contact_row(
+            contact_id=uuid.uuid4(), person_id=item["person_id"], team_id=people_team[item["person_id"]],
+            recorded_by_id=officer_id, recorder_agency=Agency.POLICE, late_entry_days=14,
+            type=ContactType(item["type"]), outcome=Outcome(item["outcome"]),
+            occurred_at=datetime.fromisoformat(item["occurred_at"]), recorded_at=datetime.fromisoformat(item["recorded_at"]),
+            received_at=now, duration_minutes=item["duration_minutes"], pathways=item["pathways"], notes=item["notes"],
+        )
+        for item in contacts
+    ]
+    statement = insert(Contact.__table__)
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        for start in range(0, len(rows), batch_size):
+            with connection.begin():
+                connection.execute(statement, rows[start:start + batch_size])
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return len(rows) / elapsed if elapsed else float("inf")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/cyswllt_bench")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of measured sending (max 120)")
+    parser.add_argument("--max-batches", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--teams", type=int, default=4)
+    parser.add_argument("--people-per-team", type=int, default=80)
+    parser.add_argument("--weeks", type=int, default=26)
+    parser.add_argument("--seed", type=int, default=2026)
+    arguments = parser.parse_args()
+    duration = min(arguments.duration, 120.0)
+
+    from app.config import normalise_database_url
+
+    url = normalise_database_url(arguments.database_url)
+    if "@127.0.0.1" not in url and "@localhost" not in url:
+        raise SystemExit("The benchmark only runs against a database on this machine (127.0.0.1).")
+    print(f"Preparing {url.rsplit('/', 1)[1]}: {arguments.teams} teams x {arguments.people_per_team} people, "
+          f"{arguments.weeks} weeks of history...", flush=True)
+    fresh_database(url)
+    caseloads, history = fill(url, teams=arguments.teams, people_per_team=arguments.people_per_team,
+                              officers_per_team=max(2, arguments.clients), weeks=arguments.weeks, seed=arguments.seed)
+    print(f"  {history} contacts of history stored.", flush=True)
+
+    port = free_port()
+    server = start_gunicorn(url, port, arguments.workers, arguments.worker_class, arguments.threads)
+    try:
+        emails = sorted(caseloads)
+        # Spread the clients over the teams: officer k of team t.
+        chosen = sorted(emails, key=lambda email: (email.split("@")[0].split(".")[1], email))[:arguments.clients]
+        phones = [Phone(port, email, caseloads[email], arguments.seed + index) for index, email in enumerate(chosen)]
+        print(f"Sending: {arguments.clients} clients, batches of {arguments.batch_size}, {duration:.0f} s, "
+              f"gunicorn {arguments.workers} x {arguments.worker_class} worker(s) on 127.0.0.1:{port}", flush=True)
+        load_before = os.getloadavg()[0]
+        latencies, sent, errors, wall, (app_cpu, db_cpu) = run_clients(
+            phones, batch_size=arguments.batch_size, duration=duration, max_batches=arguments.max_batches,
+            warmup=2, meter=CpuMeter(server, url),
+        )
+        load_after = os.getloadavg()[0]
+    finally:
+        stop(server)
+
+    engine = create_engine(url)
+    from app.models import Contact, Person
+
+    with engine.connect() as connection:
+        held = connection.scalar(select(func.count()).select_from(Contact.__table__).where(
+            Contact.__table__.c.id.in_([uuid.UUID(item["id"]) for item in sent]))) if sent else 0
+        people_team = dict(connection.execute(select(Person.__table__.c.id, Person.__table__.c.team_id)).all())
+        officer_id = connection.scalar(text("SELECT min(id) FROM users"))
+    engine.dispose()
+
+    if not latencies:
+        raise SystemExit(f"No batch succeeded. Errors: {errors[:3]}")
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    rate = len(sent) / wall
+    print()
+    print(f"Batches: {len(latencies)} of {arguments.batch_size} in {wall:.1f} s; errors: {len(errors)}")
+    print(f"Contacts stored per second (API, end to end): {rate:,.0f}")
+    print(f"Batch latency: p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+          f"max {ordered[-1] * 1000:.0f} ms")
+    batches = len(latencies)
+    print(f"Server CPU per batch: app {app_cpu / batches * 1000:.1f} ms, PostgreSQL {db_cpu / batches * 1000:.1f} ms "
+          f"(machine load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores)")
+    print(f"Database holds {held} of the {len(sent)} contacts sent: "
+          f"{'exactly as sent' if held == len(sent) else 'MISMATCH'}")
+    bulk_rate = plain_bulk_insert(url, sent, arguments.batch_size, people_team, officer_id)
+    print(f"Plain bulk INSERT of the same {len(sent)} rows, batches of {arguments.batch_size}: {bulk_rate:,.0f} rows/s")
+    target = rate >= 1000 and p95 <= 0.250
+    print(f"Target (>= 1,000 contacts/s, p95 < 250 ms): {'met' if target else 'NOT met'}")
+    if errors:
+        print("First errors:", *errors[:3], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()

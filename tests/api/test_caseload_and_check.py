@@ -1,0 +1,97 @@
+"""GET /api/v1/caseload, GET /api/v1/session and POST /api/v1/contacts/check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.extensions import db
+from tests import factories
+from tests.api.conftest import contact_json
+
+
+def test_the_caseload_has_what_recording_needs_and_nothing_more(api, officer, team, person, other_person):
+    factories.person(team, "Gone Already", joined_on=date(2026, 1, 5), left_on=date(2026, 6, 1))
+    client = api(officer)
+    client.sync([contact_json(person.id, notes="Private")])
+    response = client.get("/api/v1/caseload")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["week_start"] == "2026-11-16" and body["server_time"] == "2026-11-18T12:00:00.000Z"
+    assert body["people"] == [
+        {
+            "id": person.id,
+            "display_name": "Rhys Evans",
+            "category": "fixed",
+            "rag": "amber",
+            "required_this_week": 3,
+            "offered_this_week": 1,
+            "kept_this_week": 1,
+            "last_contact_at": "2026-11-18T11:50:00.000Z",
+            "offender_manager": {"id": officer.id, "name": officer.name},
+        }
+    ]
+    assert "Private" not in response.get_data(as_text=True)
+
+
+def test_the_caseload_answers_304_while_nothing_has_changed(api, officer, person):
+    client = api(officer)
+    first = client.get("/api/v1/caseload")
+    etag = first.headers["ETag"]
+    unchanged = client.get("/api/v1/caseload", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == etag
+    client.sync([contact_json(person.id)])
+    changed = client.get("/api/v1/caseload", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_the_caseload_etag_changes_when_a_person_changes(api, officer, person):
+    client = api(officer)
+    etag = client.get("/api/v1/caseload").headers["ETag"]
+    person.rag = "red"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_session_tells_the_phone_who_it_is_and_gives_a_working_token(api, officer, team):
+    client = api(officer)
+    body = client.get("/api/v1/session").get_json()
+    assert body["user"] == {
+        "id": officer.id, "name": officer.name, "language": "en",
+        "team": {"id": team.id, "name": "Powys IOM"}, "role": "officer", "agency": "police",
+    }
+    assert body["idle_timeout_seconds"] is None
+    assert client.post("/api/v1/contacts/check", json={"ids": []}, headers={"X-CSRFToken": body["csrf_token"]}).status_code == 200
+
+
+def test_check_reports_held_ids_with_their_hashes_and_everything_else_as_missing(
+    api, officer, person, other_officer, other_person, second_client
+):
+    client = api(officer)
+    mine = contact_json(person.id)
+    result = client.sync([mine]).get_json()["results"][0]
+    theirs = contact_json(other_person.id)
+    api(other_officer, second_client).sync([theirs])
+    never_sent = contact_json(person.id)["id"]
+    body = client.post(
+        "/api/v1/contacts/check", json={"ids": [mine["id"], theirs["id"], never_sent, "not-a-uuid"]}
+    ).get_json()
+    assert body["contacts"] == [
+        {
+            "id": mine["id"],
+            "sha256": result["sha256"],
+            "received_sha256": result["sha256"],
+            "server_received_at": result["server_received_at"],
+            "voided": False,
+        }
+    ]
+    assert body["missing"] == [theirs["id"], never_sent, "not-a-uuid"]
+
+
+def test_check_refuses_a_body_that_is_not_a_list_of_ids(api, officer):
+    client = api(officer)
+    for body in ({}, {"ids": "x"}, {"ids": [1, 2]}, []):
+        response = client.post("/api/v1/contacts/check", json=body)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
+    response = client.post("/api/v1/contacts/check", json={"ids": ["x"] * 501})
+    assert response.get_json()["error"] == {"code": "too_many_ids", "message": "Ask about at most 500 ids at a time."}

@@ -8,7 +8,8 @@
 // - Personal data is never put in Cache Storage: /api/ is never touched here, and the
 //   shell pages hold no data (the caseload and the outbox live in IndexedDB).
 // - Writes (POST) are never intercepted, rewritten or replayed. Background Sync, where
-//   the browser has it, runs the same sender the page runs (sync.js), under the same lock.
+//   the browser has it, asks an open page to send; with none open it runs the page's own
+//   sender (sync.js), which builds fresh requests from the outbox under the same lock.
 
 import * as store from "/static/js/store.js";
 import * as sync from "/static/js/sync.js";
@@ -93,12 +94,18 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// Background Sync: while the app is open, its page sends (it has its own back-off); when it
+// is closed, this worker runs the same sender. A failure is retried by the browser later.
+async function backgroundSend() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.length) {
+    for (const page of pages) page.postMessage({ type: "send-now" });
+    return;
+  }
+  const result = await sync.send({ force: true });
+  if (result.status === "failed") throw new Error("sending failed; the browser will retry");
+}
+
 self.addEventListener("sync", (event) => {
-  if (event.tag !== SEND_TAG) return;
-  event.waitUntil(
-    sync.send({ force: true }).then((result) => {
-      // A failed attempt is retried later by the browser's own Background Sync back-off.
-      if (result.status === "failed") throw new Error("sending failed; the browser will retry");
-    }),
-  );
+  if (event.tag === SEND_TAG) event.waitUntil(backgroundSend());
 });

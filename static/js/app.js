@@ -152,15 +152,15 @@ const actions = {
       renderChrome();
     }
   },
-  async save(contact, personName, { correcting }) {
+  async save(contact, personName, { replaces }) {
     const user = state.user;
-    if (correcting) await outbox.resubmit(user.id, contact, personName);
+    if (replaces) await outbox.resubmit(user.id, replaces, contact, personName);
     else await outbox.save(user.id, contact, personName);
     // The write has completed: only now say so.
     pendingFlash = _("Saved on this phone — waiting to send");
     state.formActive = false;
     await loadLocal();
-    location.hash = correcting ? "#/outbox" : "#/";
+    location.hash = replaces ? "#/outbox" : "#/";
     askBackgroundSync();
     send({ force: true });
   },
@@ -309,6 +309,9 @@ async function registerServiceWorker() {
       state.update = { activated: true }; // updated from another tab: reload when it suits
       renderChrome();
     }
+  });
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "send-now") send({ force: true }); // Background Sync fired
   });
   try {
     registration = await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" });

@@ -38,16 +38,18 @@ export async function save(userId, contact, personName) {
   return row;
 }
 
-/** A corrected version of a row that needs attention, ready to send again with the same id. */
-export async function resubmit(userId, contact, personName) {
+/**
+ * A corrected version of a row that needs attention, ready to send again. It keeps its id,
+ * unless the server cannot store anything under that id: then it goes under `contact.id`.
+ */
+export async function resubmit(userId, originalId, contact, personName) {
+  const original = await store.outboxRow(originalId);
+  if (!original || original.user_id !== userId || original.state !== ATTENTION) return false;
   const hash = await contentHash(contact);
-  let replaced = false;
-  await store.changeOutbox([contact.id], (row) => {
-    if (!row || row.user_id !== userId || row.state !== ATTENTION) return undefined;
-    replaced = true;
-    return { ...row, contact, hash, person_name: personName, state: WAITING, problem: null, attempts: 0 };
-  });
-  return replaced;
+  const row = { ...original, id: contact.id, contact, hash, person_name: personName, state: WAITING, problem: null, attempts: 0 };
+  if (contact.id === originalId) await store.changeOutbox([originalId], (r) => (r && r.state === ATTENTION ? row : undefined));
+  else await store.replaceOutboxRow(originalId, row);
+  return true;
 }
 
 export async function rows(userId) {

@@ -35,13 +35,15 @@ function fieldset(legendText, className, ...children) {
 }
 
 /**
- * ctx: state (people, language, clockOffset), save(contact, personName, {correcting}), cancelHref,
+ * ctx: state (caseload, language, clockOffset), save(contact, personName, {replaces}), cancelHref,
  *      formActive(bool).  params: {personId, row (a record to correct)}.
  */
 export function mount(container, ctx, params) {
   const correcting = params.row || null;
   const initial = correcting ? correcting.contact : null;
-  const id = correcting ? correcting.id : crypto.randomUUID();
+  // The server refuses an id it holds for another team: such a record goes again under a new one.
+  const idRefused = Boolean(correcting && correcting.problem && correcting.problem.errors && "id" in correcting.problem.errors);
+  const id = correcting && !idRefused ? correcting.id : crypto.randomUUID();
   const people = [...(ctx.state.caseload ? ctx.state.caseload.people : [])].sort((a, b) =>
     compareNames(ctx.state.language)(a.display_name, b.display_name),
   );
@@ -288,7 +290,7 @@ export function mount(container, ctx, params) {
     saving = true;
     saveButton.setAttribute("aria-disabled", "true");
     try {
-      await ctx.save(answer.contact, answer.person.display_name, { correcting: Boolean(correcting) });
+      await ctx.save(answer.contact, answer.person.display_name, { replaces: correcting ? correcting.id : null });
     } catch (error) {
       saving = false;
       saveButton.removeAttribute("aria-disabled");

@@ -220,3 +220,12 @@ export async function addOutboxRow(row) {
   if (added) announce("outbox");
   return added;
 }
+
+/** Put `row` in place of the row `oldId` in one transaction (a record that must go under a new id). */
+export async function replaceOutboxRow(oldId, row) {
+  await transact("outbox", "readwrite", async (s) => {
+    await request(s.outbox.delete(oldId));
+    await request(s.outbox.put(row));
+  });
+  announce("outbox");
+}

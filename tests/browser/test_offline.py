@@ -250,3 +250,28 @@ def test_a_record_the_server_refuses_needs_attention_without_holding_up_the_rest
     page.get_by_role("button", name="Save and send again").click()
     expect(indicator(page)).to_have_text("All sent")
     assert [c.person.display_name for c in stored_contacts()] == ["Rhys Evans", "Rhys Evans"]
+
+
+def test_a_record_whose_id_the_server_cannot_use_is_sent_again_under_a_new_one(server, page, context, officer, other_officer):
+    rhys = factories.person(officer.team, "Rhys Evans")
+    taken = factories.contact(factories.person(other_officer.team, "Dylan Price"), other_officer)  # the id is held elsewhere
+    open_app(page, server, officer.email)
+    context.set_offline(True)
+    page.evaluate(
+        """async ([userId, personId, id]) => {
+            const outbox = await import('/static/js/outbox.js');
+            const now = new Date().toISOString();
+            await outbox.save(userId, {id, person_id: personId, type: 'phone', outcome: 'kept', occurred_at: now,
+              recorded_at: now, duration_minutes: null, pathways: [], notes: null, sensitive: false, concern: false,
+              others_present: null}, 'Rhys Evans');
+        }""",
+        [officer.id, rhys.id, str(taken.id)],
+    )
+    context.set_offline(False)
+    expect(indicator(page)).to_contain_text("1 needs attention")
+    indicator(page).click()
+    page.get_by_role("link", name="Correct and send again").click()
+    page.get_by_role("button", name="Save and send again").click()
+    expect(indicator(page)).to_have_text("All sent")
+    mine = [c for c in stored_contacts() if c.recorded_by_id == officer.id]
+    assert len(mine) == 1 and mine[0].id != taken.id and mine[0].person_id == rhys.id

@@ -430,7 +430,11 @@ async function periodic() {
 
 async function boot() {
   document.documentElement.classList.add("js");
-  await i18n.load(state.language);
+  try {
+    await i18n.load(state.language);
+  } catch {
+    /* no catalogue (offline before the first install): the words fall back to English */
+  }
   // The shell's language is the officer's choice: the service worker serves it offline.
   if (!(await store.getSetting("lang_pending")) && (await store.getSetting("lang")) !== state.language) {
     await store.setSetting("lang", state.language);

@@ -118,6 +118,7 @@ export function londonTime(moment) {
 }
 
 function formatPattern(pattern, p) {
+  if (!dates) return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`; // no catalogue loaded
   return pattern.replace(/EEEE|EEE|MMMM|MMM|HH|mm|d|y/g, (token) => {
     switch (token) {
       case "EEEE": return dates.days[p.weekday];
@@ -135,14 +136,14 @@ function formatPattern(pattern, p) {
 /** A date or time in one of the presenters' patterns: full_date, short_date, date_time, recent_time. */
 export function formatDate(moment, kind) {
   if (!(moment instanceof Date)) moment = new Date(moment);
-  return formatPattern(dates.patterns[kind], londonParts(moment));
+  return formatPattern(dates && dates.patterns[kind], londonParts(moment));
 }
 
 /** A calendar date ("2026-11-16") in a date pattern, with no time-zone shift. */
 export function formatDay(isoDay, kind) {
   const [year, month, day] = isoDay.split("-").map(Number);
   const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
-  return formatPattern(dates.patterns[kind], { year, month, day, weekday, hour: 0, minute: 0 });
+  return formatPattern(dates && dates.patterns[kind], { year, month, day, weekday, hour: 0, minute: 0 });
 }
 
 /** "5 minutes ago", "3 days ago": whole sentences from the catalogue, in each language's plurals. */

@@ -6,7 +6,7 @@
 // first; the same id makes a double tap one record.
 
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
-import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, label, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
 import { compareNames } from "./caseload.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now

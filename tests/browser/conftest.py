@@ -115,6 +115,8 @@ def live_server(migrated_database):
     server = LiveServer(create_app(test_settings(migrated_database)))
     yield server
     server.stop()
+    with server.app.app_context():
+        db.engine.dispose()  # close the server's pooled connections
 
 
 @pytest.fixture(scope="session")

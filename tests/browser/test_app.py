@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -107,7 +107,8 @@ def test_signing_out_and_keeping_the_records_sends_them_when_the_same_officer_si
     page.get_by_role("button", name="Sign out and keep them on this phone").click()
     page.wait_for_url("**/login")
     context.unroute("**/api/v1/contacts/sync")
-    assert stored_count() == 0 and len(outbox_rows(page)) == 1
+    assert stored_count() == 0
+    assert len(outbox_rows(page)) == 1
 
     sign_in(page, server, officer.email)
     expect(indicator(page)).to_have_text("All sent")
@@ -241,3 +242,34 @@ def test_without_javascript_the_record_form_still_records_a_contact(server, brow
     expect(page.locator(".caseload__row")).to_contain_text("1 offered, 1 kept, 3 required")
     assert stored_count() == 1
     context.close()
+
+
+def test_a_phone_clock_two_hours_fast_is_pointed_out_and_now_means_the_servers_now(server, page, officer):
+    factories.person(officer.team, "Rhys Evans")
+    real_now = datetime.now(timezone.utc)
+    page.clock.install(time=real_now + timedelta(hours=2))  # the phone's clock is wrong
+    open_app(page, server, officer.email)
+    expect(page.locator("[data-banner=clock]")).to_contain_text("This phone's clock is wrong by more than 10 minutes.")
+    record_for(page, "Rhys Evans")
+    expect(page.locator("#flash")).to_have_text(SAVED)
+    expect(indicator(page)).to_have_text("All sent")
+    [contact] = stored_contacts()
+    assert abs((contact.occurred_at - real_now).total_seconds()) < 120  # not two hours in the future
+    assert contact.clock_skew  # and the server flags what the phone said
+
+
+def test_a_full_phone_keeps_the_form_and_says_nothing_was_saved(server, page, officer):
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    page.locator(".caseload__row .button").click()
+    page.evaluate("""() => {
+        IDBObjectStore.prototype.add = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+    }""")
+    page.get_by_label("Home visit", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("This phone's storage is full.")
+    expect(page.get_by_label("Home visit", exact=True)).to_be_checked()
+    expect(page.locator("#flash")).to_be_empty()
+    assert outbox_rows(page) == [] and stored_count() == 0

@@ -28,6 +28,7 @@ def test_the_app_installs_its_service_worker_and_with_the_network_cut_reloads_an
     errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
     assert [e for e in errors if e != "in-incognito"] == []
 
+    page.wait_for_load_state("networkidle")  # whatever the app was still asking has been answered
     server.requests.clear()
     context.set_offline(True)
     response = page.reload()

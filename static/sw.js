@@ -42,7 +42,10 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "activate-update") self.skipWaiting();
+  const type = event.data && event.data.type;
+  if (type === "activate-update") self.skipWaiting();
+  // A page that loaded while this worker was activating missed clients.claim(): take it now.
+  if (type === "claim") event.waitUntil(self.clients.claim());
 });
 
 async function preferredLanguage() {

@@ -318,6 +318,9 @@ async function registerServiceWorker() {
   } catch {
     return; // the app still works online without it
   }
+  navigator.serviceWorker.ready.then((ready) => {
+    if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "claim" });
+  });
   const offer = (worker) => {
     state.update = { worker };
     renderChrome();

@@ -164,6 +164,25 @@ def open_app(page, server, email, **kwargs):
     page.wait_for_selector(".caseload__row")
 
 
+def _no_network(route):
+    route.abort("internetdisconnected")
+
+
+def cut_network(context):
+    """No signal: the browser is offline and nothing at all reaches the server.
+
+    ``set_offline`` alone lets the odd request through (a service worker restarted while
+    offline is not always emulated offline), so every request is also refused on the way out.
+    """
+    context.route("**/*", _no_network)
+    context.set_offline(True)
+
+
+def restore_network(context):
+    context.unroute("**/*", _no_network)
+    context.set_offline(False)  # fires the page's "online" event
+
+
 def wait_for_worker(page):
     page.evaluate("navigator.serviceWorker.ready")
     page.wait_for_function("navigator.serviceWorker.controller !== null")

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import indicator, open_app, record_for, wait_for_outbox
+from tests.browser.conftest import cut_network, indicator, open_app, record_for, wait_for_outbox
 
 NARROW = {"width": 320, "height": 640}  # also what a 640 px wide screen shows at 200% zoom
 AXE = Axe()
@@ -103,7 +103,7 @@ def test_every_screen_passes_an_accessibility_scan_in_both_languages(server, bro
     page.goto(server.url("/app#/outbox"))
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_for_outbox(page, lambda rows: len(rows) == 1 and rows[0]["state"] == "attention")
-    context.set_offline(True)
+    cut_network(context)
     page.goto(server.url("/app"))
     record_for(page, "Rhys Evans", kind=words["kind"], save=words["save"])
     expect(page.locator("[data-banner=offline]")).to_be_visible()

@@ -12,10 +12,12 @@ from playwright.sync_api import expect
 from app.contacts.canonical import canonical_content, content_hash
 from tests import factories
 from tests.browser.conftest import (
+    cut_network,
     indicator,
     open_app,
     outbox_rows,
     record_for,
+    restore_network,
     sign_in,
     stored_contacts,
     stored_count,
@@ -34,10 +36,10 @@ def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_ou
     open_app(page, server, officer.email)
     first_version = page.evaluate("document.documentElement.dataset.version")
     [old_cache] = caches(page)
-    context.set_offline(True)
+    cut_network(context)
     record_for(page, "Rhys Evans")
     context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))  # it stays waiting
-    context.set_offline(False)
+    restore_network(context)
 
     server.app.config["APP_VERSION_SALT"] = "release 2"  # a new release is deployed
     page.get_by_role("link", name="Record a contact").first.click()
@@ -61,11 +63,14 @@ def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_ou
 def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))
+    # The server is busy for an hour: the app waits as told, so only the officer's tap sends.
+    context.route("**/api/v1/contacts/sync", lambda route: route.fulfill(
+        status=503, headers={"Retry-After": "3600"}, content_type="application/json",
+        body='{"error": {"code": "unavailable", "message": "Try later."}}'))
     record_for(page, "Rhys Evans")
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_text("1 record on this phone has not been sent yet.")).to_be_visible()
-    context.unroute("**/api/v1/contacts/sync")  # the signal is back
+    context.unroute("**/api/v1/contacts/sync")  # the server is back
     page.get_by_role("button", name="Send them, then sign out").click()
     page.wait_for_url("**/login")
     assert stored_count() == 1
@@ -177,7 +182,7 @@ def test_the_app_works_offline_in_welsh(server, page, context, team):
     factories.person(team, "Rhys Evans")
     open_app(page, server, officer.email)
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
-    context.set_offline(True)
+    cut_network(context)
     page.reload()
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
     expect(page.locator(".caseload__row")).to_contain_text("3 chyswllt yn brin")
@@ -189,10 +194,10 @@ def test_the_app_works_offline_in_welsh(server, page, context, team):
 def test_choosing_cymraeg_offline_switches_the_app_and_tells_the_server_later(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     page.get_by_role("link", name="Cymraeg").click()
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
-    context.set_offline(False)
+    restore_network(context)
     page.reload()
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
     wait_until(page, "import('/static/js/store.js').then(s => s.getSetting('lang_pending')).then(v => v === null)")

@@ -7,10 +7,12 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import (
+    cut_network,
     indicator,
     open_app,
     outbox_rows,
     record_for,
+    restore_network,
     stored_contacts,
     stored_count,
     wait_for_outbox,
@@ -30,13 +32,18 @@ def test_the_app_installs_its_service_worker_and_with_the_network_cut_reloads_an
 
     page.wait_for_load_state("networkidle")  # whatever the app was still asking has been answered
     server.requests.clear()
-    context.set_offline(True)
+    cut_network(context)
     response = page.reload()
     assert response.from_service_worker
     expect(page.get_by_role("heading", name="Rhys Evans")).to_be_visible()
     expect(page.get_by_role("heading", name="Bethan Morgan")).to_be_visible()
     expect(page.locator("[data-banner=offline]")).to_be_visible()
     expect(page.get_by_text("You are offline. This caseload was last updated")).to_be_visible()
+    expect(page.locator(".caseload__name")).to_have_text(["Rhys Evans", "Bethan Morgan"])  # still needing most first
+    page.get_by_label("Search by name").fill("beth")
+    expect(page.locator(".caseload__name")).to_have_text(["Bethan Morgan"])
+    expect(page.get_by_text("1 person matches your search.")).to_be_visible()
+    page.get_by_label("Search by name").fill("")
     page.get_by_role("link", name="Record a contact").first.click()
     expect(page.get_by_role("heading", name="Record a contact")).to_be_visible()
     assert server.requests == []  # everything came from the service worker and IndexedDB
@@ -49,7 +56,7 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     open_app(page, server, officer.email)
     expect(page.locator(".caseload__row")).to_contain_text("0 offered, 0 kept, 3 required")
 
-    context.set_offline(True)
+    cut_network(context)
     taps = []
     record_for(page, "Rhys Evans", taps=taps)
     assert len(taps) - 1 <= 4  # a kept home visit now: at most four taps after choosing the person
@@ -60,7 +67,7 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     assert row["state"] == "waiting" and row["contact"]["type"] == "home_visit" and row["contact"]["outcome"] == "kept"
     assert stored_count() == 0
 
-    context.set_offline(False)
+    restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
     expect(page.locator(".caseload__row")).to_contain_text("1 offered, 1 kept, 3 required")
     [contact] = stored_contacts()
@@ -72,14 +79,14 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
 def test_a_double_tap_on_save_makes_one_record(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     page.locator(".caseload__row").get_by_role("link").click()
     page.get_by_label("Phone call", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).dblclick()
     expect(page.locator("#flash")).to_have_text(SAVED)
     assert len(outbox_rows(page)) == 1
 
-    context.set_offline(False)
+    restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
     assert stored_count() == 1
     assert server.statuses() == ["created"]
@@ -161,10 +168,10 @@ def test_a_record_left_sending_when_the_app_was_closed_goes_back_to_waiting_and_
 def test_an_expired_session_keeps_the_outbox_and_asks_to_sign_in(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     record_for(page, "Rhys Evans")
     context.clear_cookies()  # the session has expired meanwhile
-    context.set_offline(False)
+    restore_network(context)
 
     banner = page.locator("[data-banner=signed-out]")
     expect(banner).to_contain_text("You are signed out.")
@@ -190,10 +197,10 @@ def test_another_user_signing_in_on_the_same_browser_sees_nothing_of_the_first_u
     factories.person(officer.team, "Rhys Evans")
     factories.person(other_officer.team, "Dylan Price")
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     record_for(page, "Rhys Evans")
     context.clear_cookies()
-    context.set_offline(False)
+    restore_network(context)
     expect(page.locator("[data-banner=signed-out]")).to_be_visible()
 
     open_app(page, server, other_officer.email)
@@ -224,7 +231,7 @@ def test_a_record_the_server_refuses_needs_attention_without_holding_up_the_rest
     factories.person(officer.team, "Rhys Evans")
     elsewhere = factories.person(other_officer.team, "Dylan Price")
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     # A record for someone who is not on this team's caseload (it was moved, say).
     page.evaluate(
         """async ([userId, personId]) => {
@@ -237,7 +244,7 @@ def test_a_record_the_server_refuses_needs_attention_without_holding_up_the_rest
         [officer.id, elsewhere.id],
     )
     record_for(page, "Rhys Evans")
-    context.set_offline(False)
+    restore_network(context)
 
     expect(indicator(page)).to_contain_text("1 needs attention")
     assert [c.person.display_name for c in stored_contacts()] == ["Rhys Evans"]
@@ -257,7 +264,7 @@ def test_a_record_whose_id_the_server_cannot_use_is_sent_again_under_a_new_one(s
     rhys = factories.person(officer.team, "Rhys Evans")
     taken = factories.contact(factories.person(other_officer.team, "Dylan Price"), other_officer)  # the id is held elsewhere
     open_app(page, server, officer.email)
-    context.set_offline(True)
+    cut_network(context)
     page.evaluate(
         """async ([userId, personId, id]) => {
             const outbox = await import('/static/js/outbox.js');
@@ -268,7 +275,7 @@ def test_a_record_whose_id_the_server_cannot_use_is_sent_again_under_a_new_one(s
         }""",
         [officer.id, rhys.id, str(taken.id)],
     )
-    context.set_offline(False)
+    restore_network(context)
     expect(indicator(page)).to_contain_text("1 needs attention")
     indicator(page).click()
     page.get_by_role("link", name="Correct and send again").click()

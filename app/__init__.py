@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, redirect, render_template, request
+from flask import Flask, g, redirect, render_template, request, session
 from flask_babel import gettext
 from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
@@ -62,7 +62,6 @@ def _bind_extensions(app: Flask) -> None:
 
     from app import presenters
     from app.api import errors as api_errors
-    from app.models import User
 
     presenters.register(app)
 
@@ -75,9 +74,13 @@ def _bind_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id), execution_options=scoping.UNSCOPED)
+        from app.auth.operations import SIGN_IN_TOKEN, load_signed_in_user
+
+        return load_signed_in_user(db.session, user_id, session.get(SIGN_IN_TOKEN))
+
+    from app import security
+
+    security.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -91,6 +94,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api.routes import blueprint as api
+    from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
     from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
@@ -98,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.pwa.routes import blueprint as pwa
 
     app.register_blueprint(api)
+    app.register_blueprint(audit_trail)
     app.register_blueprint(auth)
     app.register_blueprint(main)
     app.register_blueprint(people)
@@ -138,11 +143,15 @@ def _register_error_pages(app: Flask) -> None:
         return api_errors.for_status(error.code) if api_errors.is_api_request() else error
 
     @app.errorhandler(OperationalError)
-    def database_unavailable(error):
+    def database_unavailable(_error):
         db.session.rollback()
+        # Nobody can be looked up now: answer as to a signed-out visitor, in the device's
+        # language, without touching the database again (the session cookie is kept as it is).
+        g._login_user = login_manager.anonymous_user()
         if api_errors.is_api_request():
             return api_errors.for_status(503)
-        raise error
+        body, _status = render_error(500, gettext("Something went wrong"), gettext("Nothing you saved on your phone has been lost. Try again in a few minutes."))
+        return body, 503, {"Retry-After": str(api_errors.RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):

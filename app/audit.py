@@ -4,6 +4,11 @@ Every flush of an audited model (``__audited__ = True``) writes an event with th
 values before and after, inside the same transaction as the change, so a change
 cannot be stored without its audit event. Events that are not changes to a row
 (sign-in, sign-out, exports) are written with ``record``.
+
+The trail is append-only. No code changes or deletes an event: the guards below refuse it
+in the ORM (a changed or deleted AuditEvent in a flush, an ORM UPDATE or DELETE of
+audit_events), and on PostgreSQL a trigger refuses UPDATE and DELETE in the database
+itself (migration 0004).
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from datetime import date, datetime
 
 from flask import g, has_app_context
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
 from app import bulk
 from app.models import AuditEvent, Person, utcnow
 
 _ACTION_ATTRIBUTE = "_audit_action"
+
+
+class AuditTrailError(RuntimeError):
+    """Something tried to change or delete an audit event: the trail is append-only."""
 
 
 def set_actor(user_id: int | None) -> None:
@@ -194,3 +203,20 @@ def _write_audit_events(session: Session, _flush_context) -> None:
             delattr(instance, _ACTION_ATTRIBUTE)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_audit_events(session: Session, _flush_context, _instances) -> None:
+    for instance in session.deleted:
+        if isinstance(instance, AuditEvent):
+            raise AuditTrailError("Audit events cannot be deleted.")
+    for instance in session.dirty:
+        if isinstance(instance, AuditEvent) and session.is_modified(instance):
+            raise AuditTrailError("Audit events cannot be changed.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes_to_audit_events(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
+        if state.bind_mapper.class_ is AuditEvent:
+            raise AuditTrailError("Audit events cannot be changed or deleted.")

@@ -1,19 +1,51 @@
 """Sorting names the way each language's readers expect.
 
 In the Welsh alphabet ch, dd, ff, ng, ll, ph, rh and th are single letters, each
-sorting after its first character's letter: "Llew" comes after "Lowri".
+sorting after its first character's letter: "Llew" comes after "Lowri", "Chris" after
+"Cai". The decisions a Welsh order has to make, and the ones made here:
+
+- **Accents** (â, ê, î, ô, û, ŵ, ŷ, ä, é...) sort with their base letter; two names that
+  differ only by an accent keep a stable order (the unaccented one first).
+- **"ng"** is one letter in most words (Angharad, Tangwen, Cyngor), but n + g where two
+  parts meet: Bangor (Ban-gor), and place-name compounds such as Llangollen (Llan-gollen),
+  Pengam, Glangwili, Bryngwran. No rule can tell the two apart from the spelling alone,
+  so "ng" is one letter except after a word-initial "Llan", "Pen", "Glan" or "Bryn" and
+  in the few words in ``N_PLUS_G_WORDS``. A person's name rarely contains either, so an
+  unlisted exception costs at most one misplaced name.
+- **Names from English** (Williams, Phillips, Thomas) are sorted with the Welsh letters
+  too: one order for a whole list, as Welsh-language directories do.
+- **"ap" / "ab" / "ferch" / "verch"** ("son of", "daughter of") at the start of a name
+  are not sorted on: "ap Gwilym" sorts under G (in both languages).
+- **k, q, v, x, z**, which only borrowed names use, sort where English puts them.
+- **Spaces** sort before every letter ("Ann Jones" before "Anna Evans"), apostrophes and
+  hyphens are ignored ("O'Brien" sorts as "OBrien"), digits come before letters.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 WELSH_ALPHABET = (
     "a", "b", "c", "ch", "d", "dd", "e", "f", "ff", "g", "ng", "h", "i", "j", "l", "ll",
     "m", "n", "o", "p", "ph", "r", "rh", "s", "t", "th", "u", "w", "y",
 )
-_WELSH_RANK = {letter: rank for rank, letter in enumerate(WELSH_ALPHABET)}
+# Letters that only names from other languages use go where English puts them.
+_ORDER = (
+    "a", "b", "c", "ch", "d", "dd", "e", "f", "ff", "g", "ng", "h", "i", "j", "k", "l", "ll",
+    "m", "n", "o", "p", "ph", "q", "r", "rh", "s", "t", "th", "u", "v", "w", "x", "y", "z",
+)
+_WELSH_RANK = {letter: rank for rank, letter in enumerate(_ORDER)}
 _DIGRAPHS = frozenset(letter for letter in WELSH_ALPHABET if len(letter) == 2)
+
+# Word-initial parts after which "ng" is n + g (Llan-gollen, Pen-gam, Glan-gwili, Bryn-gwran).
+N_PLUS_G_PREFIXES = ("llan", "pen", "glan", "bryn")
+# Whole words in which "ng" is n + g.
+N_PLUS_G_WORDS = frozenset({"bangor"})
+# Patronymic particles that are not sorted on at the start of a name.
+PATRONYMICS = ("ap", "ab", "ferch", "verch")
+_LEADING_PATRONYMIC = re.compile(r"^(?:%s)\s+(?=\S)" % "|".join(PATRONYMICS))
+_IGNORED = frozenset("'’‘-‐‑.")
 
 
 def _base_letters(text: str) -> str:
@@ -21,12 +53,31 @@ def _base_letters(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _without_patronymic(plain: str) -> str:
+    return _LEADING_PATRONYMIC.sub("", plain.strip(), count=1)
+
+
+def _n_plus_g_positions(plain: str) -> set[int]:
+    """Indexes of the "n" of each "ng" in ``plain`` that is really n followed by g."""
+    positions = set()
+    for match in re.finditer(r"[^\W\d_]+", plain):
+        word, start = match.group(), match.start()
+        if word in N_PLUS_G_WORDS:
+            positions.update(start + index for index in range(len(word) - 1) if word[index : index + 2] == "ng")
+        for prefix in N_PLUS_G_PREFIXES:
+            if word.startswith(prefix + "g"):
+                positions.add(start + len(prefix) - 1)
+    return positions
+
+
 def welsh_letters(text: str) -> list[str]:
+    """The Welsh letters of ``text``, lower-cased and without accents, digraphs as one letter."""
     plain = _base_letters(text)
+    split_ng = _n_plus_g_positions(plain)
     letters, index = [], 0
     while index < len(plain):
         pair = plain[index : index + 2]
-        if pair in _DIGRAPHS:
+        if pair in _DIGRAPHS and not (pair == "ng" and index in split_ng):
             letters.append(pair)
             index += 2
         else:
@@ -35,17 +86,26 @@ def welsh_letters(text: str) -> list[str]:
     return letters
 
 
+def _rank(letter: str) -> tuple[int, int]:
+    if letter.isspace():
+        return (0, 0)
+    if letter.isdigit():
+        return (1, ord(letter))
+    if letter in _WELSH_RANK:
+        return (2, _WELSH_RANK[letter])
+    return (3, ord(letter[0]))  # anything else (other scripts, symbols) after the letters
+
+
 def welsh_sort_key(text: str) -> tuple:
-    """Welsh order; letters outside the Welsh alphabet sort by code point after it."""
-    key = tuple(
-        (0, _WELSH_RANK[letter]) if letter in _WELSH_RANK else (1, ord(letter[0]))
-        for letter in welsh_letters(text)
-    )
-    return key, text
+    """Welsh alphabetical order (see the module's notes)."""
+    letters = welsh_letters(_without_patronymic(_base_letters(text)))
+    key = tuple(_rank(letter) for letter in letters if letter not in _IGNORED)
+    return key, _base_letters(text), text
 
 
 def english_sort_key(text: str) -> tuple:
-    return _base_letters(text), text
+    plain = _without_patronymic(_base_letters(text))
+    return "".join(char for char in plain if char not in _IGNORED), _base_letters(text), text
 
 
 def sort_key_for(language: str):

@@ -44,6 +44,20 @@ def secret_key(instance_path: str, production: bool, environ: Mapping[str, str])
     return key_file.read_text().strip()
 
 
+def integer(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    """A whole number from the environment, or the default when it is not set."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}.")
+    return value
+
+
 def load(instance_path: str, environ: Mapping[str, str] | None = None, provided: Mapping | None = None) -> dict:
     """Settings from the environment; anything in ``provided`` (tests) is not looked up."""
     environ = os.environ if environ is None else environ
@@ -53,11 +67,15 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "PRODUCTION": production,
         "SECRET_KEY": provided.get("SECRET_KEY") or secret_key(instance_path, production, environ),
         "SQLALCHEMY_DATABASE_URI": provided.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path, environ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: values (notes among them) never appear in SQL logs or error messages.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "LANGUAGES": ("en", "cy"),
         "SESSION_COOKIE_HTTPONLY": True,
+        # Lax, not Strict: a link to a person's page opened from mail or a chat app arrives
+        # signed in. Every change is a POST with a CSRF token, and Lax already keeps the
+        # cookie off cross-site POSTs.
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
@@ -65,5 +83,14 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        "MIN_PASSWORD_LENGTH": 12,
+        "MIN_PASSWORD_LENGTH": integer(environ, "MIN_PASSWORD_LENGTH", 12, minimum=12),
+        # Signed out after this many minutes without a request (0: never). See app/security.py.
+        "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
+        # A sign-in ends this many hours after it began, whatever the activity (0: never).
+        "SIGN_IN_MAX_AGE_HOURS": integer(environ, "SIGN_IN_MAX_AGE_HOURS", 24),
+        # How many reverse proxies in front of the app set each X-Forwarded-* header (0: trust none).
+        "PROXY_FIX_X_FOR": integer(environ, "PROXY_FIX_X_FOR", 0),
+        "PROXY_FIX_X_PROTO": integer(environ, "PROXY_FIX_X_PROTO", 0),
+        "PROXY_FIX_X_HOST": integer(environ, "PROXY_FIX_X_HOST", 0),
+        "PROXY_FIX_X_PREFIX": integer(environ, "PROXY_FIX_X_PREFIX", 0),
     }

@@ -347,3 +347,17 @@ class AuditEvent(db.Model):
     person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class SignInSession(db.Model):
+    """One sign-in on one device. Signing out deletes it, so a copied cookie stops working.
+
+    The cookie holds a random token; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l, ngettext
+from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext as _l, ngettext
 
 from app.domain.counting import WeekCount, WeekStatus
 from app.domain.requirements import Category
@@ -88,6 +88,20 @@ def full_date(value) -> str:
     return format_date(value, FULL_DATE)
 
 
+def full_date_in_sentence(value) -> str:
+    """A full date inside a sentence, where English says "on Monday 23 November 2026".
+
+    Welsh says that with no preposition but a soft mutation and a small letter:
+    "ddydd Llun 23 Tachwedd 2026" ("Mae'n dod i ben ddydd Llun..."). So a message reads
+    "... ends on %(date)s." in English and "... yn dod i ben %(date)s." in Welsh, and no
+    Welsh sentence has to put an unmutated date after "ar".
+    """
+    text = full_date(value)
+    if get_locale() is not None and get_locale().language == "cy" and text.startswith("Dydd "):
+        return "ddydd " + text[len("Dydd "):]
+    return text
+
+
 def short_date(value) -> str:
     return format_date(value, SHORT_DATE)
 
@@ -103,6 +117,7 @@ def recent_time(value) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         full_date=full_date,
+        full_date_in_sentence=full_date_in_sentence,
         short_date=short_date,
         date_time=date_time,
         recent_time=recent_time,

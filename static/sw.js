@@ -65,6 +65,8 @@ async function shell(request) {
 
 // Pages the app can stand in for when there is no network.
 function offlineTarget(url) {
+  const next = url.searchParams.get("next") || "";
+  if (url.pathname.startsWith("/language/") && /^\/app(#|$)/.test(next)) return next; // the language was saved first
   const person = url.pathname === "/contacts/new" && /^\d+$/.test(url.searchParams.get("person") || "");
   return person ? `/app#/record/${url.searchParams.get("person")}` : "/app";
 }

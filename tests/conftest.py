@@ -60,6 +60,9 @@ def test_settings(database_url: str, **extra) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
+        # Tests move FIXED_NOW by days: sign-ins would time out. tests/trust/ switches these on.
+        "IDLE_TIMEOUT_MINUTES": 0,
+        "SIGN_IN_MAX_AGE_HOURS": 0,
         **extra,
     }
 

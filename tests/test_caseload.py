@@ -113,7 +113,7 @@ def test_the_caseload_reads_in_welsh_with_welsh_plurals_and_dates(client, team, 
     factories.contact(person, welsh_officer, at(16))
     page = signed_in(welsh_officer).get("/").get_data(as_text=True)
     assert '<html lang="cy">' in page
-    assert "Dydd Llun 16 Tachwedd 2026" in page
+    assert "Wythnos yn dechrau ddydd Llun 16 Tachwedd 2026" in page
     [row] = rows(page)
     assert "2 gyswllt yn brin" in row
     assert "Sefydlog" in row

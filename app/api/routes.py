@@ -6,12 +6,12 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from flask_babel import lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from app import clock
+from app import clock, security
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.operations import caseload_rows, etag_of, people_rows
@@ -60,7 +60,7 @@ def session_info():
             },
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
-            "idle_timeout_seconds": current_app.config.get("IDLE_TIMEOUT_SECONDS"),
+            "idle_timeout_seconds": security.idle_timeout_seconds(),
         }
     )
 

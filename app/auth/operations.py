@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
 from flask import session as web_session
 from flask_login import login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app import audit, scoping
+from app import audit, clock, scoping
 from app.auth.passwords import hash_password, verify_password
-from app.models import Agency, Language, Role, Team, User
+from app.models import Agency, Language, Role, SignInSession, Team, User
+
+# Keys in the (signed) session cookie.
+SIGN_IN_TOKEN = "sign_in_token"  # matches one SignInSession row while the sign-in lasts
+LAST_ACTIVE = "last_active"  # Unix time of the last request, for the idle timeout
 
 
 class AccountError(ValueError):
@@ -33,20 +42,70 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _oldest_valid_start():
+    hours = current_app.config.get("SIGN_IN_MAX_AGE_HOURS") or 0
+    return clock.now() - timedelta(hours=hours) if hours else None
+
+
 def sign_in(session: Session, user: User) -> None:
     web_session.clear()  # a fresh session at sign-in: nothing carries over from before
+    token = secrets.token_urlsafe(32)
+    oldest = _oldest_valid_start()
+    if oldest is not None:  # sign-ins that can no longer be used: tidy them away
+        session.execute(
+            delete(SignInSession).where(SignInSession.user_id == user.id, SignInSession.created_at < oldest)
+        )
+    session.add(SignInSession(user_id=user.id, token_sha256=_token_hash(token), created_at=clock.now()))
     login_user(user)
+    web_session[SIGN_IN_TOKEN] = token
+    web_session[LAST_ACTIVE] = int(clock.now().timestamp())
     scoping.bind(user)
     audit.set_actor(user.id)
     audit.record(session, "sign_in", "users", entity_id=user.id, team_id=user.team_id)
     session.commit()
 
 
-def sign_out(session: Session, user: User) -> None:
-    audit.record(session, "sign_out", "users", entity_id=user.id, team_id=user.team_id)
+def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:
+    """The user of this session cookie, if its sign-in still exists on the server."""
+    if not token or not user_id.isdigit():
+        return None
+    query = (
+        select(User)
+        .join(SignInSession, SignInSession.user_id == User.id)
+        .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token))
+        .execution_options(**scoping.UNSCOPED)  # runs before the request's scope is known
+    )
+    oldest = _oldest_valid_start()
+    if oldest is not None:
+        query = query.where(SignInSession.created_at >= oldest)
+    return session.scalar(query)
+
+
+def sign_out(session: Session, user: User, action: str = "sign_out") -> None:
+    """End this device's sign-in, here and on the server: a copy of the cookie stops working."""
+    token = web_session.get(SIGN_IN_TOKEN)
+    if token:
+        session.execute(delete(SignInSession).where(SignInSession.token_sha256 == _token_hash(token)))
+    audit.record(session, action, "users", entity_id=user.id, team_id=user.team_id, actor_id=user.id)
     session.commit()
     logout_user()
     web_session.clear()
+
+
+def end_every_sign_in(session: Session, user: User) -> None:
+    """Sign a user out on every device (after a password change, a lost phone, leaving)."""
+    session.execute(delete(SignInSession).where(SignInSession.user_id == user.id))
+    audit.record(session, "sign_out_everywhere", "users", entity_id=user.id, team_id=user.team_id)
+
+
+def check_password_length(password: str, min_password_length: int) -> None:
+    """The one rule on password length (MIN_PASSWORD_LENGTH): whoever sets a password calls it."""
+    if len(password) < min_password_length:
+        raise AccountError(f"The password must be at least {min_password_length} characters long.")
 
 
 def create_user(
@@ -63,8 +122,7 @@ def create_user(
 ) -> User:
     if find_user_by_email(session, email) is not None:
         raise AccountError(f"An account with the email {email} already exists.")
-    if len(password) < min_password_length:
-        raise AccountError(f"The password must be at least {min_password_length} characters long.")
+    check_password_length(password, min_password_length)
     if not name.strip():
         raise AccountError("The name cannot be empty.")
     user = User(

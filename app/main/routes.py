@@ -5,7 +5,7 @@ from app.caseload import caseload
 from app.domain.weeks import week_start
 from app import clock
 from app.extensions import db
-from app.i18n import LANGUAGE_COOKIE, current_language
+from app.i18n import CHOSEN_BEFORE_SIGN_IN_COOKIE, LANGUAGE_COOKIE, current_language
 from app.models import Language
 from app.urls import safe_next
 
@@ -38,4 +38,7 @@ def switch_language(code: str):
         secure=current_app.config["PRODUCTION"],
         httponly=False,
     )
+    if not current_user.is_authenticated:  # copied to the profile at sign-in (app/i18n.py)
+        response.set_cookie(CHOSEN_BEFORE_SIGN_IN_COOKIE, code, samesite="Lax",
+                            secure=current_app.config["PRODUCTION"], httponly=True)
     return response

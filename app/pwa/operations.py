@@ -136,22 +136,30 @@ def script_catalogue(language: str) -> dict:
             key = _message_key(context, message)
             messages[key] = catalogue.get(key) or message
     locale = Locale.parse(BABEL_LOCALES[language])
+    days = [locale.days["format"]["wide"][day] for day in range(7)]  # Monday first
     return {
         "language": language,
         "messages": messages,
         "dates": {
             "months": [locale.months["format"]["wide"][month] for month in range(1, 13)],
             "months_short": [locale.months["format"]["abbreviated"][month] for month in range(1, 13)],
-            "days": [locale.days["format"]["wide"][day] for day in range(7)],  # Monday first
+            "days": days,
+            # Inside a sentence, as presenters.full_date_in_sentence writes it ("ddydd Llun" in Welsh).
+            "days_in_sentence": [_day_in_sentence(language, day) for day in days],
             "days_short": [locale.days["format"]["abbreviated"][day] for day in range(7)],
             "patterns": {
                 "full_date": presenters.FULL_DATE,
+                "full_date_in_sentence": presenters.FULL_DATE,
                 "short_date": presenters.SHORT_DATE,
                 "date_time": presenters.DATE_TIME,
                 "recent_time": presenters.RECENT_TIME,
             },
         },
     }
+
+
+def _day_in_sentence(language: str, day: str) -> str:
+    return "ddydd " + day[len("Dydd "):] if language == "cy" and day.startswith("Dydd ") else day
 
 
 def manifest(language: str, name: str, description: str) -> dict:

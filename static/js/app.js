@@ -239,7 +239,7 @@ function route() {
   } else {
     screen = home.mount(container, actions);
   }
-  document.title = screen.title + " – " + _("Cyswllt");
+  document.title = _("%(screen)s – Cyswllt", { screen: screen.title });
   replaceChildren(elements.flash, pendingFlash || "");
   pendingFlash = null;
   renderChrome();
@@ -418,7 +418,9 @@ function wireEvents() {
       event.preventDefault();
       await store.setSetting("lang", target.dataset.languageSwitch);
       await store.setSetting("lang_pending", target.dataset.languageSwitch);
-      location.assign(target.href);
+      const switchTo = new URL(target.href);
+      switchTo.searchParams.set("next", location.pathname + location.hash); // back to this screen
+      location.assign(switchTo.href);
     }
   });
 }

@@ -81,7 +81,7 @@ export function mount(container, ctx) {
       notes.push(_("The oldest record waiting to send was saved %(when)s.", { when: ago(rows[0].saved_at) }));
     }
     replaceChildren(summary, notes.map((note) => h("p", { class: "note" }, note)));
-    replaceChildren(lead, caseload && caseload.week_start ? _("Week beginning %(date)s", { date: formatDay(caseload.week_start, "full_date") }) : "");
+    replaceChildren(lead, caseload && caseload.week_start ? _("Week beginning %(date)s", { date: formatDay(caseload.week_start, "full_date_in_sentence") }) : "");
   }
 
   let shown = null;

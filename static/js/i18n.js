@@ -117,11 +117,11 @@ export function londonTime(moment) {
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-function formatPattern(pattern, p) {
+function formatPattern(pattern, p, days = dates && dates.days) {
   if (!dates) return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`; // no catalogue loaded
   return pattern.replace(/EEEE|EEE|MMMM|MMM|HH|mm|d|y/g, (token) => {
     switch (token) {
-      case "EEEE": return dates.days[p.weekday];
+      case "EEEE": return days[p.weekday];
       case "EEE": return dates.days_short[p.weekday];
       case "MMMM": return dates.months[p.month - 1];
       case "MMM": return dates.months_short[p.month - 1];
@@ -139,11 +139,12 @@ export function formatDate(moment, kind) {
   return formatPattern(dates && dates.patterns[kind], londonParts(moment));
 }
 
-/** A calendar date ("2026-11-16") in a date pattern, with no time-zone shift. */
+/** A calendar date ("2026-11-16") in a date pattern, with no time-zone shift ("full_date_in_sentence" inside a sentence). */
 export function formatDay(isoDay, kind) {
   const [year, month, day] = isoDay.split("-").map(Number);
   const weekday = (new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7;
-  return formatPattern(dates && dates.patterns[kind], { year, month, day, weekday, hour: 0, minute: 0 });
+  const days = dates && (kind === "full_date_in_sentence" ? dates.days_in_sentence : dates.days);
+  return formatPattern(dates && dates.patterns[kind], { year, month, day, weekday, hour: 0, minute: 0 }, days);
 }
 
 /** "5 minutes ago", "3 days ago": whole sentences from the catalogue, in each language's plurals. */

@@ -189,4 +189,4 @@ def test_errors_are_in_welsh_for_a_user_who_chose_welsh(api, team, person):
 def test_a_signed_out_phone_is_answered_in_the_language_its_browser_asks_for(client):
     response = client.get("/api/v1/caseload", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
     message = assert_error(response, 401, "unauthenticated")
-    assert message.startswith("Rydych wedi allgofnodi.")
+    assert message.startswith("Rydych wedi cael eich allgofnodi.")

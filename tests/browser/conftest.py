@@ -185,7 +185,7 @@ def restore_network(context):
 
 def wait_for_worker(page):
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
 
 
 def outbox_rows(page) -> list[dict]:

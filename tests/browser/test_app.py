@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -53,7 +52,7 @@ def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_ou
     banner = page.locator("[data-banner=update]")
     expect(banner).to_contain_text("A new version of the app is ready.")
     banner.get_by_role("button", name="Reload to update").click()
-    page.wait_for_function("document.documentElement.dataset.version !== %s" % json.dumps(first_version))
+    page.wait_for_function("(old) => document.documentElement.dataset.version !== old", arg=first_version)
     expect(indicator(page)).to_contain_text("1 waiting to send")
     assert len(outbox_rows(page)) == 1  # the outbox survives the update
     wait_until(page, "caches.keys().then((names) => names.length === 1)")

@@ -1,0 +1,1 @@
+"""Exporting the audit trail (administrators only)."""

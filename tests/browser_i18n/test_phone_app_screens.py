@@ -1,0 +1,115 @@
+"""Every phone-app screen, drawn by its JavaScript, in Welsh and in English; and offline too.
+
+The screens are the app's #/ addresses (static/js/app.js). A new screen goes in SCREENS.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.i18n.example import build_example, set_language
+from tests.i18n.test_every_page import Rendering, check_html
+
+# The app's screens, as addresses under /app (person: the example person's id).
+SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sign-out")
+HEADINGS = {"cy": "Yr wythnos hon", "en": "This week"}
+
+
+def open_app(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login?next=/app")
+    page.fill("#email", email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/app(#.*)?$"))
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_selector(".caseload__row")
+
+
+def screen(page, base: str, address: str) -> Rendering:
+    page.goto(f"{base}/app{address}")
+    page.wait_for_selector("#screen h1")
+    page.wait_for_load_state("networkidle")
+    return Rendering(200, "text/html", page.content())
+
+
+@pytest.fixture
+def example(app):
+    if "pwa.shell" not in app.view_functions:
+        pytest.skip("the phone app (issue 4) is not merged yet")
+    return build_example(app)
+
+
+def test_every_phone_app_screen_is_in_welsh(app, live_server, browser, example):
+    shown = {}
+    for language in ("cy", "en"):
+        set_language(example.officer, language)
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            open_app(page, live_server, example.officer.email)
+            for address in SCREENS:
+                address = address.format(person=example.person.id)
+                shown[language, address] = screen(page, live_server, address)
+        finally:
+            context.close()
+    set_language(example.officer, "en")
+    problems = []
+    for address in SCREENS:
+        address = address.format(person=example.person.id)
+        problems += check_html(f"/app{address}", "/app", shown["cy", address], shown["en", address],
+                               example.words)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_sign_in_screen_of_the_phone_app_is_in_welsh(live_server, browser, example):
+    shown = {}
+    for language in ("cy", "en"):
+        context = browser.new_context()
+        try:
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+            page = context.new_page()
+            shown[language] = screen(page, live_server, "")
+        finally:
+            context.close()
+    assert check_html("/app signed out", "/app", shown["cy"], shown["en"], example.words) == []
+
+
+def test_the_phone_app_stays_in_welsh_offline(live_server, browser, example):
+    set_language(example.officer, "cy")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_app(page, live_server, example.officer.email)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("html")).to_have_attribute("lang", "cy")
+        expect(page.locator("#screen h1")).to_have_text(HEADINGS["cy"])
+        page.goto(f"{live_server}/app#/record")
+        expect(page.locator("#screen h1")).not_to_have_text(re.compile("Record"))
+        context.set_offline(False)
+    finally:
+        context.close()
+
+
+def test_switching_language_on_the_record_screen_keeps_the_screen_and_what_was_typed(live_server, browser, example):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        open_app(page, live_server, example.officer.email)
+        page.goto(f"{live_server}/app#/record/{example.person.id}")
+        page.check("input[name=type][value=lift_practical]")
+        page.click(".details__summary")
+        page.fill("#notes", "Lift home to Llanidloes; talked about housing.")
+        page.click("a.language-switch")
+        expect(page.locator("html")).to_have_attribute("lang", "cy")
+        expect(page).to_have_url(re.compile(rf"/app#/record/{example.person.id}$"))
+        expect(page.locator("#notes")).to_be_visible()
+        expect(page.locator("#notes")).to_have_value("Lift home to Llanidloes; talked about housing.")
+        expect(page.locator("input[name=type][value=lift_practical]")).to_be_checked()
+    finally:
+        context.close()

@@ -1,0 +1,119 @@
+"""Every route in the app, and how to fill in its URL for the access-control matrix.
+
+The matrix and the CSRF test walk ``app.url_map`` on their own, so a route added later is
+checked without editing anything. Two tables here say what cannot be worked out:
+
+- ``PUBLIC``: endpoints that answer a signed-out visitor. Every other route must send a
+  signed-out visitor to the sign-in page (pages) or answer 401 (``/api/``).
+- ``LOWEST_ROLE``: endpoints that only supervisors or only administrators may use. Every
+  other route is for any signed-in user of the team.
+- ``ARGUMENTS``: how to fill each URL argument. A team-owned argument gives a value of the
+  user's own team, of another team, and one that does not exist; the matrix checks that
+  another team's record answers exactly as a record that does not exist.
+
+A route with an argument not in ``ARGUMENTS`` fails the matrix with a message saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.routing import Rule
+
+from tests.trust.conftest import World
+
+PUBLIC = {
+    "static",
+    "auth.login",
+    "main.switch_language",
+    "api.openapi",  # the API's published description: no data in it
+    # The phone app's shell, service worker, manifests and script catalogues: no personal
+    # data in any of them, and they must load offline and before sign-in.
+    "pwa.shell",
+    "pwa.shell_in",
+    "pwa.service_worker",
+    "pwa.script_catalogue",
+    "pwa.manifest",
+}
+
+ROLES = ("officer", "supervisor", "admin")
+LOWEST_ROLE = {
+    "audit_trail.export": "admin",
+}
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A URL argument naming a team-owned record."""
+
+    own: Callable[[World], object]
+    other: Callable[[World], object]
+    missing: Callable[[World], object]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    value: object
+
+
+PERSON = Owned(lambda w: w.own_person.id, lambda w: w.other_person.id, lambda w: w.missing_int)
+CONTACT = Owned(lambda w: w.own_contact.id, lambda w: w.other_contact.id, lambda w: w.missing_uuid)
+USER = Owned(lambda w: w.officer.id, lambda w: w.other_officer.id, lambda w: w.missing_int)
+TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
+
+# By argument name; an (endpoint, argument) key wins over the name alone.
+ARGUMENTS: dict[object, Owned | Fixed] = {
+    "person_id": PERSON,
+    "contact_id": CONTACT,
+    "user_id": USER,
+    "team_id": TEAM,
+    "code": Fixed("cy"),
+    "language": Fixed("cy"),
+    "filename": Fixed("css/app.css"),
+}
+
+
+def checked_methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def is_api(rule: Rule) -> bool:
+    return rule.rule.startswith("/api/")
+
+
+def argument_for(rule: Rule, name: str) -> Owned | Fixed:
+    found = ARGUMENTS.get((rule.endpoint, name)) or ARGUMENTS.get(name)
+    if found is None:
+        converter = type(rule._converters.get(name)).__name__
+        raise LookupError(
+            f"The access-control matrix does not know how to fill <{name}> ({converter}) in "
+            f"{rule.rule} (endpoint {rule.endpoint}). Add it to ARGUMENTS in tests/trust/routes.py: "
+            f"Owned(own, other team, missing) for a team-owned record, Fixed(value) otherwise."
+        )
+    return found
+
+
+def owns_records(rule: Rule) -> bool:
+    return any(isinstance(argument_for(rule, name), Owned) for name in rule.arguments)
+
+
+def url_for_rule(rule: Rule, world: World, which: str = "own") -> str:
+    """The rule's URL, with team-owned arguments taken from ``which``: own, other or missing."""
+    values = {}
+    for name in rule.arguments:
+        argument = argument_for(rule, name)
+        values[name] = argument.value if isinstance(argument, Fixed) else getattr(argument, which)(world)
+    built = rule.build(values, append_unknown=False)
+    assert built is not None, f"cannot build {rule.rule} from {values}"
+    return built[1]
+
+
+def role_allowed(role: str, endpoint: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(LOWEST_ROLE.get(endpoint, "officer"))
+
+
+def all_rules(app) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))

@@ -96,9 +96,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import blueprint as api
     from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
+    from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
     from app.supervision.routes import blueprint as supervision
+    from app.pwa.routes import blueprint as pwa
 
     app.register_blueprint(api)
     app.register_blueprint(audit_trail)
@@ -106,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main)
     app.register_blueprint(people)
     app.register_blueprint(supervision)
+    app.register_blueprint(contacts)
+    app.register_blueprint(pwa)
 
 
 def _register_request_hooks(app: Flask) -> None:

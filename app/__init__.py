@@ -58,7 +58,9 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": a phone's address changes with every network, and "strong" would
+    # sign the officer out each time. Sign-ins end on the server instead (app/auth/operations.py).
+    login_manager.session_protection = "basic"
 
     from app import presenters
     from app.api import errors as api_errors

@@ -63,12 +63,22 @@ def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page,
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     # The server is busy for an hour: the app waits as told, so only the officer's tap sends.
-    context.route("**/api/v1/contacts/sync", lambda route: route.fulfill(
-        status=503, headers={"Retry-After": "3600"}, content_type="application/json",
-        body='{"error": {"code": "unavailable", "message": "Try later."}}'))
+    refused = []
+
+    def busy_for_an_hour(route):
+        refused.append(route.request.url)
+        route.fulfill(status=503, headers={"Retry-After": "3600"}, content_type="application/json",
+                      body='{"error": {"code": "unavailable", "message": "Try later."}}')
+
+    context.route("**/api/v1/contacts/sync", busy_for_an_hour)
     record_for(page, "Rhys Evans")
     page.get_by_role("link", name="Sign out").click()
     expect(page.get_by_text("1 record on this phone has not been sent yet.")).to_be_visible()
+    for _ in range(300):  # the send on save has met the busy server (slow on a loaded machine)
+        if refused:
+            break
+        page.wait_for_timeout(50)
+    assert refused, "the send on save never reached the server"
     context.unroute("**/api/v1/contacts/sync")  # the server is back
     page.get_by_role("button", name="Send them, then sign out").click()
     page.wait_for_url("**/login")

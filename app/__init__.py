@@ -58,7 +58,9 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.session_protection = "strong"
+    # "basic", not "strong": a phone's address changes with every network, and "strong" would
+    # sign the officer out each time. Sign-ins end on the server instead (app/auth/operations.py).
+    login_manager.session_protection = "basic"
 
     from app import presenters
     from app.api import errors as api_errors
@@ -96,9 +98,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import blueprint as api
     from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
+    from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
     from app.supervision.routes import blueprint as supervision
+    from app.pwa.routes import blueprint as pwa
 
     app.register_blueprint(api)
     app.register_blueprint(audit_trail)
@@ -106,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main)
     app.register_blueprint(people)
     app.register_blueprint(supervision)
+    app.register_blueprint(contacts)
+    app.register_blueprint(pwa)
 
 
 def _register_request_hooks(app: Flask) -> None:

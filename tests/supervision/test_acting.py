@@ -93,8 +93,8 @@ def test_a_review_sets_the_persons_level_with_its_reasoning_and_next_date(client
     [review] = db.session.scalars(select(RequirementReview)).all()
     assert (review.contacts_per_week, review.reviewer_id, review.next_review_due) == (1, supervisor.id, date(2027, 2, 16))
     assert review.difficulties_attending == REASONING["difficulties_attending"]
-    assert " 1 1 1 Met " in row_for(client.get("/supervision/week").get_data(as_text=True), "Rhys Evans")
     assert "The review has been saved." in client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert " 1 1 1 Met " in row_for(client.get("/supervision/week").get_data(as_text=True), "Rhys Evans")
 
 
 @pytest.mark.parametrize(

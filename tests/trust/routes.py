@@ -28,6 +28,13 @@ PUBLIC = {
     "auth.login",
     "main.switch_language",
     "api.openapi",  # the API's published description: no data in it
+    # The phone app's shell, service worker, manifests and script catalogues: no personal
+    # data in any of them, and they must load offline and before sign-in.
+    "pwa.shell",
+    "pwa.shell_in",
+    "pwa.service_worker",
+    "pwa.script_catalogue",
+    "pwa.manifest",
 }
 
 ROLES = ("officer", "supervisor", "admin")
@@ -77,6 +84,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "team_id": TEAM,
     "pause_id": PAUSE,
     "code": Fixed("cy"),
+    "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),
 }
 

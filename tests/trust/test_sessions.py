@@ -93,6 +93,16 @@ def test_signing_out_everywhere_ends_every_device(app, client, officer, signed_i
     assert phone.get("/").status_code == 302
 
 
+def test_a_phone_moving_from_wifi_to_mobile_data_stays_signed_in(client, officer, signed_in):
+    """An officer's address changes all day (Wi-Fi, 4G, a valley's one mast): the waiting
+    records must keep sending without a sign-in each time. A stolen cookie is stopped by
+    sign-out on the server, the idle timeout and the maximum age instead."""
+    signed_in(officer)
+    on_mobile_data = {"REMOTE_ADDR": "203.0.113.77"}
+    assert client.get("/", environ_base=on_mobile_data).status_code == 200
+    assert client.get("/api/v1/session", environ_base=on_mobile_data).status_code == 200
+
+
 def test_a_deactivated_account_is_signed_out_at_its_next_request(client, officer, signed_in):
     signed_in(officer)
     db.session.get(User, officer.id).active = False

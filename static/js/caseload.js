@@ -1,0 +1,106 @@
+// The caseload on the phone: fetched from GET /api/v1/caseload, kept in IndexedDB for
+// the signed-in user only, shown offline with its age. The server's counts are the
+// truth; the phone only orders, searches and words them.
+
+import * as api from "./api.js";
+import * as store from "./store.js";
+import { londonDay } from "./i18n.js";
+
+// Welsh alphabetical order: ch, dd, ff, ng, ll, ph, rh and th are single letters
+// (the same order as the server's app/collation.py).
+const WELSH_ALPHABET = [
+  "a", "b", "c", "ch", "d", "dd", "e", "f", "ff", "g", "ng", "h", "i", "j", "l", "ll",
+  "m", "n", "o", "p", "ph", "r", "rh", "s", "t", "th", "u", "w", "y",
+];
+const WELSH_RANK = new Map(WELSH_ALPHABET.map((letter, rank) => [letter, rank]));
+
+export function plainLetters(text) {
+  return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+}
+
+function welshKey(text) {
+  const plain = plainLetters(text);
+  const key = [];
+  for (let index = 0; index < plain.length; ) {
+    const pair = plain.slice(index, index + 2);
+    const letter = pair.length === 2 && WELSH_RANK.has(pair) ? pair : plain[index];
+    key.push(WELSH_RANK.has(letter) ? [0, WELSH_RANK.get(letter)] : [1, letter.codePointAt(0)]);
+    index += letter.length;
+  }
+  return key;
+}
+
+function compareKeys(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    if (a[i][0] !== b[i][0]) return a[i][0] - b[i][0];
+    if (a[i][1] !== b[i][1]) return a[i][1] - b[i][1];
+  }
+  return a.length - b.length;
+}
+
+export function compareNames(language) {
+  if (language === "cy") {
+    return (a, b) => compareKeys(welshKey(a), welshKey(b)) || (a < b ? -1 : a > b ? 1 : 0);
+  }
+  return (a, b) => {
+    const x = plainLetters(a);
+    const y = plainLetters(b);
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  };
+}
+
+/** Contacts still to offer this week (required − offered, never below zero). */
+export function stillNeeded(person) {
+  return Math.max(0, person.required_this_week - person.offered_this_week);
+}
+
+/** "not_required", "met" or "short", as the server's WeekCount.status decides it. */
+export function weekStatus(person) {
+  if (person.required_this_week === 0) return "not_required";
+  return person.offered_this_week >= person.required_this_week ? "met" : "short";
+}
+
+/** People who still need contacts first, then by name in the reader's alphabet. */
+export function ordered(people, language) {
+  const byName = compareNames(language);
+  return [...people].sort((a, b) => stillNeeded(b) - stillNeeded(a) || byName(a.display_name, b.display_name));
+}
+
+export function matches(person, query) {
+  const wanted = plainLetters(query.trim());
+  return !wanted || plainLetters(person.display_name).includes(wanted);
+}
+
+/** True when the cached counts are for a week that has ended (London calendar). */
+export function fromEarlierWeek(caseload, now = new Date()) {
+  if (!caseload || !caseload.week_start) return false;
+  const [year, month, day] = caseload.week_start.split("-").map(Number);
+  const nextMonday = new Date(Date.UTC(year, month - 1, day + 7)).toISOString().slice(0, 10);
+  return londonDay(now) >= nextMonday;
+}
+
+function validRow(row) {
+  return (
+    row && typeof row.id === "number" && typeof row.display_name === "string" &&
+    ["required_this_week", "offered_this_week", "kept_this_week"].every((k) => Number.isInteger(row[k]))
+  );
+}
+
+/** Fetch the caseload for `userId` and keep it; resolves with the API's classified answer. */
+export async function refresh(userId) {
+  const current = await store.getCaseload(userId);
+  const result = await api.getCaseload(current && current.etag);
+  if (result.kind === "ok" && Array.isArray(result.json.people)) {
+    await store.putCaseload({
+      user_id: userId,
+      fetched_at: new Date().toISOString(),
+      server_time: result.json.server_time || null,
+      week_start: result.json.week_start || null,
+      etag: result.headers.get("ETag"),
+      people: result.json.people.filter(validRow),
+    });
+  } else if (result.kind === "not_modified" && current) {
+    await store.putCaseload({ ...current, fetched_at: new Date().toISOString() });
+  }
+  return result;
+}

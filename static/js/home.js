@@ -1,0 +1,134 @@
+// "This week": the team's caseload, people who still need contacts first, with a search.
+
+import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
+import { h, replaceChildren } from "./dom.js";
+import { fromEarlierWeek, matches, ordered, stillNeeded, weekStatus } from "./caseload.js";
+
+function statusText(person) {
+  switch (weekStatus(person)) {
+    case "not_required":
+      return _("Not required this week");
+    case "met":
+      return _("Met");
+    default:
+      return ngettext("Short by %(num)d contact", "Short by %(num)d contacts", stillNeeded(person));
+  }
+}
+
+function personRow(person, waitingCount) {
+  const nameId = `person-${person.id}-name`;
+  return h(
+    "li",
+    { class: `caseload__row caseload__row--${weekStatus(person)}`, "data-person-id": person.id },
+    h("h2", { class: "caseload__name", id: nameId }, person.display_name),
+    h("p", { class: "caseload__status" }, statusText(person)),
+    h(
+      "p",
+      { class: "caseload__counts" },
+      _("%(offered)d offered, %(kept)d kept, %(required)d required", {
+        offered: person.offered_this_week,
+        kept: person.kept_this_week,
+        required: person.required_this_week,
+      }),
+    ),
+    h(
+      "p",
+      { class: "caseload__last" },
+      person.last_contact_at
+        ? _("Last contact: %(when)s", { when: formatDate(person.last_contact_at, "recent_time") })
+        : _("No contacts yet"),
+    ),
+    waitingCount
+      ? h("p", { class: "caseload__waiting" }, ngettext("%(num)d contact on this phone waiting to send", "%(num)d contacts on this phone waiting to send", waitingCount))
+      : null,
+    h("a", { class: "button caseload__record", href: `#/record/${person.id}`, "aria-describedby": nameId }, _("Record a contact")),
+  );
+}
+
+export function mount(container, ctx) {
+  let query = "";
+  const summary = h("div", { class: "summary-notes" });
+  const list = h("ul", { class: "caseload", "aria-label": _("Your team's caseload") });
+  const results = h("p", { class: "search-results", role: "status" });
+  const search = h("input", {
+    class: "input",
+    id: "search",
+    type: "search",
+    autocomplete: "off",
+    spellcheck: "false",
+    oninput: () => {
+      query = search.value;
+      renderList();
+    },
+  });
+  const lead = h("p", { class: "lead" });
+
+  function renderSummary() {
+    const { caseload, rows, online } = ctx.state;
+    const notes = [];
+    if (caseload && caseload.fetched_at) {
+      notes.push(
+        online
+          ? _("Caseload updated %(when)s.", { when: ago(caseload.fetched_at) })
+          : _("You are offline. This caseload was last updated %(when)s.", { when: ago(caseload.fetched_at) }),
+      );
+    }
+    if (fromEarlierWeek(caseload)) {
+      notes.push(_("These counts are from an earlier week. They will be brought up to date when you have a signal."));
+    }
+    if (rows.length) {
+      // Nothing expires from the outbox: say how long the oldest record has waited.
+      notes.push(_("The oldest record waiting to send was saved %(when)s.", { when: ago(rows[0].saved_at) }));
+    }
+    replaceChildren(summary, notes.map((note) => h("p", { class: "note" }, note)));
+    replaceChildren(lead, caseload && caseload.week_start ? _("Week beginning %(date)s", { date: formatDay(caseload.week_start, "full_date_in_sentence") }) : "");
+  }
+
+  let shown = null;
+  function renderList() {
+    const { caseload, rows, language } = ctx.state;
+    // Redraw only what changed: a redraw would take the keyboard focus away from a row.
+    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.contact.person_id)]);
+    if (key === shown) return;
+    shown = key;
+    const waitingByPerson = new Map();
+    for (const row of rows) waitingByPerson.set(row.contact.person_id, (waitingByPerson.get(row.contact.person_id) || 0) + 1);
+    const people = caseload ? ordered(caseload.people, language).filter((person) => matches(person, query)) : [];
+    replaceChildren(list, people.map((person) => personRow(person, waitingByPerson.get(person.id) || 0)));
+    if (!caseload) {
+      replaceChildren(results, _("Your caseload has not been downloaded to this phone yet. It will be when you have a signal."));
+    } else if (query.trim()) {
+      replaceChildren(
+        results,
+        people.length
+          ? ngettext("%(num)d person matches your search.", "%(num)d people match your search.", people.length)
+          : _("Nobody on the caseload matches your search."),
+      );
+    } else if (!caseload.people.length) {
+      replaceChildren(results, _("There is nobody on your team's caseload."));
+    } else {
+      replaceChildren(results);
+    }
+  }
+
+  replaceChildren(
+    container,
+    h("h1", { tabindex: "-1" }, _("This week")),
+    lead,
+    summary,
+    h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact"))),
+    h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name")), search),
+    results,
+    list,
+  );
+  renderSummary();
+  renderList();
+
+  return {
+    title: _("This week"),
+    update() {
+      renderSummary();
+      renderList();
+    },
+  };
+}

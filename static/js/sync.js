@@ -1,0 +1,177 @@
+// The sender: moves the outbox to the server, one sender at a time across every tab
+// and the service worker (Web Locks), with exponential back-off and jitter.
+//
+// It runs on save, when the browser comes back online, when the app starts, every so
+// often while the app is open, and from the service worker's Background Sync where
+// the browser has it. It works the same without Background Sync (iOS Safari).
+
+import * as api from "./api.js";
+import * as outbox from "./outbox.js";
+import * as store from "./store.js";
+
+const LOCK_NAME = "cyswllt-send";
+const MAX_BATCH = 100; // the API takes up to 200; smaller batches finish sooner on a weak signal
+const BASE_DELAY_MS = 5000;
+const MAX_DELAY_MS = 5 * 60 * 1000;
+
+let failures = 0;
+let notBefore = 0;
+let batchSize = MAX_BATCH;
+let running = null;
+let again = false;
+let retryTimer = null;
+
+export const events = new EventTarget();
+
+function emit(detail) {
+  events.dispatchEvent(new CustomEvent("state", { detail }));
+}
+
+/** Back-off after `count` failures in a row: doubling from 5 s up to 5 min, with "equal jitter". */
+export function backoffDelay(count, random = Math.random) {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, count - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export function nextAttemptAt() {
+  return notBefore;
+}
+
+function withLock(work) {
+  if (typeof navigator !== "undefined" && navigator.locks && navigator.locks.request) {
+    return navigator.locks.request(LOCK_NAME, work);
+  }
+  return work(); // no Web Locks (old browsers): the server's idempotency still makes one record
+}
+
+/**
+ * Send everything waiting for the signed-in device user.
+ * `force` ignores the back-off (the officer tapped "Send now", the network came back).
+ * Resolves with {status: "done" | "nothing" | "signed_out" | "no_user" | "failed" | "backoff", ...}.
+ */
+export function send({ force = false } = {}) {
+  if (!force && Date.now() < notBefore) return Promise.resolve({ status: "backoff", retryAt: notBefore });
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let result;
+    try {
+      do {
+        again = false;
+        result = await withLock(() => sendAll());
+      } while (again && result.status === "done");
+    } finally {
+      running = null;
+      emit({ sending: false, result });
+    }
+    return result;
+  })();
+  return running;
+}
+
+async function sendAll() {
+  await outbox.releaseStale();
+  const user = await store.getSetting("user");
+  if (!user) return { status: "no_user" };
+  if (await store.getSetting("signed_out")) return { status: "signed_out" };
+  if (!(await outbox.waiting(user.id)).length) return { status: "nothing" };
+
+  emit({ sending: true });
+  const session = await api.getSession();
+  const refused = await sessionProblem(session, user);
+  if (refused) return refused;
+
+  let accepted = 0;
+  let csrfRetried = false;
+  for (;;) {
+    const rows = (await outbox.waiting(user.id)).slice(0, batchSize);
+    if (!rows.length) break;
+    const ids = rows.map((r) => r.id);
+    await outbox.markSending(ids);
+    const result = await api.postSync(rows.map((r) => r.contact));
+
+    if (result.kind === "ok" && Array.isArray(result.json.results)) {
+      const counts = await outbox.applyResults(rows, result.json.results);
+      await mergePeople(user.id, result.json.people);
+      accepted += counts.accepted;
+      if (counts.waiting === 0) {
+        failures = 0;
+        notBefore = 0;
+        continue;
+      }
+      return failed({ reason: "incomplete" }); // an answer that does not settle what was sent: not a receipt
+    }
+
+    await outbox.markWaiting(ids);
+    if (result.kind === "unauthenticated") {
+      await store.setSetting("signed_out", true);
+      return { status: "signed_out" };
+    }
+    if (result.kind === "csrf" && !csrfRetried) {
+      csrfRetried = true;
+      const problem = await sessionProblem(await api.getSession(), user);
+      if (problem) return problem;
+      continue;
+    }
+    if (result.kind === "whole_request") {
+      if (rows.length > 1) {
+        batchSize = Math.max(1, Math.floor(rows.length / 2)); // find the one the server cannot take
+        continue;
+      }
+      await outbox.markAttention(ids, { kind: "refused", message: result.error.message || "" });
+      continue;
+    }
+    return failed(result);
+  }
+  batchSize = MAX_BATCH;
+  return { status: "done", accepted };
+}
+
+async function sessionProblem(session, user) {
+  if (session.kind === "unauthenticated") {
+    await store.setSetting("signed_out", true);
+    return { status: "signed_out" };
+  }
+  if (session.kind !== "ok") return failed(session);
+  if (session.json.user.id !== user.id) {
+    // Someone else is signed in on this phone now: never send this user's records as theirs.
+    return { status: "other_user" };
+  }
+  return null;
+}
+
+function failed(result) {
+  failures += 1;
+  const retryAfterMs = result.retryAfter ? result.retryAfter * 1000 : 0;
+  notBefore = Date.now() + Math.max(backoffDelay(failures), retryAfterMs);
+  scheduleRetry();
+  return { status: "failed", reason: result.reason || result.kind, httpStatus: result.status || null, retryAt: notBefore };
+}
+
+function scheduleRetry() {
+  if (typeof window === "undefined") return; // the service worker relies on Background Sync's own retries
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => send(), Math.max(0, notBefore - Date.now()) + 50);
+}
+
+async function mergePeople(userId, people) {
+  if (!Array.isArray(people) || !people.length) return;
+  const fresh = new Map(people.filter((p) => p && typeof p.id === "number").map((p) => [p.id, p]));
+  await store.updateCaseload(userId, (caseload) => {
+    const known = new Set();
+    const merged = caseload.people.map((person) => {
+      known.add(person.id);
+      return fresh.get(person.id) || person;
+    });
+    for (const [id, person] of fresh) if (!known.has(id)) merged.push(person);
+    return { ...caseload, people: merged };
+  });
+}
+
+/** Forget the back-off (the officer asked, or the network came back). */
+export function resetBackoff() {
+  failures = 0;
+  notBefore = 0;
+}

@@ -1,0 +1,121 @@
+// "Waiting to send": every record the server has not yet accepted, its state, the
+// server's reasons for a record it refused, "Send now", and for a refused record a way
+// to correct and resend it (or, after a clear warning, to delete it).
+
+import { _, ago, formatDate, ngettext } from "./i18n.js";
+import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
+import { ATTENTION, SENDING } from "./outbox.js";
+
+function stateText(row) {
+  if (row.state === SENDING) return _("Sending");
+  if (row.state === ATTENTION) return _("Needs attention");
+  return _("Waiting to send");
+}
+
+function problemText(row) {
+  const problem = row.problem || {};
+  switch (problem.kind) {
+    case "rejected":
+      return _("The server did not accept this record. Correct it and send it again.");
+    case "conflict":
+      return _("The server already holds a different version of this record. Nothing was changed on the server.");
+    case "mismatch":
+      return _("The server's receipt does not match what this phone sent, so the record has been kept here. Send it again or ask your supervisor to check it.");
+    case "refused":
+      return _("The server could not take this record: %(reason)s", { reason: problem.message || "" });
+    default:
+      return "";
+  }
+}
+
+/** What went wrong with a record, with the server's reasons (sentences in the user's language). */
+export function describeProblem(row) {
+  const reasons = row.problem && row.problem.errors ? Object.values(row.problem.errors).map(String) : [];
+  return h(
+    "div",
+    { class: "problem" },
+    h("p", {}, problemText(row)),
+    reasons.length ? h("ul", { class: "problem__reasons" }, reasons.map((reason) => h("li", {}, reason))) : null,
+  );
+}
+
+export function mount(container, ctx) {
+  const status = h("div", { class: "send-status" });
+  const list = h("ul", { class: "outbox" });
+  const sendButton = h("button", { class: "button", type: "button", onclick: () => ctx.sendNow() }, _("Send now"));
+  let confirming = null; // id of the record whose deletion is being confirmed
+
+  function renderStatus() {
+    const { rows, online, signedOut, sending, lastSend } = ctx.state;
+    const waiting = rows.filter((r) => r.state !== ATTENTION).length;
+    const attention = rows.length - waiting;
+    const lines = [];
+    if (!rows.length) lines.push(_("Everything recorded on this phone has been sent."));
+    if (waiting) lines.push(ngettext("%(num)d record is waiting to send.", "%(num)d records are waiting to send.", waiting));
+    if (attention) lines.push(ngettext("%(num)d record needs your attention.", "%(num)d records need your attention.", attention));
+    if (sending) lines.push(_("Sending now…"));
+    else if (signedOut && waiting) lines.push(_("Sign in to send them."));
+    else if (!online && waiting) lines.push(_("You are offline. They will be sent when you have a signal."));
+    else if (lastSend && lastSend.status === "failed" && waiting) {
+      lines.push(_("The last attempt to send did not work. The app will try again by itself, or you can send now."));
+    }
+    replaceChildren(status, lines.map((line) => h("p", {}, line)));
+    sendButton.hidden = waiting === 0;
+  }
+
+  function recordItem(row) {
+    const c = row.contact;
+    const headingId = `record-${row.id}`;
+    const parts = [
+      h("h2", { class: "outbox__name", id: headingId }, row.person_name || _("Unknown person")),
+      h("p", {}, `${label(CONTACT_TYPES, c.type)} · ${label(OUTCOMES, c.outcome)}`),
+      h("p", {}, _("Contact on %(when)s", { when: formatDate(c.occurred_at, "date_time") })),
+      h("p", { class: "outbox__saved" }, _("Saved on this phone %(when)s", { when: ago(row.saved_at) })),
+      h("p", { class: `outbox__state outbox__state--${row.state}` }, h("strong", {}, stateText(row))),
+    ];
+    if (row.state === ATTENTION) {
+      parts.push(describeProblem(row));
+      const actions = h("div", { class: "outbox__actions" });
+      if (row.problem && row.problem.kind !== "conflict") {
+        actions.append(h("a", { class: "button button--secondary", href: `#/outbox/${row.id}`, "aria-describedby": headingId }, _("Correct and send again")));
+      }
+      if (confirming === row.id) {
+        actions.append(
+          h(
+            "div",
+            { class: "warning", role: "alert" },
+            h("p", {}, h("strong", {}, _("This record has not reached the server. If you delete it, it is gone for good and cannot be recovered."))),
+            h("button", { class: "button button--danger", type: "button", onclick: () => ctx.discard([row.id]) }, _("Delete this record for good")),
+            h("button", { class: "button button--secondary", type: "button", onclick: () => { confirming = null; renderList(); } }, _("Keep it")),
+          ),
+        );
+      } else {
+        actions.append(
+          h("button", { class: "link-button link-button--danger", type: "button", "aria-describedby": headingId, onclick: () => { confirming = row.id; renderList(); } }, _("Delete this record")),
+        );
+      }
+      parts.push(actions);
+    }
+    return h("li", { class: `outbox__item outbox__item--${row.state}`, "data-record-id": row.id }, parts);
+  }
+
+  let shown = null;
+  function renderList() {
+    // Redraw only what changed: a redraw would take the keyboard focus away from a button.
+    const key = JSON.stringify([confirming, ctx.state.rows.map((r) => [r.id, r.state, r.problem, r.person_name, r.hash])]);
+    if (key === shown) return;
+    shown = key;
+    replaceChildren(list, ctx.state.rows.map(recordItem));
+  }
+
+  replaceChildren(container, h("h1", { tabindex: "-1" }, _("Waiting to send")), status, h("p", {}, sendButton), list);
+  renderStatus();
+  renderList();
+  return {
+    title: _("Waiting to send"),
+    update() {
+      renderStatus();
+      renderList();
+    },
+  };
+}

@@ -1,0 +1,233 @@
+"""The phone app in a real browser: Debian's Chromium driven by Playwright.
+
+The real app runs in a thread (werkzeug) on a free port of 127.0.0.1, on the same test
+database as the rest of the suite; each test gets a fresh browser context (its own
+storage, service worker and cookies). A missing browser fails the run: it is never a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.models import Contact
+from tests import factories
+from tests.conftest import test_settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make browser` (the browser tests never skip).")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "service_workers": "allow", "viewport": PHONE, "locale": "en-GB",
+            "timezone_id": "Europe/London"}
+
+
+class LiveServer:
+    """The real app on 127.0.0.1, with a log of what it was asked and what it answered to syncs.
+
+    ``stop()`` and ``start()`` take it down and bring it back on the same port, so the
+    origin (and its service worker and storage) survive a simulated outage.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.requests: list[str] = []
+        self.sync_results: list[dict] = []
+        self._server = None
+        self.start()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _wsgi(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        # Read each answer whole and close it here: werkzeug's development server can skip
+        # closing a response (an open static file) when the browser drops the connection.
+        answer = self.app(environ, capture)
+        try:
+            body = b"".join(answer)
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        if path == "/api/v1/contacts/sync" and captured["status"] == 200:
+            self.sync_results.extend(json.loads(body)["results"])
+        return [body]
+
+    def start(self):
+        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def statuses(self) -> list[str]:
+        return [result["status"] for result in self.sync_results]
+
+
+@pytest.fixture(scope="session")
+def live_server(migrated_database):
+    server = LiveServer(create_app(test_settings(migrated_database)))
+    yield server
+    server.stop()
+    with server.app.app_context():
+        db.engine.dispose()  # close the server's pooled connections
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Replaces pytest-playwright's own (whose form pytest 9 deprecates)."""
+    return live_server.url("")
+
+
+@pytest.fixture
+def server(live_server, app):
+    """The live server for one test: logs emptied, the version back to the test build."""
+    live_server.requests.clear()
+    live_server.sync_results.clear()
+    live_server.app.config.pop("APP_VERSION_SALT", None)
+    yield live_server
+    live_server.app.config.pop("APP_VERSION_SALT", None)
+
+
+def stored_contacts() -> list[Contact]:
+    db.session.rollback()  # see what the live server committed
+    return list(db.session.scalars(select(Contact).order_by(Contact.received_at)))
+
+
+def stored_count() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(Contact))
+
+
+# --- The app, as an officer uses it ------------------------------------------------------
+
+
+def sign_in(page, server, email, password=factories.PASSWORD, next_path="/app"):
+    page.goto(server.url(f"/login?next={next_path}"))
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(server.url(next_path)) + r"(#.*)?$"))
+
+
+def open_app(page, server, email, **kwargs):
+    """Sign in, land in the app, and wait until the service worker controls it and the caseload is in."""
+    sign_in(page, server, email, **kwargs)
+    wait_for_worker(page)
+    page.wait_for_selector("#sync-indicator:not([hidden])")
+    page.wait_for_selector(".caseload__row")
+
+
+def _no_network(route):
+    route.abort("internetdisconnected")
+
+
+def cut_network(context):
+    """No signal: the browser is offline and nothing at all reaches the server.
+
+    ``set_offline`` alone lets the odd request through (a service worker restarted while
+    offline is not always emulated offline), so every request is also refused on the way out.
+    """
+    context.route("**/*", _no_network)
+    context.set_offline(True)
+
+
+def restore_network(context):
+    context.unroute("**/*", _no_network)
+    context.set_offline(False)  # fires the page's "online" event
+
+
+def wait_for_worker(page):
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
+
+
+def outbox_rows(page) -> list[dict]:
+    return page.evaluate("import('/static/js/store.js').then((store) => store.allOutboxRows())")
+
+
+def wait_until(page, expression: str, arg=None, timeout_ms: int = 15000):
+    """Poll an expression that may return a promise (page.wait_for_function does not await those)."""
+    waited = 0
+    while not (value := page.evaluate(expression, arg)):
+        if waited > timeout_ms:
+            raise AssertionError(f"never true: {expression}")
+        page.wait_for_timeout(50)
+        waited += 50
+    return value
+
+
+def wait_for_outbox(page, check, timeout_ms: int = 15000) -> list[dict]:
+    """Poll the outbox until ``check(rows)`` holds (route handlers run while Playwright waits)."""
+    rows = outbox_rows(page)
+    waited = 0
+    while not check(rows):
+        if waited > timeout_ms:
+            raise AssertionError(f"the outbox never got there: {rows!r}")
+        page.wait_for_timeout(50)
+        waited += 50
+        rows = outbox_rows(page)
+    return rows
+
+
+def indicator(page):
+    return page.locator("#sync-indicator")
+
+
+def record_for(page, name: str, kind: str = "Home visit", taps: list | None = None, save: str = "Save"):
+    """Choose the person from their row, then the kind, then Save: the defaults do the rest."""
+    steps = [
+        lambda: page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).get_by_role("link").click(),
+        lambda: page.get_by_label(kind, exact=True).check(),
+        lambda: page.get_by_role("button", name=save, exact=True).click(),
+    ]
+    for step in steps:
+        step()
+        if taps is not None:
+            taps.append(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from playwright.sync_api import expect
 
@@ -89,6 +91,26 @@ def test_a_double_tap_on_save_makes_one_record(server, page, context, officer):
     restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
     assert stored_count() == 1
+    assert server.statuses() == ["created"]
+
+
+def test_a_record_left_unsent_for_more_than_a_week_is_kept_shows_its_age_and_is_sent_once(server, page, context, officer):
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    cut_network(context)
+    record_for(page, "Rhys Evans")
+    [row] = outbox_rows(page)
+    nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat()
+    page.evaluate("""([id, when]) => import('/static/js/store.js')
+        .then((store) => store.changeOutbox([id], (row) => ({ ...row, saved_at: when })))""", [row["id"], nine_days_ago])
+
+    page.goto(server.url("/app"))  # still offline: the app comes from the service worker
+    expect(page.get_by_text("The oldest record waiting to send was saved 9 days ago.")).to_be_visible()
+    assert [kept["id"] for kept in outbox_rows(page)] == [row["id"]]  # nothing expires
+
+    restore_network(context)
+    expect(indicator(page)).to_have_text("All sent")
+    assert [str(contact.id) for contact in stored_contacts()] == [row["id"]]
     assert server.statuses() == ["created"]
 
 

@@ -6,7 +6,7 @@ The rules themselves are in ``app.domain``; this module only fetches what they n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,9 +17,9 @@ from app.collation import sort_key_for
 from app.domain.cohort import StatusSpan
 from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
 from app.domain.requirements import (
-    Category,
     CategorySpan,
     CohortMembership,
+    Defaults,
     Pause as PausePeriod,
     Review,
     required_for_week,
@@ -84,9 +84,13 @@ def weekly_counts(
     ids = [person.id for person in people]
     histories = load_history(session, ids, from_day=min(weeks))
     tallies = load_tallies(session, ids, weeks)
+    defaults_by_team = {}  # each team's defaults history is put together once, not per person
     counts = {}
     for person in people:
-        for week, count in count_weeks(person, histories[person.id], weeks, tallies).items():
+        if person.team_id not in defaults_by_team:
+            defaults_by_team[person.team_id] = person.team.default_levels()
+        defaults = defaults_by_team[person.team_id]
+        for week, count in count_weeks(person, histories[person.id], weeks, tallies, defaults).items():
             counts[person.id, week] = count
     return counts
 
@@ -96,7 +100,7 @@ def count_weeks(
     history: PersonHistory,
     weeks: Sequence[date],
     tallies: dict,
-    defaults: Mapping[Category, int] | None = None,
+    defaults: Defaults | None = None,
     spans: Sequence[CategorySpan] | None = None,
 ) -> dict[date, WeekCount]:
     """Each week's count for one person from already loaded history and tallies.

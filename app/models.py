@@ -19,11 +19,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.requirements import Category
+from app.domain.requirements import Category, Defaults, DefaultsHistory, DefaultsPeriod
 from app.extensions import db
 from app.types import UTCDateTime
 
@@ -134,12 +135,58 @@ class Team(db.Model):
     late_entry_days: Mapped[int] = mapped_column(Integer, default=14)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def default_levels(self) -> dict[Category, int]:
+    default_history: Mapped[list[TeamDefaults]] = relationship(
+        back_populates="team", order_by="TeamDefaults.effective", cascade="all, delete-orphan"
+    )
+
+    def newest_default_levels(self) -> dict[Category, int]:
+        """The levels last set (also what counts for every week while no change is recorded)."""
         return {
             Category.FIXED: self.default_fixed,
             Category.FLEX: self.default_flex,
             Category.FREE: self.default_free,
         }
+
+    def default_levels(self) -> Defaults:
+        """The levels each week is counted by: from the recorded changes once there are any."""
+        if not self.default_history:
+            return self.newest_default_levels()
+        return DefaultsHistory([DefaultsPeriod(change.effective, change.levels()) for change in self.default_history])
+
+
+class TeamDefaults(db.Model):
+    """A team's default levels, in force from the week beginning ``effective``.
+
+    The first row of a team's history (``effective`` = ``SINCE_THE_START``) keeps the levels
+    that applied before its first recorded change, so changing a default never rewrites
+    the weeks already counted.
+    """
+
+    __tablename__ = "team_defaults"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("team_id", "effective"),
+        CheckConstraint("fixed BETWEEN 0 AND 14", name="fixed_range"),
+        CheckConstraint("flex BETWEEN 0 AND 14", name="flex_range"),
+        CheckConstraint("free BETWEEN 0 AND 14", name="free_range"),
+    )
+
+    SINCE_THE_START = date(1, 1, 1)  # a Monday
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    effective: Mapped[date] = mapped_column(Date)
+    fixed: Mapped[int] = mapped_column(Integer)
+    flex: Mapped[int] = mapped_column(Integer)
+    free: Mapped[int] = mapped_column(Integer)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="default_history")
+    set_by: Mapped[User | None] = relationship()
+
+    def levels(self) -> dict[Category, int]:
+        return {Category.FIXED: self.fixed, Category.FLEX: self.flex, Category.FREE: self.free}
 
 
 class User(UserMixin, db.Model):

@@ -21,6 +21,7 @@ from app.models import (
     RagChange,
     RequirementReview,
     Team,
+    TeamDefaults,
     User,
 )
 
@@ -28,7 +29,7 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Person, Contact, User, AuditEvent)
+TEAM_OWNED = (Person, Contact, User, AuditEvent, TeamDefaults)
 PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
 
 

@@ -1,7 +1,8 @@
 """How many contacts a person is required to have in a given week.
 
-A person's weekly level is their category's default (set per team) unless a
-recorded review set an individual level. A later re-categorisation supersedes
+A person's weekly level is their category's default (set per team, and in force
+from a given week, so a change never rewrites past weeks) unless a recorded review
+set an individual level. A later re-categorisation supersedes
 an individual level: the person goes back to the new category's default until
 they are reviewed again. The weekly level is pro-rated, rounding up, for the
 days of the week on which the person was in the cohort and not paused.
@@ -42,6 +43,49 @@ class CategorySpan:
 
     category: Category
     start: date
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultsPeriod:
+    """A team's default levels, in force from the week beginning ``start`` until the next period."""
+
+    start: date
+    levels: Mapping[Category, int]
+
+    def __post_init__(self) -> None:
+        if self.start.weekday() != 0:
+            raise ValueError(f"a team's defaults change from a Monday, got {self.start}")
+
+
+class DefaultsHistory:
+    """A team's default levels over time, so each week is counted by the levels of its day.
+
+    Before the first period the built-in defaults apply.
+    """
+
+    __slots__ = ("periods", "_starts")
+
+    def __init__(self, periods: Sequence[DefaultsPeriod]) -> None:
+        self.periods = tuple(sorted(periods, key=lambda period: period.start))
+        self._starts = [period.start for period in self.periods]
+        if len(set(self._starts)) != len(self._starts):
+            raise ValueError("two periods of defaults start on the same day")
+
+    def on(self, day: date) -> Mapping[Category, int]:
+        found = bisect_right(self._starts, day)
+        return self.periods[found - 1].levels if found else DEFAULT_LEVELS
+
+    def __repr__(self) -> str:
+        return f"DefaultsHistory({list(self.periods)!r})"
+
+
+# Either one set of levels for all time or a history of them.
+Defaults = Mapping[Category, int] | DefaultsHistory
+
+
+def defaults_on(day: date, defaults: Defaults) -> Mapping[Category, int]:
+    """The team's default levels in force on ``day``."""
+    return defaults.on(day) if isinstance(defaults, DefaultsHistory) else defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +245,7 @@ def level_for_week(
     membership: CohortMembership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
-    defaults: Mapping[Category, int],
+    defaults: Defaults,
 ) -> int:
     """The week's level before pro-rating, decided as at the reference day."""
     days = week_days(monday)
@@ -214,13 +258,13 @@ def _level_for_week(
     membership: CohortMembership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
-    defaults: Mapping[Category, int],
+    defaults: Defaults,
 ) -> int:
     day = _reference_day(monday, sunday, membership)
     review = latest_review(day, reviews)
     if review is not None and not recategorised_between(review.effective, day, spans):
         return review.contacts_per_week
-    return default_level(category_on(day, spans), defaults)
+    return default_level(category_on(day, spans), defaults_on(day, defaults))
 
 
 def pro_rated(level: int, days_active: int) -> int:
@@ -235,7 +279,7 @@ def required_for_week(
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     pauses: Sequence[Pause],
-    defaults: Mapping[Category, int],
+    defaults: Defaults,
 ) -> int:
     """Contacts required in the week: the level pro-rated for active days, rounded up."""
     sunday = _sunday_of(monday)
@@ -250,7 +294,7 @@ def required_for_weeks(
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     pauses: Sequence[Pause],
-    defaults: Mapping[Category, int],
+    defaults: Defaults,
 ) -> list[int]:
     """``required_for_week`` for each of ``mondays``, in order.
 
@@ -276,6 +320,7 @@ def required_for_weeks(
             level = review.contacts_per_week
         else:
             found = bisect_right(span_starts, day)
-            level = default_level(ordered_spans[found - 1].category if found else None, defaults)
+            category = ordered_spans[found - 1].category if found else None
+            level = default_level(category, defaults_on(day, defaults))
         required.append(pro_rated(level, _active_days(monday, sunday, membership, pauses)))
     return required

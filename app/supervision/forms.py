@@ -192,6 +192,8 @@ class TeamDefaultsForm(FlaskForm):
     default_fixed = _level_field(_l("Fixed: contacts a week"))
     default_flex = _level_field(_l("Flex: contacts a week"))
     default_free = _level_field(_l("Free: contacts a week"))
+    effective = LocalDateField(_l("From the week that includes"),
+                               validators=[InputRequired(message=_l("Enter the date the change takes effect."))])
 
 
 DELIUS_CODE = r"^[A-Za-z0-9]{2,16}$"

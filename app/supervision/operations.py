@@ -17,6 +17,7 @@ from app import audit
 from app.caseload import category_spans
 from app.domain.cohort import StatusSpan, value_on
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL, Category, category_on
+from app.domain.weeks import week_of
 from app.models import (
     DEFAULT_DELIUS_CODES,
     POLICE_LIAISON,
@@ -32,6 +33,7 @@ from app.models import (
     RagChange,
     RequirementReview,
     Team,
+    TeamDefaults,
     User,
 )
 
@@ -167,11 +169,30 @@ def deselect(session: Session, person: Person, *, left_on: date, reason: Deselec
     return person
 
 
-def set_team_defaults(session: Session, team: Team, *, fixed: int, flex: int, free: int) -> Team:
+def set_team_defaults(
+    session: Session, team: Team, *, fixed: int, flex: int, free: int, effective: date, set_by: User | None
+) -> date:
+    """New default levels from the week that holds ``effective``; earlier weeks keep theirs.
+
+    Returns the Monday the levels count from.
+    """
     for level in (fixed, flex, free):
         _check_level(level)
-    team.default_fixed, team.default_flex, team.default_free = fixed, flex, free
-    return team
+    monday = week_of(effective)
+    if not team.default_history:  # the first change: keep what applied until now
+        before = team.newest_default_levels()
+        team.default_history.append(TeamDefaults(
+            effective=TeamDefaults.SINCE_THE_START,
+            fixed=before[Category.FIXED], flex=before[Category.FLEX], free=before[Category.FREE],
+        ))
+    change = next((change for change in team.default_history if change.effective == monday), None)
+    if change is None:
+        change = TeamDefaults(effective=monday)
+        team.default_history.append(change)
+    change.fixed, change.flex, change.free, change.set_by = fixed, flex, free, set_by
+    newest = max(team.default_history, key=lambda row: row.effective)
+    team.default_fixed, team.default_flex, team.default_free = newest.fixed, newest.flex, newest.free
+    return monday
 
 
 # --- Delius contact type codes -----------------------------------------------------

@@ -16,8 +16,8 @@ from app.domain.requirements import Category
 from app.domain.weeks import local_date, week_of
 from app.extensions import db
 from app.i18n import current_language
-from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team
-from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS
+from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
+from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
 from app.supervision import charts, exports, operations, queries
 from app.supervision.forms import (
     CategoryForm,
@@ -359,15 +359,19 @@ def deselect(person_id: int):
 @login_required
 def team_settings():
     team = team_to_act_on(_team_arg())
-    form = TeamDefaultsForm(obj=team)
+    form = TeamDefaultsForm(obj=team, effective=week_of(_today()))
     if form.validate_on_submit():
-        operations.set_team_defaults(
-            db.session, team, fixed=form.default_fixed.data, flex=form.default_flex.data, free=form.default_free.data
+        monday = operations.set_team_defaults(
+            db.session, team, fixed=form.default_fixed.data, flex=form.default_flex.data, free=form.default_free.data,
+            effective=form.effective.data, set_by=current_user._get_current_object(),
         )
         db.session.commit()
-        flash(gettext("The team's default levels have been saved."))
+        flash(gettext("The team's default levels have been saved. They count from the week beginning %(date)s;"
+                      " earlier weeks keep the levels they were counted by.", date=full_date_in_sentence(monday)))
         return redirect(url_for("supervision.team_settings", **({"team": team.id} if current_user.is_admin else {})))
-    return render_template("supervision/team.html", form=form, team=team, teams=_all_teams()), _status(form)
+    history = sorted(team.default_history, key=lambda change: change.effective, reverse=True)
+    return render_template("supervision/team.html", form=form, team=team, teams=_all_teams(), history=history,
+                           since_the_start=TeamDefaults.SINCE_THE_START), _status(form)
 
 
 def delius_labels() -> dict:

@@ -15,6 +15,8 @@ from app.domain.requirements import (
     Category,
     CategorySpan,
     CohortMembership,
+    DefaultsHistory,
+    DefaultsPeriod,
     Pause,
     Review,
     active_days,
@@ -136,6 +138,47 @@ def test_a_category_that_starts_mid_week_sets_that_weeks_level():
 def test_a_category_that_starts_next_week_does_not_change_this_week():
     spans = [CategorySpan(FLEX, LONG_AGO), CategorySpan(FIXED, NEXT_MON)]
     assert level(spans=spans) == 1
+
+
+# --- The team's defaults change from a given week ---------------------------------------
+
+FIXED_4_FROM_THIS_WEEK = DefaultsHistory([
+    DefaultsPeriod(LONG_AGO, {FIXED: 3, FLEX: 1, FREE: 0}),
+    DefaultsPeriod(MON, {FIXED: 4, FLEX: 1, FREE: 0}),
+])
+
+
+def test_a_change_of_the_teams_defaults_applies_from_its_week_on():
+    assert level(defaults=FIXED_4_FROM_THIS_WEEK) == 4
+    assert level(defaults=FIXED_4_FROM_THIS_WEEK, monday=NEXT_MON) == 4
+
+
+def test_a_change_of_the_teams_defaults_leaves_earlier_weeks_as_they_were():
+    assert level(defaults=FIXED_4_FROM_THIS_WEEK, monday=LAST_WEEK) == 3
+    assert required(defaults=FIXED_4_FROM_THIS_WEEK, monday=LAST_WEEK) == 3
+
+
+def test_a_leaver_whose_last_day_was_before_the_change_keeps_the_old_default_that_week():
+    left_on_thursday = CohortMembership(joined=LONG_AGO, left=THU)
+    history = DefaultsHistory([DefaultsPeriod(LONG_AGO, {FIXED: 3}), DefaultsPeriod(MON, {FIXED: 7})])
+    assert level(defaults=history, membership=left_on_thursday) == 7  # the change is from Monday: the whole week
+    assert required(defaults=history, membership=left_on_thursday) == 3  # 7 pro-rated for Monday to Wednesday
+
+
+def test_before_a_teams_first_recorded_defaults_the_built_in_defaults_apply():
+    from_this_week = DefaultsHistory([DefaultsPeriod(MON, {FIXED: 5})])
+    assert level(defaults=from_this_week, monday=LAST_WEEK) == DEFAULT_LEVELS[FIXED]
+
+
+def test_a_review_still_overrides_a_changed_default():
+    assert level(defaults=FIXED_4_FROM_THIS_WEEK, reviews=fixed_reviewed_to(2)) == 2
+
+
+def test_defaults_change_from_a_monday_only_and_once_a_day():
+    with pytest.raises(ValueError):
+        DefaultsPeriod(TUE, {FIXED: 3})
+    with pytest.raises(ValueError):
+        DefaultsHistory([DefaultsPeriod(MON, {FIXED: 3}), DefaultsPeriod(MON, {FIXED: 4})])
 
 
 # --- Reviews --------------------------------------------------------------------

@@ -113,6 +113,8 @@ def test_active_days_are_the_days_in_the_cohort_and_not_paused_counted_one_by_on
 from app.domain.requirements import (  # noqa: E402
     Category,
     CategorySpan,
+    DefaultsHistory,
+    DefaultsPeriod,
     Review,
     required_for_week,
     required_for_weeks,
@@ -133,7 +135,13 @@ def histories(draw):
     for _ in range(draw(st.integers(0, 3))):
         start = draw(DAYS)
         pauses.append(Pause(start, draw(st.none() | st.integers(0, 30).map(lambda d, s=start: s + timedelta(days=d)))))
-    defaults = {category: draw(st.integers(0, 14)) for category in draw(st.sets(st.sampled_from(list(Category))))}
+    def team_levels():
+        return {category: draw(st.integers(0, 14)) for category in draw(st.sets(st.sampled_from(list(Category))))}
+
+    defaults = team_levels()
+    if draw(st.booleans()):  # the team changed its defaults from some weeks (BASE is a Monday)
+        starts = draw(st.sets(st.integers(-12, 12), max_size=4))
+        defaults = DefaultsHistory([DefaultsPeriod(BASE + timedelta(weeks=n), team_levels()) for n in starts])
     mondays = [BASE + timedelta(weeks=n) for n in draw(st.lists(st.integers(-10, 10), min_size=1, max_size=12))]
     return mondays, CohortMembership(joined, left), spans, reviews, pauses, defaults
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, CategoryChange, Pause, Person, Rag, RagChange, RequirementReview, Team
 from tests import factories
 from tests.conftest import csrf_token_from
-from tests.supervision.conftest import THIS_WEEK, at, row_for
+from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at, row_for, text_of
 
 REASONING = {
     "risk": "Lower risk since moving in with family.",
@@ -283,19 +283,64 @@ def test_a_person_cannot_leave_before_joining(client, supervisor, signed_in):
 # --- Team defaults -------------------------------------------------------------------------
 
 
+THIS_WEEK_ON = {"effective": THIS_WEEK.isoformat()}
+
+
 def test_a_supervisor_sets_the_teams_default_levels(client, supervisor, signed_in):
     factories.person(supervisor.team, "Aled Flex", category="flex")
     signed_in(supervisor)
-    response = post(client, "/supervision/team", {"default_fixed": "4", "default_flex": "2", "default_free": "1"})
+    response = post(client, "/supervision/team",
+                    {"default_fixed": "4", "default_flex": "2", "default_free": "1", **THIS_WEEK_ON})
     assert response.status_code == 302
     team = reload(Team, supervisor.team_id)
     assert (team.default_fixed, team.default_flex, team.default_free) == (4, 2, 1)
     assert " 2 0 0 Short by 2 contacts" in row_for(client.get("/supervision/week").get_data(as_text=True), "Aled Flex")
 
 
+def test_changing_a_default_leaves_the_weeks_before_it_as_they_were_counted(client, supervisor, signed_in):
+    factories.person(supervisor.team, "Rhys Evans", joined_on=date(2026, 1, 5))
+    signed_in(supervisor)
+    post(client, "/supervision/team", {"default_fixed": "5", "default_flex": "1", "default_free": "0", **THIS_WEEK_ON})
+    this_week = client.get("/supervision/week").get_data(as_text=True)
+    last_week = client.get(f"/supervision/week?week={LAST_WEEK.isoformat()}").get_data(as_text=True)
+    assert " 5 0 0 Short by 5 contacts" in row_for(this_week, "Rhys Evans")
+    assert " 3 0 0 Short by 3 contacts" in row_for(last_week, "Rhys Evans")
+
+
+def test_a_change_dated_mid_week_counts_from_that_weeks_monday_and_says_so(client, supervisor, signed_in):
+    signed_in(supervisor)
+    post(client, "/supervision/team",
+         {"default_fixed": "4", "default_flex": "1", "default_free": "0", "effective": "2026-11-19"})
+    page = client.get("/supervision/team").get_data(as_text=True)
+    assert "They count from the week beginning Monday 16 November 2026" in page
+    [change] = [row for row in reload(Team, supervisor.team_id).default_history if row.set_by_id]
+    assert change.effective == THIS_WEEK
+
+
+def test_the_settings_page_lists_each_change_with_who_made_it_and_the_change_is_audited(client, supervisor, signed_in):
+    signed_in(supervisor)
+    post(client, "/supervision/team", {"default_fixed": "4", "default_flex": "1", "default_free": "0", **THIS_WEEK_ON})
+    post(client, "/supervision/team",
+         {"default_fixed": "2", "default_flex": "1", "default_free": "0", "effective": "2026-12-07"})
+    page = text_of(client.get("/supervision/team").get_data(as_text=True))
+    assert f"7 Dec 2026 2 1 0 {supervisor.name} 16 Nov 2026 4 1 0 {supervisor.name} The start 3 1 0" in page
+    audited = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "team_defaults")).all()
+    assert len(audited) == 3 and {event.team_id for event in audited} == {supervisor.team_id}
+
+
+def test_a_change_of_defaults_needs_the_date_it_takes_effect(client, supervisor, signed_in):
+    signed_in(supervisor)
+    response = post(client, "/supervision/team",
+                    {"default_fixed": "4", "default_flex": "1", "default_free": "0", "effective": ""})
+    assert response.status_code == 400
+    assert "Enter the date the change takes effect." in response.get_data(as_text=True)
+    assert reload(Team, supervisor.team_id).default_history == []
+
+
 def test_a_default_level_outside_0_to_14_is_refused(client, supervisor, signed_in):
     signed_in(supervisor)
-    response = post(client, "/supervision/team", {"default_fixed": "15", "default_flex": "2", "default_free": "1"})
+    response = post(client, "/supervision/team",
+                    {"default_fixed": "15", "default_flex": "2", "default_free": "1", **THIS_WEEK_ON})
     assert response.status_code == 400
     assert "Enter a number of contacts a week from 0 to 14." in response.get_data(as_text=True)
     assert reload(Team, supervisor.team_id).default_fixed == 3
@@ -304,6 +349,6 @@ def test_a_default_level_outside_0_to_14_is_refused(client, supervisor, signed_i
 def test_an_admin_sets_another_teams_defaults(client, admin, other_team, signed_in):
     signed_in(admin)
     url = f"/supervision/team?team={other_team.id}"
-    response = post(client, url, {"default_fixed": "3", "default_flex": "0", "default_free": "2"})
+    response = post(client, url, {"default_fixed": "3", "default_flex": "0", "default_free": "2", **THIS_WEEK_ON})
     assert response.status_code == 302
     assert reload(Team, other_team.id).default_free == 2

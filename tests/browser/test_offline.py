@@ -114,6 +114,35 @@ def test_a_record_left_unsent_for_more_than_a_week_is_kept_shows_its_age_and_is_
     assert server.statuses() == ["created"]
 
 
+def test_a_database_connection_closed_under_the_app_is_reopened_and_the_record_is_saved(server, page, context, officer):
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    cut_network(context)
+    page.locator(".caseload__row").get_by_role("link").click()
+    page.get_by_label("Phone call", exact=True).check()
+    # As iOS does to a page in the background: the app's next transaction meets a closed connection.
+    page.evaluate("""() => {
+        const transaction = IDBDatabase.prototype.transaction;
+        window.closedUnderTheApp = 0;
+        IDBDatabase.prototype.transaction = function (...args) {
+            if (!window.closedUnderTheApp) {
+                window.closedUnderTheApp = 1;
+                this.close();
+            }
+            return transaction.apply(this, args);
+        };
+    }""")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#flash")).to_have_text(SAVED)
+    assert page.evaluate("window.closedUnderTheApp") == 1
+    [row] = outbox_rows(page)
+    assert row["contact"]["type"] == "phone"
+
+    restore_network(context)
+    expect(indicator(page)).to_have_text("All sent")
+    assert server.statuses() == ["created"]
+
+
 def fail_after_storing(status):
     def handle(route):
         route.fetch()  # the server stores the batch...

@@ -216,6 +216,29 @@ def test_a_record_left_sending_when_the_app_was_closed_goes_back_to_waiting_and_
     assert stored_count() == 1
 
 
+def test_two_tabs_coming_back_online_together_send_each_record_once(server, page, context, officer):
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    other_tab = context.new_page()
+    other_tab.goto(server.url("/app"))
+    other_tab.wait_for_selector(".caseload__row")
+    cut_network(context)
+    record_for(page, "Rhys Evans")
+    record_for(page, "Rhys Evans", kind="Phone call")
+    expect(indicator(other_tab)).to_contain_text("2 waiting to send")  # the tabs share one outbox
+    sent = []
+    context.on("request", lambda request: sent.append(request.post_data_json)
+               if request.url.endswith("/api/v1/contacts/sync") and request.method == "POST" else None)
+
+    restore_network(context)  # both tabs hear "online" and both try to send at once
+    expect(indicator(page)).to_have_text("All sent")
+    expect(indicator(other_tab)).to_have_text("All sent")
+    assert stored_count() == 2
+    assert server.statuses() == ["created", "created"]  # one sender at a time: never a duplicate
+    posted = [contact["id"] for body in sent for contact in body["contacts"]]
+    assert sorted(posted) == sorted(str(contact.id) for contact in stored_contacts())
+
+
 def test_an_expired_session_keeps_the_outbox_and_asks_to_sign_in(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)

@@ -287,3 +287,37 @@ def test_a_full_phone_keeps_the_form_and_says_nothing_was_saved(server, page, of
     expect(page.get_by_label("Home visit", exact=True)).to_be_checked()
     expect(page.locator("#flash")).to_be_empty()
     assert outbox_rows(page) == [] and stored_count() == 0
+
+
+STORAGE_REFUSED = "This browser has not agreed to keep what is saved on this phone if it runs short of space."
+
+
+def browser_answers_persist(context, granted: bool):
+    context.add_init_script(f"""
+        window.persistAsked = 0;
+        navigator.storage.persisted = async () => false;
+        navigator.storage.persist = async () => {{ window.persistAsked += 1; return {str(granted).lower()}; }};
+    """)
+
+
+def test_the_app_asks_to_keep_its_storage_and_says_so_when_the_browser_refuses(server, page, context, officer):
+    browser_answers_persist(context, granted=False)
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    assert page.evaluate("window.persistAsked") >= 1
+    banner = page.locator("[data-banner=storage]")
+    expect(banner).to_contain_text(STORAGE_REFUSED)
+    banner.get_by_role("button").click()
+    expect(banner).to_have_count(0)
+    page.reload()
+    page.wait_for_selector(".caseload__row")
+    expect(page.locator("[data-banner=storage]")).to_have_count(0)  # dismissed stays dismissed
+
+
+def test_no_storage_warning_when_the_browser_agrees_to_keep_what_is_saved(server, page, context, officer):
+    browser_answers_persist(context, granted=True)
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    page.wait_for_function("() => window.persistAsked >= 1")
+    page.wait_for_timeout(500)  # long enough for a refusal's banner to have been drawn
+    expect(page.locator("[data-banner=storage]")).to_have_count(0)

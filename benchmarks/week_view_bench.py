@@ -141,16 +141,24 @@ class Generator:
 
     def teams_and_people(self, connection, password_hash: str):
         """Teams, staff and people, with category, RAG, review and pause history."""
-        from app.models import (CategoryChange, Pause, Person, RagChange, RequirementReview, Team, User)
+        from app.models import (CategoryChange, Pause, Person, RagChange, RequirementReview, Team, TeamDefaults,
+                                User)
+        from app.domain.weeks import week_of
 
         rng = self.rng
         teams, users, people = [], [], []
         changes, rags, reviews, pauses = [], [], [], []
+        team_defaults = []  # every team changed its defaults twice: weeks are counted through the history
         person_id = user_id = 0
         for number in range(1, TEAMS + 1):
             teams.append({"id": number, "name": f"Tîm {number:02d} IOM", "force_area": "Heddlu", "default_fixed": 3,
                           "default_flex": 1, "default_free": 0, "correction_window_days": 7,
                           "late_entry_days": 14, "created_at": NOW})
+            for effective, fixed, flex, free in ((TeamDefaults.SINCE_THE_START, 3, 1, 0),
+                                                 (week_of(TODAY - timedelta(days=730)), 4, 1, 0),
+                                                 (week_of(TODAY - timedelta(days=365)), 3, 2, 1)):
+                team_defaults.append({"team_id": number, "effective": effective, "fixed": fixed, "flex": flex,
+                                      "free": free, "set_by_id": None, "created_at": NOW})
             staff = []
             for index, (role, agency) in enumerate(STAFF):
                 user_id += 1
@@ -209,8 +217,9 @@ class Generator:
         users.append({"id": user_id, "email": "admin@bench.example", "name": "Admin", "agency": "partner",
                       "role": "admin", "team_id": 1, "language": "en", "password_hash": password_hash,
                       "active": True, "created_at": NOW})
-        for model, rows in ((Team, teams), (User, users), (Person, people), (CategoryChange, changes),
-                            (RagChange, rags), (RequirementReview, reviews), (Pause, pauses)):
+        for model, rows in ((Team, teams), (TeamDefaults, team_defaults), (User, users), (Person, people),
+                            (CategoryChange, changes), (RagChange, rags), (RequirementReview, reviews),
+                            (Pause, pauses)):
             for start in range(0, len(rows), BATCH):
                 connection.execute(model.__table__.insert(), rows[start:start + BATCH])
         self.people = people

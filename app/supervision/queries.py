@@ -324,7 +324,7 @@ def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], Cohor
     """
     sunday = week + timedelta(days=6)
     in_week = _in_cohort_during(week, sunday)
-    teams = list(session.scalars(select(Team)))
+    teams = list(session.scalars(select(Team).options(selectinload(Team.default_history))))  # one query, not one a team
     defaults = {team.id: team.default_levels() for team in teams}
     people = session.execute(
         select(Person.id, Person.team_id, Person.joined_on, Person.left_on, Person.category).where(in_week)

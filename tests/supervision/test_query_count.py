@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import event
 
 from app.extensions import db
+from app.supervision import operations
 from tests import factories
 from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at
 
@@ -72,3 +73,16 @@ def test_the_review_and_deselection_lists_need_a_fixed_number_of_queries(app, si
     for url in ("/supervision/reviews", "/supervision/deselection"):
         assert queries_for(app.test_client(), signed_in, small, url) == queries_for(
             app.test_client(), signed_in, large, url), url
+
+
+def test_the_all_wales_summary_needs_as_many_queries_for_four_teams_as_for_one(app, admin, signed_in):
+    def changed_defaults(supervisor):  # so that each team has a history of defaults to read
+        team = db.session.get(type(supervisor.team), supervisor.team_id)
+        operations.set_team_defaults(db.session, team, fixed=4, flex=1, free=0, effective=THIS_WEEK, set_by=None)
+        db.session.commit()
+
+    changed_defaults(a_team_of(2, "Un IOM"))
+    one_team = queries_for(app.test_client(), signed_in, admin, "/supervision/wales")
+    for name in ("Dau IOM", "Tri IOM", "Pedwar IOM"):
+        changed_defaults(a_team_of(2, name))
+    assert queries_for(app.test_client(), signed_in, admin, "/supervision/wales") == one_team

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import flask_migrate
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.config import normalise_database_url
@@ -103,14 +105,23 @@ def app(migrated_database):
         db.engine.dispose()
 
 
-def _empty_every_table() -> None:
+def _empty_every_table(attempts: int = 5) -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+    for attempt in range(attempts):
+        try:
+            with db.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        connection.execute(text(f"DELETE FROM {table}"))
+            return
+        except OperationalError as error:
+            # A browser test's page can still be asking the live server for something while
+            # the tables are emptied; PostgreSQL then ends one side of the deadlock. Go again.
+            if "deadlock" not in str(error.orig).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture

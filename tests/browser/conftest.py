@@ -216,6 +216,21 @@ def wait_for_outbox(page, check, timeout_ms: int = 15000) -> list[dict]:
     return rows
 
 
+def put_in_outbox(page, user_id: int, person_id: int, person_name: str, contact_id: str | None = None) -> None:
+    """Save a kept phone call straight into the phone's outbox, as the record form would,
+    for a person the form cannot offer (another team's) or under a chosen id."""
+    page.evaluate(
+        """async ([userId, personId, personName, id]) => {
+            const outbox = await import('/static/js/outbox.js');
+            const now = new Date().toISOString();
+            await outbox.save(userId, {id: id || crypto.randomUUID(), person_id: personId, type: 'phone',
+              outcome: 'kept', occurred_at: now, recorded_at: now, duration_minutes: null, pathways: [],
+              notes: null, sensitive: false, concern: false, others_present: null}, personName);
+        }""",
+        [user_id, person_id, person_name, contact_id],
+    )
+
+
 def indicator(page):
     return page.locator("#sync-indicator")
 

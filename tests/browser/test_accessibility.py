@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import cut_network, indicator, open_app, record_for, wait_for_outbox
+from tests.browser.conftest import cut_network, indicator, open_app, put_in_outbox, record_for, wait_for_outbox
 
 NARROW = {"width": 320, "height": 640}  # also what a 640 px wide screen shows at 200% zoom
 AXE = Axe()
@@ -90,16 +90,7 @@ def test_every_screen_passes_an_accessibility_scan_in_both_languages(server, bro
     scan("app: record a contact with errors")
 
     # One record the server refuses, one waiting while offline.
-    page.evaluate(
-        """async ([userId, personId]) => {
-            const outbox = await import('/static/js/outbox.js');
-            const now = new Date().toISOString();
-            await outbox.save(userId, {id: crypto.randomUUID(), person_id: personId, type: 'phone', outcome: 'kept',
-              occurred_at: now, recorded_at: now, duration_minutes: null, pathways: [], notes: null,
-              sensitive: false, concern: false, others_present: null}, 'Dylan Price');
-        }""",
-        [officer.id, elsewhere.id],
-    )
+    put_in_outbox(page, officer.id, elsewhere.id, "Dylan Price")
     page.goto(server.url("/app#/outbox"))
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_for_outbox(page, lambda rows: len(rows) == 1 and rows[0]["state"] == "attention")

@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     indicator,
     open_app,
     outbox_rows,
+    put_in_outbox,
     record_for,
     restore_network,
     stored_contacts,
@@ -307,16 +308,7 @@ def test_a_record_the_server_refuses_needs_attention_without_holding_up_the_rest
     open_app(page, server, officer.email)
     cut_network(context)
     # A record for someone who is not on this team's caseload (it was moved, say).
-    page.evaluate(
-        """async ([userId, personId]) => {
-            const outbox = await import('/static/js/outbox.js');
-            const now = new Date().toISOString();
-            await outbox.save(userId, {id: crypto.randomUUID(), person_id: personId, type: 'phone', outcome: 'kept',
-              occurred_at: now, recorded_at: now, duration_minutes: null, pathways: [], notes: null,
-              sensitive: false, concern: false, others_present: null}, 'Dylan Price');
-        }""",
-        [officer.id, elsewhere.id],
-    )
+    put_in_outbox(page, officer.id, elsewhere.id, "Dylan Price")
     record_for(page, "Rhys Evans")
     restore_network(context)
 
@@ -339,16 +331,7 @@ def test_a_record_whose_id_the_server_cannot_use_is_sent_again_under_a_new_one(s
     taken = factories.contact(factories.person(other_officer.team, "Dylan Price"), other_officer)  # the id is held elsewhere
     open_app(page, server, officer.email)
     cut_network(context)
-    page.evaluate(
-        """async ([userId, personId, id]) => {
-            const outbox = await import('/static/js/outbox.js');
-            const now = new Date().toISOString();
-            await outbox.save(userId, {id, person_id: personId, type: 'phone', outcome: 'kept', occurred_at: now,
-              recorded_at: now, duration_minutes: null, pathways: [], notes: null, sensitive: false, concern: false,
-              others_present: null}, 'Rhys Evans');
-        }""",
-        [officer.id, rhys.id, str(taken.id)],
-    )
+    put_in_outbox(page, officer.id, rhys.id, "Rhys Evans", contact_id=str(taken.id))
     restore_network(context)
     expect(indicator(page)).to_contain_text("1 needs attention")
     indicator(page).click()

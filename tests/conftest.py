@@ -65,6 +65,8 @@ def test_settings(database_url: str, **extra) -> dict:
         # Tests move FIXED_NOW by days: sign-ins would time out. tests/trust/ switches these on.
         "IDLE_TIMEOUT_MINUTES": 0,
         "SIGN_IN_MAX_AGE_HOURS": 0,
+        # Argon2's cheapest parameters: tests about hashing set "owasp" themselves.
+        "PASSWORD_HASH_PROFILE": "cheapest",
         **extra,
     }
 

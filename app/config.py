@@ -98,6 +98,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         # Argon2id's cost (app/auth/passwords.py), and how many hashes may run at once (0: one per core).
         "PASSWORD_HASH_PROFILE": password_hash_profile(environ, production),
         "PASSWORD_HASH_CONCURRENCY": integer(environ, "PASSWORD_HASH_CONCURRENCY", 0),
+        # Error reports to Sentry (app/observability.py) only when this is set.
+        "SENTRY_DSN": environ.get("SENTRY_DSN", "").strip() or None,
         # Signed out after this many minutes without a request (0: never). See app/security.py.
         "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
         # A sign-in ends this many hours after it began, whatever the activity (0: never).

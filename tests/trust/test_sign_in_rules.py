@@ -18,6 +18,9 @@ from app.models import Agency, Role, User
 from tests import conftest as shared
 from tests import factories
 
+# A second app (throttled, or several sharing Redis) has its own connection: it must see the data.
+pytestmark = pytest.mark.commits
+
 WRONG = "not the password at all"
 
 

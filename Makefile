@@ -10,9 +10,10 @@ export FLASK_APP := wsgi.py
 run: setup translations db demo
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
-## Install everything (a browser included) and run the whole test suite.
+## Install everything (a browser included) and run the whole test suite, on every core.
+PYTEST_WORKERS ?= auto
 test: setup translations browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
 

@@ -32,6 +32,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         app.config.from_mapping(config_overrides)
 
     _bind_extensions(app)
+    from app import observability  # first of the request hooks: the request log times the whole request
+
+    observability.init_app(app)
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_error_pages(app)

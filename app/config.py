@@ -58,6 +58,17 @@ def integer(environ: Mapping[str, str], name: str, default: int, minimum: int = 
     return value
 
 
+def password_hash_profile(environ: Mapping[str, str], production: bool) -> str:
+    from app.auth.passwords import DEFAULT_PROFILE, PROFILES
+
+    profile = environ.get("PASSWORD_HASH_PROFILE", "").strip() or DEFAULT_PROFILE
+    if profile not in PROFILES:
+        raise ConfigurationError(f"PASSWORD_HASH_PROFILE must be one of {', '.join(PROFILES)}, not {profile!r}.")
+    if production and profile == "cheapest":
+        raise ConfigurationError("PASSWORD_HASH_PROFILE=cheapest is for tests only, never production.")
+    return profile
+
+
 def load(instance_path: str, environ: Mapping[str, str] | None = None, provided: Mapping | None = None) -> dict:
     """Settings from the environment; anything in ``provided`` (tests) is not looked up."""
     environ = os.environ if environ is None else environ
@@ -84,6 +95,11 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MIN_PASSWORD_LENGTH": integer(environ, "MIN_PASSWORD_LENGTH", 12, minimum=12),
+        # Argon2id's cost (app/auth/passwords.py), and how many hashes may run at once (0: one per core).
+        "PASSWORD_HASH_PROFILE": password_hash_profile(environ, production),
+        "PASSWORD_HASH_CONCURRENCY": integer(environ, "PASSWORD_HASH_CONCURRENCY", 0),
+        # Error reports to Sentry (app/observability.py) only when this is set.
+        "SENTRY_DSN": environ.get("SENTRY_DSN", "").strip() or None,
         # Signed out after this many minutes without a request (0: never). See app/security.py.
         "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
         # A sign-in ends this many hours after it began, whatever the activity (0: never).

@@ -2,6 +2,16 @@
 
 Set TEST_DATABASE_URL to run the whole suite against PostgreSQL; otherwise it runs
 on a temporary SQLite database. Either way the schema is made by the migrations.
+
+Each test runs inside one transaction on one connection that is rolled back at the end;
+every session (the test's and each request's) works in a SAVEPOINT of it, so a commit in
+a request is seen by the test and nothing outlives the test. Tests whose data must be seen
+by another connection, thread, process or app (the browser tests' live server, gunicorn,
+pg_dump, a second app) are marked ``commits``: they really commit, and every table is
+emptied after them.
+
+Under pytest-xdist each worker has its own database: ``<name>_gw0``, ``<name>_gw1``… on
+PostgreSQL (made if missing), its own temporary file on SQLite.
 """
 
 from __future__ import annotations
@@ -9,12 +19,15 @@ from __future__ import annotations
 import os
 import re
 import time
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
@@ -39,16 +52,30 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id) -> str:
     if not TEST_DATABASE_URL:
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
     url = normalise_database_url(TEST_DATABASE_URL)
+    if worker_id != "master":
+        url = _worker_database(url, worker_id)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    """This worker's own PostgreSQL database, next to the one named, made if it is missing."""
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    server = create_engine(base, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +92,8 @@ def test_settings(database_url: str, **extra) -> dict:
         # Tests move FIXED_NOW by days: sign-ins would time out. tests/trust/ switches these on.
         "IDLE_TIMEOUT_MINUTES": 0,
         "SIGN_IN_MAX_AGE_HOURS": 0,
+        # Argon2's cheapest parameters: tests about hashing set "owasp" themselves.
+        "PASSWORD_HASH_PROFILE": "cheapest",
         **extra,
     }
 
@@ -74,8 +103,19 @@ def migrated_database(database_url, tmp_path_factory) -> str:
     app = create_app(test_settings(database_url))
     with app.app_context():
         flask_migrate.upgrade()
+        with db.engine.connect() as connection:  # rows the migrations put in (Delius codes)
+            for table in db.metadata.sorted_tables:
+                serial = table.autoincrement_column  # left to the database, whose counter starts again
+                rows = [{key: value for key, value in row._mapping.items() if serial is None or key != serial.name}
+                        for row in connection.execute(table.select())]
+                if rows:
+                    MIGRATIONS_ROWS[table.name] = rows
         db.engine.dispose()
     return database_url
+
+
+# Rows the migrations put in, put back after every table is emptied, as a fresh database has them.
+MIGRATIONS_ROWS: dict[str, list[dict]] = {}
 
 
 class IsolatedClient(FlaskClient):
@@ -94,15 +134,65 @@ class IsolatedClient(FlaskClient):
             _cv_app.reset(token)
 
 
+def commits(node) -> bool:
+    """Whether a test's data must really be committed (see the module's docstring)."""
+    return node.get_closest_marker("commits") is not None or "browser" in node.keywords
+
+
 @pytest.fixture
-def app(migrated_database):
+def app(migrated_database, request):
     app = create_app(test_settings(migrated_database))
     app.test_client_class = IsolatedClient
     with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_every_table()
+        if commits(request.node):
+            yield app
+            db.session.remove()
+            _empty_every_table()
+        else:
+            with _rolled_back():
+                yield app
         db.engine.dispose()
+
+
+class _BoundSession(FlaskSession):
+    """A session that uses the connection it was given (Flask-SQLAlchemy's picks the engine)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return super().get_bind(mapper, clause, bind or self.bind, **kwargs)
+
+
+@contextmanager
+def _rolled_back():
+    """Every session of the test, requests' included, in SAVEPOINTs of one transaction rolled back at the end."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _sqlite_transactions_as_written(engine)
+    connection = engine.connect()
+    outer = connection.begin()
+    scoped = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = scoped
+        outer.rollback()
+        connection.close()
+
+
+def _sqlite_transactions_as_written(engine) -> None:
+    """pysqlite begins and ends transactions on its own guesses, which breaks SAVEPOINTs:
+    let SQLAlchemy say BEGIN itself (SQLAlchemy's documented recipe for pysqlite)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def _empty_every_table(attempts: int = 5) -> None:
@@ -115,6 +205,9 @@ def _empty_every_table(attempts: int = 5) -> None:
                 else:
                     for table in tables:
                         connection.execute(text(f"DELETE FROM {table}"))
+                for table in db.metadata.sorted_tables:
+                    if table.name in MIGRATIONS_ROWS:
+                        connection.execute(table.insert(), MIGRATIONS_ROWS[table.name])
             return
         except OperationalError as error:
             # A browser test's page can still be asking the live server for something while

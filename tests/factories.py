@@ -26,7 +26,7 @@ from app.models import (
 )
 
 PASSWORD = "correct horse battery staple"
-_HASH = hash_password(PASSWORD)
+_HASH = hash_password(PASSWORD, profile="cheapest")  # tests run with PASSWORD_HASH_PROFILE=cheapest
 
 
 def team(name: str, force_area: str = "Dyfed-Powys Police", **fields) -> Team:

@@ -27,7 +27,7 @@ def form_fields(page: str) -> dict:
 
 
 def contacts_count() -> int:
-    db.session.rollback()
+    db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(Contact))
 
 

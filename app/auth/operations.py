@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app import audit, clock, scoping
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.models import Agency, Language, Role, SignInSession, Team, User
 
 # Keys in the (signed) session cookie.
@@ -39,6 +39,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.active:
         return None
+    if needs_rehash(user.password_hash):  # made with older parameters: stored again with today's
+        user.password_hash = hash_password(password)  # committed with the sign-in
     return user
 
 

@@ -24,6 +24,8 @@ from app.models import AuditEvent, Contact
 from tests import factories
 from tests.api.conftest import NOW, contact_json, iso
 
+pytestmark = pytest.mark.commits  # other connections, threads or processes read the data (tests/conftest.py)
+
 SENDERS = 6
 CONTACTS = 40
 

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -23,6 +24,10 @@ from app.extensions import db
 from app.models import Contact
 from tests import factories
 from tests.conftest import test_settings
+
+# On a busy machine (two workers, other work) a screen can take longer than Playwright's 5 s
+# to reach the state an assertion waits for: wait longer, never for a fixed time.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [

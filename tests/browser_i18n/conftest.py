@@ -7,7 +7,12 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+# On a busy machine (two workers, other work) a screen can take longer than Playwright's 5 s
+# to reach the state an assertion waits for: wait longer, never for a fixed time.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",

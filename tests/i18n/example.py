@@ -20,6 +20,40 @@ NOT_PAGES = {
     "main.switch_language": "redirects back to the page the switch was followed from",
 }
 
+# Every GET route that does not answer with an HTML page, and what it answers with instead.
+# Every other route must answer with an HTML page, and each listed one with its kind: the
+# Welsh checks fail otherwise, so nothing is dropped unseen. Manifests and CSV files are
+# read for their words here; JSON (the API's messages are checked in test_api_messages.py)
+# and code are not words for a reader. The browser check opens only the HTML pages.
+NOT_HTML = {
+    "api.caseload": "json",
+    "api.contact": "json",
+    "api.openapi": "json",
+    "api.session_info": "json",
+    "pwa.script_catalogue": "json",
+    "pwa.manifest": "manifest",
+    "pwa.service_worker": "code",
+    "supervision.contacts_export": "csv",
+    "supervision.week_export": "csv",
+    "observability.healthz": "json",
+    "observability.readyz": "json",
+}
+
+# The content types each kind may have.
+MIMETYPES = {
+    "html": ("text/html",),
+    "json": ("application/json",),
+    "manifest": ("application/manifest+json",),
+    "code": ("text/javascript", "application/javascript"),
+    "csv": ("text/csv",),
+}
+
+
+def kind_of(rule) -> str:
+    """What the route answers with: "html" unless NOT_HTML says otherwise."""
+    return NOT_HTML.get(rule.endpoint, "html")
+
+
 # How to fill each URL argument from the example data, for a reader of a language ("cy" or
 # "en"). A route with an argument that is not here fails the test: add the argument (and, if
 # needed, the example row).

@@ -65,8 +65,7 @@ def _compare(where, welsh, english, allowed) -> list[str]:
 
 def test_api_messages_follow_accept_language_and_the_profile(app):
     rules = api_rules(app)
-    if not rules:
-        pytest.skip("no /api routes yet")
+    assert rules, "no /api routes: the sync API is missing"
     data = build_example(app)
     problems, compared = [], 0
     for rule in rules:
@@ -123,8 +122,7 @@ def test_every_message_about_a_refused_contact_is_from_the_readers_catalogue(app
     """A Welsh officer's phone is told what is wrong with each field in Welsh, in whole sentences."""
     from tests.i18n.catalogues import messages, placeholder_pattern, strings
 
-    if not any(rule.rule == "/api/v1/contacts/sync" for rule in app.url_map.iter_rules()):
-        pytest.skip("no sync API yet")
+    assert any(rule.rule == "/api/v1/contacts/sync" for rule in app.url_map.iter_rules()), "no sync API"
     data = build_example(app)
     set_language(data.officer, language)
     client, token = _signed_in_api(app, data.officer)

@@ -16,7 +16,10 @@ import pytest
 from flask import abort
 
 from tests.conftest import sign_in
-from tests.i18n.example import SWITCH_GOES_BACK_TO, build_example, example_urls, page_rules, set_language, who_can_see
+from tests.i18n.example import (
+    MIMETYPES, NOT_HTML, NOT_PAGES, SWITCH_GOES_BACK_TO, build_example, example_urls, kind_of, page_rules, set_language,
+    who_can_see,
+)
 from tests.i18n.visible import (
     language_neutral, read, stray_english_words, untranslated, welsh_date_problems, welsh_vocabulary,
 )
@@ -132,24 +135,31 @@ def check_csv(where, welsh: Rendering, english: Rendering, allowed) -> list[str]
             for text in untranslated(welsh_headers, english_headers, allowed)]
 
 
-# Files that are code or pictures, not words: their words are checked where they are shown.
-NOT_WORDS = ("text/javascript", "application/javascript", "text/css", "image/")
-
-
 def check_rendering(where, rule, urls, welsh, english, allowed) -> list[str]:
-    if welsh.mimetype == "text/html":
+    """The checks for the route's kind (NOT_HTML), once its answers are seen to be of that kind."""
+    kind = kind_of(rule)
+    wrong = [rendering.mimetype for rendering in (welsh, english) if rendering.mimetype not in MIMETYPES[kind]]
+    if wrong:
+        hint = "" if rule.endpoint in NOT_HTML else ": if it is not a page, add it to NOT_HTML in tests/i18n/example.py"
+        return [f"{where}: expected {kind} ({', '.join(MIMETYPES[kind])}), got {wrong[0]}{hint}"]
+    if kind == "html":
         return check_html(where, urls, welsh, english, allowed, SWITCH_GOES_BACK_TO.get(rule.endpoint))
-    if welsh.mimetype == "application/manifest+json" or rule.endpoint.endswith("manifest"):
+    if kind == "manifest":
         return check_manifest(where, welsh, english)
-    if welsh.mimetype == "text/csv":
+    if kind == "csv":
         return check_csv(where, welsh, english, allowed)
-    if welsh.mimetype == "application/json" or welsh.mimetype.startswith(NOT_WORDS):
-        return []  # data (API) or code; API messages are checked in test_api_messages.py
-    return [f"{where}: a {welsh.mimetype} response: teach this test how to read it"]
+    return []  # json (API messages: test_api_messages.py) and code: no words for a reader
+
+
+def test_the_list_of_answers_that_are_not_pages_names_only_real_routes(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert set(NOT_HTML) - endpoints == set(), "NOT_HTML in tests/i18n/example.py names routes that do not exist"
+    assert set(NOT_PAGES) - endpoints == set(), "NOT_PAGES in tests/i18n/example.py names routes that do not exist"
+    assert set(NOT_HTML.values()) <= set(MIMETYPES) - {"html"}
 
 
 def test_every_page_is_in_welsh_for_a_welsh_reader(app, example):
-    problems, checked = [], []
+    problems, checked = [], {kind: [] for kind in MIMETYPES}
     for rule in page_rules(app):
         try:
             addresses = {language: example_urls(app, rule, example, language) for language in ("cy", "en")}
@@ -163,9 +173,9 @@ def test_every_page_is_in_welsh_for_a_welsh_reader(app, example):
                 problems.append(str(error))
                 continue
             where = f"{urls['cy']} ({who})"
-            checked.append(where)
+            checked[kind_of(rule)].append(where)
             problems += check_rendering(where, rule, urls, welsh, english, example.words)
-    assert checked, "no page was checked"
+    assert all(checked.values()), f"no answer of some kind was checked: {checked}"
     assert problems == [], "\n".join(problems)
 
 

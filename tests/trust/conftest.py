@@ -96,15 +96,6 @@ def inline_code_in(html: str) -> list[str]:
     return finder.problems
 
 
-@pytest.fixture
-def quick_passwords(monkeypatch):
-    """For tests about something other than hashing: skip Argon2's deliberate slowness."""
-    from app.auth import operations
-
-    monkeypatch.setattr(operations, "verify_password",
-                        lambda hash_, password: bool(hash_) and password == factories.PASSWORD)
-
-
 @cache
 def catalogue_patterns(language: str) -> tuple[re.Pattern, ...]:
     """Every sentence the app can say in this language, placeholders matching anything."""

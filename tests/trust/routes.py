@@ -35,6 +35,9 @@ PUBLIC = {
     "pwa.service_worker",
     "pwa.script_catalogue",
     "pwa.manifest",
+    # For the load balancer and monitoring: whether the process is up and the database ready.
+    "observability.healthz",
+    "observability.readyz",
 }
 
 ROLES = ("officer", "supervisor", "admin")

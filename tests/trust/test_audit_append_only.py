@@ -86,6 +86,7 @@ def test_no_code_in_the_app_updates_or_deletes_audit_events():
     assert offenders == []
 
 
+@pytest.mark.commits  # another connection
 @postgres_only
 @pytest.mark.parametrize("sql", [
     "UPDATE audit_events SET action = 'rewritten'",

@@ -15,6 +15,7 @@ from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL
 
 pytestmark = [
+    pytest.mark.commits,  # read by another process (see tests/conftest.py)
     pytest.mark.postgres_only,
     pytest.mark.skipif(not TEST_DATABASE_URL, reason="pg_dump and pg_restore back up PostgreSQL only"),
     pytest.mark.skipif(not shutil.which("pg_dump") or not shutil.which("pg_restore"),

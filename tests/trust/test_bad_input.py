@@ -44,7 +44,7 @@ def refused_properly(response, language: str) -> list[str]:
 @FEW
 @given(email=any_text, password=any_text, language=languages)
 def test_whatever_is_typed_into_sign_in_the_answer_is_clear_and_in_the_visitors_language(
-    app, officer, quick_passwords, email, password, language
+    app, officer, email, password, language
 ):
     client = app.test_client()
     client.set_cookie("lang", language)
@@ -56,7 +56,7 @@ def test_whatever_is_typed_into_sign_in_the_answer_is_clear_and_in_the_visitors_
 @FEW
 @given(team=any_text, person=any_text, start=any_text, end=any_text, language=languages)
 def test_whatever_is_put_into_the_audit_export_the_answer_is_clear_and_in_the_users_language(
-    app, world, quick_passwords, team, person, start, end, language
+    app, world, team, person, start, end, language
 ):
     client = app.test_client()
     admin = {"en": world.admin, "cy": welsh_admin(world)}[language]

@@ -117,6 +117,7 @@ def test_the_caseload_sent_to_the_phone_carries_no_notes(client, world, signed_i
     assert '"notes"' not in caseload and "Our own note" not in caseload
 
 
+@pytest.mark.commits  # SQL logging is read when a connection opens: the request needs a new one
 def test_syncing_a_contact_logs_nothing_of_its_notes_even_with_sql_logging_on(client, world, signed_in, caplog):
     from datetime import datetime, timedelta, timezone
     from uuid import uuid4

@@ -35,6 +35,8 @@ from tests import conftest as shared
 from tests import factories
 from tests.trust.conftest import page_error_messages, speaks
 
+pytestmark = pytest.mark.commits  # other connections, threads or processes read the data (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

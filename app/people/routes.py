@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.caseload import weekly_counts
+from app import person_weeks
+from app.caseload import load_tallies
+from app.person_weeks import in_cohort_during
 from app.domain.weeks import week_start, weeks_ending_with
 from app import clock
 from app.extensions import db
@@ -22,6 +26,9 @@ RECENT_CONTACTS = 30
 @blueprint.route("/<int:person_id>")
 @login_required
 def person_page(person_id: int):
+    this_week = week_start(clock.now())
+    in_week = select(Person.id).where(Person.id == person_id, in_cohort_during(this_week, this_week + timedelta(days=6)))
+    person_weeks.ensure_stored(db.session, in_week, this_week)  # before loading: it may commit
     person = db.session.scalar(
         select(Person)
         .where(Person.id == person_id)
@@ -29,9 +36,12 @@ def person_page(person_id: int):
     )
     if person is None:
         abort(404)
-    weeks = weeks_ending_with(week_start(clock.now()), HISTORY_WEEKS)
-    counts = weekly_counts(db.session, [person], weeks)
-    history = [counts[person.id, week] for week in reversed(weeks)]
+    weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
+    counts = person_weeks.stored_counts(
+        person_weeks.stored_weeks(db.session, [person.id], weeks), load_tallies(db.session, [person.id], weeks),
+        person.id, weeks,
+    )
+    history = [counts[week] for week in reversed(weeks)]
     contacts = db.session.scalars(
         select(Contact)
         .where(Contact.person_id == person.id)

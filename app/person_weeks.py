@@ -21,17 +21,17 @@ a week not in the cohort, with nothing required. The rows for a week ahead are e
 (they depend on the histories only, never on today), so time passing needs no work
 until the horizon is reached; a reader that finds a week missing (the horizon passed,
 or the rows were never built after an upgrade) computes and stores it on the spot
-(``missing_people``/``store_missing``), and ``flask extend-person-weeks`` can do that
+(``read_stored``), and ``flask extend-person-weeks`` can do that
 for everyone ahead of time, from cron, say, once a month.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, event, exists, func, inspect, or_, select
+from sqlalchemy import Row, and_, delete, event, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -64,6 +64,7 @@ HORIZON_WEEKS = 26
 UNSCOPED = {"all_teams": True}  # the rows are derived for everyone a change touches (see app.scoping)
 _ONE_WEEK = timedelta(weeks=1)
 _ONE_DAY = timedelta(days=1)
+_SIX_DAYS = timedelta(days=6)
 _NO_CONTACTS = (0, 0, 0)
 _CHUNK = 500  # people recomputed per round of statements
 
@@ -262,16 +263,6 @@ def check_person_weeks(session: Session, today: date | None = None) -> list[Diff
 # --- Readers -------------------------------------------------------------------------
 
 
-def missing_people(session: Session, people_in_week, week: date) -> list[int]:
-    """Of a SELECT of the ids of people in the cohort during ``week``, those with no stored row for it."""
-    return list(session.scalars(
-        select(Person.id).where(
-            Person.id.in_(people_in_week),
-            ~exists().where(StoredPersonWeek.person_id == Person.id, StoredPersonWeek.week == week),
-        )
-    ))
-
-
 def store_missing(session: Session, person_ids: Sequence[int], week: date) -> None:
     """Compute and store the weeks of people found without one, and commit them.
 
@@ -287,28 +278,36 @@ def store_missing(session: Session, person_ids: Sequence[int], week: date) -> No
         session.rollback()
 
 
-def stored_weeks(session: Session, selection, weeks: Sequence[date]) -> dict[tuple[int, date], StoredPersonWeek]:
-    """The stored rows of the selected people (ids, or a SELECT of them) in ``weeks``: one statement."""
-    if not weeks:
-        return {}
+def read_stored(session: Session, conditions: Sequence, weeks: Sequence[date], week: date) -> dict[tuple[int, date], Row]:
+    """The stored rows in ``weeks`` of the people matching ``conditions``, keyed by (person
+    id, Monday): one statement.
+
+    Each row has ``required``, ``category``, ``rag``, ``paused`` and ``team_id``. Anyone in
+    the cohort during ``week`` (one of ``weeks``) found without it stored (the horizon passed, or the rows were never built) has
+    their weeks computed and stored, and committed, and the rows are read again: so call
+    this before loading anything else into the session.
+    """
     first, last = min(weeks), max(weeks)
-    rows = session.execute(
-        select(StoredPersonWeek).where(
-            StoredPersonWeek.person_id.in_(selection),
-            StoredPersonWeek.week == first if first == last else StoredPersonWeek.week.between(first, last),
-        )
-    ).scalars()
-    return {(row.person_id, row.week): row for row in rows}
-
-
-def ensure_stored(session: Session, people_in_week, week: date) -> None:
-    """Make sure the selected people (a SELECT of ids, all in the cohort during ``week``)
-    have ``week`` stored: one statement when they have; otherwise computed, stored and committed."""
-    store_missing(session, missing_people(session, people_in_week, week), week)
+    in_weeks = StoredPersonWeek.week == first if first == last else StoredPersonWeek.week.between(first, last)
+    statement = (
+        select(Person.id.label("person_id"), in_cohort_during(week, week + _SIX_DAYS).label("in_week"),
+               StoredPersonWeek.week, StoredPersonWeek.team_id,
+               StoredPersonWeek.required, StoredPersonWeek.category, StoredPersonWeek.rag, StoredPersonWeek.paused)
+        .select_from(Person)
+        .outerjoin(StoredPersonWeek, and_(StoredPersonWeek.person_id == Person.id, in_weeks))
+        .where(*conditions)
+    )
+    rows = session.execute(statement).all()
+    stored = {(row.person_id, row.week): row for row in rows if row.week is not None}
+    missing = sorted({row.person_id for row in rows if row.in_week and (row.person_id, week) not in stored})
+    if missing:
+        store_missing(session, missing, week)
+        stored = {(row.person_id, row.week): row for row in session.execute(statement) if row.week is not None}
+    return stored
 
 
 def stored_counts(
-    stored: dict[tuple[int, date], StoredPersonWeek], tallies: dict, person_id: int, weeks: Sequence[date]
+    stored: Mapping[tuple[int, date], Row], tallies: dict, person_id: int, weeks: Sequence[date]
 ) -> dict[date, WeekCount]:
     """Each week's count for one person from stored rows and tallies already loaded.
 

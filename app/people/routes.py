@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -7,7 +5,6 @@ from sqlalchemy.orm import selectinload
 
 from app import person_weeks
 from app.caseload import load_tallies
-from app.person_weeks import in_cohort_during
 from app.domain.weeks import week_start, weeks_ending_with
 from app import clock
 from app.extensions import db
@@ -27,8 +24,8 @@ RECENT_CONTACTS = 30
 @login_required
 def person_page(person_id: int):
     this_week = week_start(clock.now())
-    in_week = select(Person.id).where(Person.id == person_id, in_cohort_during(this_week, this_week + timedelta(days=6)))
-    person_weeks.ensure_stored(db.session, in_week, this_week)  # before loading: it may commit
+    weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
+    stored = person_weeks.read_stored(db.session, [Person.id == person_id], weeks, this_week)  # first: it may commit
     person = db.session.scalar(
         select(Person)
         .where(Person.id == person_id)
@@ -36,11 +33,7 @@ def person_page(person_id: int):
     )
     if person is None:
         abort(404)
-    weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
-    counts = person_weeks.stored_counts(
-        person_weeks.stored_weeks(db.session, [person.id], weeks), load_tallies(db.session, [person.id], weeks),
-        person.id, weeks,
-    )
+    counts = person_weeks.stored_counts(stored, load_tallies(db.session, [person.id], weeks), person.id, weeks)
     history = [counts[week] for week in reversed(weeks)]
     contacts = db.session.scalars(
         select(Contact)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.caseload import count_weeks, load_history, load_tallies, rag_spans
@@ -46,11 +46,10 @@ from app.models import (
     Person,
     Rag,
     RequirementReview,
-    StoredPersonWeek,
     Team,
     User,
 )
-from app.person_weeks import ensure_stored, in_cohort_during, stored_counts, stored_weeks
+from app.person_weeks import in_cohort_during, read_stored, stored_counts
 
 CHART_WEEKS = 12
 MAX_EXPORT_DAYS = 366
@@ -270,14 +269,12 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
     team_id = team.id
-    selection = select(Person.id).where(Person.team_id == team_id, _in_cohort_during(week, sunday))
-    ensure_stored(session, selection, week)
+    conditions = (Person.team_id == team_id, _in_cohort_during(week, sunday))
+    stored = read_stored(session, conditions, weeks, week)  # first: it may store missing weeks and commit
+    selection = select(Person.id).where(*conditions)
     found = session.execute(
-        select(Person, _latest_review_due())
-        .where(Person.team_id == team_id, _in_cohort_during(week, sunday))
-        .options(selectinload(Person.offender_manager))
+        select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
     ).all()
-    stored = stored_weeks(session, selection, weeks)
     tallies = load_tallies(session, selection, weeks)
     suggestion = suggestion_weeks(week, today)
     rows = []
@@ -341,20 +338,16 @@ def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], Cohor
     counted by ``app.domain``'s ``cohort_totals``.
     """
     sunday = week + timedelta(days=6)
-    ensure_stored(session, select(Person.id).where(_in_cohort_during(week, sunday)), week)
+    people = read_stored(session, [_in_cohort_during(week, sunday)], [week], week).values()  # first: it may commit
     teams = list(session.scalars(select(Team)))
-    people = session.execute(
-        select(StoredPersonWeek.person_id, StoredPersonWeek.team_id, StoredPersonWeek.required,
-               StoredPersonWeek.category).where(StoredPersonWeek.week == week)
-    ).all()
     tallies = load_tallies(session, None, [week])  # everyone's; people not in the week are ignored
     by_team: dict[int, list] = defaultdict(list)
     everyone = []
     none = (0, 0, 0)
-    for person_id, team_id, required, category in people:
-        offered, kept, face_to_face = tallies.get((person_id, week), none)
-        pair = (category, WeekCount(week, required, offered, kept, face_to_face))
-        by_team[team_id].append(pair)
+    for person in people:
+        offered, kept, face_to_face = tallies.get((person.person_id, week), none)
+        pair = (person.category, WeekCount(week, person.required, offered, kept, face_to_face))
+        by_team[person.team_id].append(pair)
         everyone.append(pair)
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
     summary.sort(key=lambda item: sort_key_for("en")(item.team.name))

@@ -117,6 +117,8 @@ def in_cohort_during(first: date, last: date):
 
 def paused_in(week: date, pause_reasons: Sequence[tuple]) -> PauseReason | None:
     """Why the week is pro-rated for a pause: the first pause on any of its days, or None."""
+    if not pause_reasons:
+        return None
     days = week_days(week)
     for period, reason in pause_reasons:
         if any(period.covers(day) for day in days):
@@ -166,8 +168,10 @@ def _people_rows(session: Session, person_ids: Sequence[int]):
     ).all()
 
 
-def expected_records(session: Session, person_ids: Sequence[int], through: date) -> dict[int, list[WeekRecord]]:
-    """What the rules say each person's stored weeks should be, computed from scratch."""
+def expected_records(
+    session: Session, person_ids: Sequence[int], through: date, since: date | None = None
+) -> dict[int, list[WeekRecord]]:
+    """What the rules say each person's stored weeks (from ``since``, if given) should be, from scratch."""
     people = _people_rows(session, person_ids)
     if not people:
         return {}
@@ -176,17 +180,20 @@ def expected_records(session: Session, person_ids: Sequence[int], through: date)
     return {
         person.id: person_week_records(
             person, histories[person.id], defaults[person.team_id],
-            cohort_weeks(person.joined_on, person.left_on, through),
+            [week for week in cohort_weeks(person.joined_on, person.left_on, through) if since is None or week >= since],
         )
         for person in people
     }
 
 
-def recompute_person_weeks(session: Session, person_ids: Iterable[int], *, through: date | None = None) -> int:
+def recompute_person_weeks(
+    session: Session, person_ids: Iterable[int], *, through: date | None = None, since: date | None = None
+) -> int:
     """Rewrite the stored weeks of these people from the rules, in the session's transaction.
 
-    Uses the session's connection only (no ORM flush), so it can run inside a flush.
-    Returns the number of rows written.
+    ``since`` (a Monday): only the weeks from then on, when nothing earlier can have
+    changed (a team's defaults changed from that week). Uses the session's connection
+    only (no ORM flush), so it can run inside a flush. Returns the number of rows written.
     """
     ids = sorted(set(person_ids))
     if through is None:
@@ -196,8 +203,9 @@ def recompute_person_weeks(session: Session, person_ids: Iterable[int], *, throu
     table = StoredPersonWeek.__table__
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        expected = expected_records(session, chunk, through)
-        connection.execute(delete(table).where(table.c.person_id.in_(chunk)))
+        expected = expected_records(session, chunk, through, since)
+        deleting = delete(table).where(table.c.person_id.in_(chunk))
+        connection.execute(deleting if since is None else deleting.where(table.c.week >= since))
         rows = [
             {"person_id": person_id, "week": record.week, "team_id": record.team_id, "required": record.required,
              "category": record.category, "rag": record.rag, "paused": record.paused}
@@ -344,9 +352,12 @@ def extend_person_weeks(session: Session, through: date | None = None) -> int:
 # --- Keeping them right: the flush listener -------------------------------------------
 
 
-def _touched(session: Session) -> tuple[set[int], set[int]]:
-    """The people and the teams whose stored weeks this flush may have changed."""
+def _touched(session: Session) -> tuple[set[int], dict[int, date], set[int]]:
+    """The people whose stored weeks this flush may have changed; the teams whose defaults
+    history changed, with the first Monday it changed from; and the teams whose levels changed
+    (which count only for a team with no history)."""
     people: set[int] = set()
+    histories: dict[int, date] = {}
     teams: set[int] = set()
     for instance in (*session.new, *session.dirty, *session.deleted):
         if instance in session.dirty and not session.is_modified(instance):
@@ -357,13 +368,14 @@ def _touched(session: Session) -> tuple[set[int], set[int]]:
             people.add(instance.person_id)
             people.update(_changed_from(instance, "person_id"))  # moved to another person: both
         elif isinstance(instance, TeamDefaults):
-            teams.add(instance.team_id)
+            team_id = instance.team_id if instance.team_id is not None else _changed_from(instance, "team_id")[0]
+            first = min([instance.effective, *_changed_from(instance, "effective")])
+            histories[team_id] = min(histories.get(team_id, first), first)
         elif isinstance(instance, Team) and instance in session.dirty:
             if _changed_keys(instance):
                 teams.add(instance.id)
     people.discard(None)
-    teams.discard(None)
-    return people, teams
+    return people, histories, teams
 
 
 def _changed_keys(instance) -> set[str]:
@@ -376,13 +388,20 @@ def _changed_from(instance, key: str) -> list:
     return [value for value in inspect(instance).attrs[key].history.deleted if value is not None]
 
 
+def _team_people(session: Session, team_ids) -> set[int]:
+    return set(session.scalars(select(Person.id).where(Person.team_id.in_(team_ids)).execution_options(**UNSCOPED)))
+
+
 def _on_after_flush(session: Session, _flush_context) -> None:
-    people, teams = _touched(session)
-    if teams:
-        people |= set(session.execute(
-            select(Person.id).where(Person.team_id.in_(teams)).execution_options(**UNSCOPED)
-        ).scalars())
-    # A deleted person's rows go with them (ON DELETE CASCADE, and the delete below).
+    people, histories, teams = _touched(session)
+    if teams:  # a team's current levels count for every week, unless it has a history of them
+        with_history = set(session.scalars(
+            select(TeamDefaults.team_id).where(TeamDefaults.team_id.in_(teams)).execution_options(**UNSCOPED)
+        ))
+        people |= _team_people(session, teams - with_history - set(histories))
+    for team_id, since in histories.items():  # from the first week the change can touch
+        recompute_person_weeks(session, _team_people(session, [team_id]) - people, since=week_of(since))
+    # A deleted person's rows go with them (ON DELETE CASCADE, and the delete in here).
     if people:
         recompute_person_weeks(session, people)
 

@@ -334,8 +334,8 @@ class TeamTotals:
 def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
     """Every visible team's totals for the week, and the totals for all of them together.
 
-    About 5,500 people: their stored week (one index-only read) and the week's tallies,
-    counted by ``app.domain``'s ``cohort_totals``.
+    About 5,500 people: their stored week (``app.person_weeks``, one statement) and the
+    week's tallies (one more, index-only), counted by ``app.domain``'s ``cohort_totals``.
     """
     sunday = week + timedelta(days=6)
     people = read_stored(session, [_in_cohort_during(week, sunday)], [week], week).values()  # first: it may commit

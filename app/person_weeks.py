@@ -291,9 +291,9 @@ def read_stored(session: Session, conditions: Sequence, weeks: Sequence[date], w
     id, Monday): one statement.
 
     Each row has ``required``, ``category``, ``rag``, ``paused`` and ``team_id``. Anyone in
-    the cohort during ``week`` (one of ``weeks``) found without it stored (the horizon passed, or the rows were never built) has
-    their weeks computed and stored, and committed, and the rows are read again: so call
-    this before loading anything else into the session.
+    the cohort during ``week`` (one of ``weeks``) found without it stored (the horizon
+    passed, or the rows were never built) has their weeks computed, stored and committed,
+    and the rows are read again: so call this before loading anything else into the session.
     """
     first, last = min(weeks), max(weeks)
     in_weeks = StoredPersonWeek.week == first if first == last else StoredPersonWeek.week.between(first, last)
@@ -305,13 +305,23 @@ def read_stored(session: Session, conditions: Sequence, weeks: Sequence[date], w
         .outerjoin(StoredPersonWeek, and_(StoredPersonWeek.person_id == Person.id, in_weeks))
         .where(*conditions)
     )
-    rows = session.execute(statement).all()
-    stored = {(row.person_id, row.week): row for row in rows if row.week is not None}
-    missing = sorted({row.person_id for row in rows if row.in_week and (row.person_id, week) not in stored})
+    stored, in_week = _keyed(session.execute(statement))
+    missing = sorted(person_id for person_id in in_week if (person_id, week) not in stored)
     if missing:
         store_missing(session, missing, week)
-        stored = {(row.person_id, row.week): row for row in session.execute(statement) if row.week is not None}
+        stored, _ = _keyed(session.execute(statement))
     return stored
+
+
+def _keyed(rows) -> tuple[dict[tuple[int, date], Row], set[int]]:
+    stored, in_week = {}, set()
+    for row in rows:
+        person_id, in_the_week, monday = row[0], row[1], row[2]
+        if monday is not None:
+            stored[person_id, monday] = row
+        if in_the_week:
+            in_week.add(person_id)
+    return stored, in_week
 
 
 def stored_counts(

@@ -8,8 +8,11 @@ history and about 4 million contacts, into a database of its own, then times:
 - the all-Wales summary (``queries.wales_summary``) as an administrator;
 - with ``--http``, the same two pages as full requests through the test client.
 
-It prints p50 and p95 in milliseconds. Targets: team week view p95 < 50 ms, all of
-Wales p95 < 300 ms, on both databases.
+It prints p50 and p95 in milliseconds, the CPU per page (this process, and on PostgreSQL
+the server's processes too, read from /proc), the statements per page, and each figure
+as a ratio to its limit (issue 17): team week view query + compute < 20 ms, whole page
+< 50 ms; all-Wales summary < 50 ms. On a shared machine the wall clock mostly measures
+the wait for a core: the CPU per page is the figure that holds.
 
     .venv/bin/python benchmarks/week_view_bench.py --db sqlite
     .venv/bin/python benchmarks/week_view_bench.py --db postgres
@@ -591,12 +594,23 @@ def bench(kind: str, url: str, runs: int, http: bool) -> None:
             db.session.remove()
         results["team_http"] = time_it("team week view, whole HTTP request", runs, get(team_client, "/supervision/week"),
                                        database)
+        from app.supervision import charts
+
+        def cold(call):  # as the first visit after the numbers changed: every chart drawn afresh
+            def again():
+                charts._drawn.cache_clear()
+                call()
+            return again
+
+        results["team_http_cold"] = time_it("team week view, whole HTTP request, charts drawn", runs,
+                                            cold(get(team_client, "/supervision/week")), database)
         results["wales_http"] = time_it("all-Wales summary, whole HTTP request", runs,
                                         get(admin_client, "/supervision/wales"), database)
         results["person_http"] = time_it("person page (12-week chart), whole HTTP request", runs,
                                          get(team_client, f"/people/{someone}"), database)
     print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
-    verdicts = [("team", 20), ("wales", 50)] + ([("team_http", 50), ("wales_http", 50)] if http else [])
+    verdicts = [("team", 20), ("wales", 50)] + (
+        [("team_http", 50), ("team_http_cold", 50), ("wales_http", 50)] if http else [])
     print("  against the limits (issue 17), as a ratio (below 1 is within it):")
     for key, limit in verdicts:
         timing = results[key]

@@ -134,6 +134,7 @@ def load_history(
     from_day: date | None = None,
     with_rag: bool = False,
     rag_from: date | None = None,
+    execution_options: dict | None = None,
 ) -> defaultdict[int, PersonHistory]:
     """Category changes, reviews and pauses (and RAG history if asked): one query each.
 
@@ -141,12 +142,16 @@ def load_history(
     before it are not loaded (the one in force on it, and later ones, are). ``rag_from``
     does the same for RAG changes. Category changes and pauses are always loaded whole:
     they are few, and whether a change is a change depends on what came before it.
+    ``execution_options`` are passed to each statement (``app.person_weeks`` reads
+    unscoped, for whoever a change touched).
     """
+    options = execution_options or {}
     histories: defaultdict[int, PersonHistory] = defaultdict(PersonHistory)
     for row in session.execute(
         select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
         .where(CategoryChange.person_id.in_(selection))
-        .order_by(CategoryChange.effective, CategoryChange.id)
+        .order_by(CategoryChange.effective, CategoryChange.id),
+        execution_options=options,
     ):
         histories[row.person_id].changes.append(row)
     reviews = select(
@@ -158,13 +163,16 @@ def load_history(
     if from_day is not None:
         reviews = _in_force_from(reviews, RequirementReview, selection, from_day)
     for person_id, effective, level, next_due in session.execute(
-        reviews.order_by(RequirementReview.effective, RequirementReview.id)
+        reviews.order_by(RequirementReview.effective, RequirementReview.id), execution_options=options
     ):
         history = histories[person_id]
         history.reviews.append(Review(effective, level))
         history.next_review_due = next_due  # the latest review's wins
     for person_id, start, end, reason in session.execute(
-        select(Pause.person_id, Pause.start, Pause.end, Pause.reason).where(Pause.person_id.in_(selection))
+        select(Pause.person_id, Pause.start, Pause.end, Pause.reason)
+        .where(Pause.person_id.in_(selection))
+        .order_by(Pause.start, Pause.id),
+        execution_options=options,
     ):
         period = PausePeriod(start, end)
         histories[person_id].pauses.append(period)
@@ -175,7 +183,9 @@ def load_history(
         )
         if rag_from is not None:
             rags = _in_force_from(rags, RagChange, selection, rag_from)
-        for person_id, rag, effective in session.execute(rags.order_by(RagChange.effective, RagChange.id)):
+        for person_id, rag, effective in session.execute(
+            rags.order_by(RagChange.effective, RagChange.id), execution_options=options
+        ):
             histories[person_id].rag.append(StatusSpan(rag.value, effective))
     return histories
 

@@ -24,6 +24,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(translate)
+    app.cli.add_command(rebuild_person_weeks_command)
+    app.cli.add_command(extend_person_weeks_command)
 
 
 def _choice(enum_class) -> click.Choice:
@@ -110,6 +112,48 @@ def seed_demo_command(password: str, if_empty: bool) -> None:
     click.echo(f"Demo data loaded. Every account's password is: {password}")
     for account in accounts:
         click.echo(f"  {account.email:<42} {account.role.value:<10} {account.agency.value:<9} {account.team.name}")
+
+
+def _describe(difference) -> str:
+    def values(record) -> str:
+        if record is None:
+            return "none"
+        return f"required {record.required}, category {record.category}, RAG {record.rag}, paused {record.paused}"
+
+    return (f"  person {difference.person_id}, week {difference.week.isoformat()}:"
+            f" stored {values(difference.stored)}; the rules say {values(difference.expected)}")
+
+
+@click.command("rebuild-person-weeks")
+@click.option("--check", is_flag=True, help="Only compare the stored weeks with the rules; change nothing.")
+def rebuild_person_weeks_command(check: bool) -> None:
+    """Rebuild every person's stored weeks from the rules, reporting any that differed."""
+    from app import person_weeks
+
+    differences = person_weeks.check_person_weeks(db.session)
+    for difference in differences[:50]:
+        click.echo(_describe(difference))
+    if len(differences) > 50:
+        click.echo(f"  ... and {len(differences) - 50} more")
+    if check:
+        db.session.rollback()
+        if differences:
+            raise click.ClickException(f"{len(differences)} stored weeks differ from the rules.")
+        click.echo("Every stored week agrees with the rules.")
+        return
+    written = person_weeks.rebuild_person_weeks(db.session)
+    db.session.commit()
+    click.echo(f"Rebuilt {written} stored weeks; {len(differences)} had differed from the rules.")
+
+
+@click.command("extend-person-weeks")
+def extend_person_weeks_command() -> None:
+    """Store the weeks ahead for everyone in the cohort (the week views also do it when they need to)."""
+    from app import person_weeks
+
+    extended = person_weeks.extend_person_weeks(db.session)
+    db.session.commit()
+    click.echo(f"Stored the weeks up to {person_weeks.horizon().isoformat()} for {extended} people.")
 
 
 @click.group()

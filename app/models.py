@@ -379,6 +379,32 @@ class Contact(db.Model):
         return self.outcome == Outcome.KEPT
 
 
+class StoredPersonWeek(db.Model):
+    """A person's required level and status in one week, kept by ``app.person_weeks``.
+
+    Derived data, never edited by hand: every flush that changes what the rules read
+    (category, reviews, pauses, RAG, joining and leaving, team defaults) recomputes the
+    person's rows in the same transaction, so the week views read them instead of
+    re-running the rules. ``flask rebuild-person-weeks --check`` compares them with the
+    rules computed from scratch.
+    """
+
+    __tablename__ = "person_weeks"
+    __table_args__ = (
+        # The all-Wales summary reads one week for everyone from this index alone.
+        Index("ix_person_weeks_week", "week", "team_id", "person_id", "required", "category"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # the Monday
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    required: Mapped[int] = mapped_column(Integer)  # pro-rated for the days in the cohort and not paused
+    category: Mapped[Category | None] = mapped_column(str_enum(Category, "category"))  # in force that week
+    rag: Mapped[Rag] = mapped_column(str_enum(Rag, "rag"))  # in force that week
+    # Why the week is pro-rated, when a pause touches it (custody, hospital, other).
+    paused: Mapped[PauseReason | None] = mapped_column(str_enum(PauseReason, "pause_reason"))
+
+
 class AuditEvent(db.Model):
     """Append-only record of who changed what. Written only by ``app.audit``."""
 

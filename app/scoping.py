@@ -20,6 +20,7 @@ from app.models import (
     Person,
     RagChange,
     RequirementReview,
+    StoredPersonWeek,
     Team,
     TeamDefaults,
     User,
@@ -29,7 +30,7 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Person, Contact, User, AuditEvent, TeamDefaults)
+TEAM_OWNED = (Person, Contact, User, AuditEvent, TeamDefaults, StoredPersonWeek)
 PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
 
 

@@ -8,8 +8,11 @@ history and about 4 million contacts, into a database of its own, then times:
 - the all-Wales summary (``queries.wales_summary``) as an administrator;
 - with ``--http``, the same two pages as full requests through the test client.
 
-It prints p50 and p95 in milliseconds. Targets: team week view p95 < 50 ms, all of
-Wales p95 < 300 ms, on both databases.
+It prints p50 and p95 in milliseconds, the CPU per page (this process, and on PostgreSQL
+the server's processes too, read from /proc), the statements per page, and each figure
+as a ratio to its limit (issue 17): team week view query + compute < 20 ms, whole page
+< 50 ms; all-Wales summary < 50 ms. On a shared machine the wall clock mostly measures
+the wait for a core: the CPU per page is the figure that holds.
 
     .venv/bin/python benchmarks/week_view_bench.py --db sqlite
     .venv/bin/python benchmarks/week_view_bench.py --db postgres
@@ -45,7 +48,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from app.domain.weeks import LONDON, week_of, week_start  # noqa: E402
 
@@ -388,6 +393,15 @@ def build(kind: str, url: str, scale: float) -> None:
         with engine.begin() as connection:
             for index in indexes:
                 index.create(connection)
+        # People and histories went in by Core INSERTs, which the flush listener does not
+        # see: their stored weeks are built here, as `flask rebuild-person-weeks` would.
+        from app.person_weeks import rebuild_person_weeks
+
+        say("storing each person's required level and status per week (app.person_weeks)")
+        started = time.perf_counter()
+        written = rebuild_person_weeks(db.session)
+        db.session.commit()
+        say(f"  {written:,} person-weeks in {time.perf_counter() - started:,.0f} s")
         say("analysing")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE" if kind == "postgres" else "ANALYZE")
@@ -414,26 +428,91 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), cuts[94]
 
 
-def time_it(label: str, runs: int, call) -> tuple[float, float]:
-    """p50 and p95 of wall-clock time; this process's CPU time is printed alongside.
+class DatabaseCPU:
+    """CPU time used by the PostgreSQL server processes serving the benchmark's database.
 
-    On a shared machine the wall clock includes waiting for a core; the CPU time of
-    this process (which leaves out the database server's own work on PostgreSQL)
-    shows how much of it was ours.
+    Read from /proc (the server runs on this machine): each backend's user + system
+    time, in clock ticks, summed over the backends connected to the database. The
+    extension pg_stat_statements is not preloaded here, and this counts planning and
+    everything else the server does for us too. None on SQLite (in-process) or when the
+    server's processes cannot be read.
+    """
+
+    def __init__(self, kind: str, url: str):
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT") if kind == "postgres" else None
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self) -> float | None:
+        if self.engine is None:
+            return None
+        with self.engine.connect() as connection:
+            pids = connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).scalars().all()
+        total = 0
+        try:
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            return None
+        return total / self.tick
+
+
+@dataclass
+class Timing:
+    p50: float
+    p95: float
+    cpu: float  # this process, mean ms per call
+    db_cpu: float | None  # the database server, mean ms per call
+    statements: int
+
+
+def statements_of(call) -> int:
+    from app.extensions import db
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    with app_for_counting.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+app_for_counting = None
+
+
+def time_it(label: str, runs: int, call, database: DatabaseCPU) -> Timing:
+    """p50 and p95 of wall-clock time, and the CPU per call of this process and of the database.
+
+    On a shared machine the wall clock includes waiting for a core; the CPU times say
+    what the page costs, whatever the load.
     """
     for _ in range(3):
         call()
-    samples, cpu = [], []
+    statements = statements_of(call)
+    samples = []
+    db_started = database.seconds()
+    cpu_started = time.process_time()
     for _ in range(runs):
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started = time.perf_counter()
         call()
         samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+    cpu = (time.process_time() - cpu_started) * 1000 / runs
+    db_ended = database.seconds()
+    db_cpu = None if db_started is None or db_ended is None else (db_ended - db_started) * 1000 / runs
     p50, p95 = percentiles(samples)
-    cpu50, cpu95 = percentiles(cpu)
-    print(f"  {label:<46} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   (this process's CPU: p50 {cpu50:6.1f} ms,"
-          f" p95 {cpu95:6.1f} ms; {runs} runs)", flush=True)
-    return p50, p95
+    db_text = "" if db_cpu is None else f" + database {db_cpu:5.1f} ms"
+    print(f"  {label:<46} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms   CPU per call: this process {cpu:5.1f} ms"
+          f"{db_text}; {statements} statements; {runs} runs", flush=True)
+    return Timing(p50, p95, cpu, db_cpu, statements)
 
 
 def bench(kind: str, url: str, runs: int, http: bool) -> None:
@@ -442,7 +521,9 @@ def bench(kind: str, url: str, runs: int, http: bool) -> None:
     from app.models import Person, Role, Team, User
     from app.supervision import queries
 
-    app = make_app(url)
+    global app_for_counting
+    app = app_for_counting = make_app(url)
+    database = DatabaseCPU(kind, url)
     gc.collect()
     gc.freeze()  # as wsgi.py does after start-up
     week = week_of(TODAY)
@@ -482,8 +563,8 @@ def bench(kind: str, url: str, runs: int, http: bool) -> None:
             db.session.remove()
 
     results = {
-        "team": time_it(f"team week view, query + compute ({in_week} people)", runs, team_view),
-        "wales": time_it("all-Wales summary, query + compute", runs, wales),
+        "team": time_it(f"team week view, query + compute ({in_week} people)", runs, team_view, database),
+        "wales": time_it("all-Wales summary, query + compute", runs, wales, database),
     }
     if http:
         from tests.conftest import csrf_token_from
@@ -507,12 +588,36 @@ def bench(kind: str, url: str, runs: int, http: bool) -> None:
                 assert response.status_code == 200, response.status_code
             return call
 
-        results["team_http"] = time_it("team week view, whole HTTP request", runs, get(team_client, "/supervision/week"))
-        results["wales_http"] = time_it("all-Wales summary, whole HTTP request", runs, get(admin_client, "/supervision/wales"))
-    verdicts = [("team", 50), ("wales", 300)] + ([("team_http", 50), ("wales_http", 300)] if http else [])
-    for key, target in verdicts:
-        p95 = results[key][1]
-        print(f"  {key:<12} p95 {p95:7.1f} ms against a target of {target} ms: {'met' if p95 < target else 'MISSED'}")
+        with app.app_context():
+            someone = db.session.scalar(select(Person.id).where(Person.team_id == team_id, Person.left_on.is_(None))
+                                        .order_by(Person.id).execution_options(**scoping.UNSCOPED))
+            db.session.remove()
+        results["team_http"] = time_it("team week view, whole HTTP request", runs, get(team_client, "/supervision/week"),
+                                       database)
+        from app.supervision import charts
+
+        def cold(call):  # as the first visit after the numbers changed: every chart drawn afresh
+            def again():
+                charts._drawn.cache_clear()
+                call()
+            return again
+
+        results["team_http_cold"] = time_it("team week view, whole HTTP request, charts drawn", runs,
+                                            cold(get(team_client, "/supervision/week")), database)
+        results["wales_http"] = time_it("all-Wales summary, whole HTTP request", runs,
+                                        get(admin_client, "/supervision/wales"), database)
+        results["person_http"] = time_it("person page (12-week chart), whole HTTP request", runs,
+                                         get(team_client, f"/people/{someone}"), database)
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
+    verdicts = [("team", 20), ("wales", 50)] + (
+        [("team_http", 50), ("team_http_cold", 50), ("wales_http", 50)] if http else [])
+    print("  against the limits (issue 17), as a ratio (below 1 is within it):")
+    for key, limit in verdicts:
+        timing = results[key]
+        cpu = timing.cpu + (timing.db_cpu or 0)
+        print(f"  {key:<12} p95 {timing.p95:7.1f} ms = {timing.p95 / limit:4.2f} x the {limit} ms limit;"
+              f" CPU {cpu:6.1f} ms = {cpu / limit:4.2f} x: {'met' if cpu < limit else 'MISSED'} on CPU,"
+              f" {'met' if timing.p95 < limit else 'missed'} on the wall clock")
 
 
 def main() -> None:

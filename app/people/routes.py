@@ -3,7 +3,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.caseload import weekly_counts
+from app import person_weeks
+from app.caseload import load_tallies
 from app.domain.weeks import week_start, weeks_ending_with
 from app import clock
 from app.extensions import db
@@ -22,6 +23,9 @@ RECENT_CONTACTS = 30
 @blueprint.route("/<int:person_id>")
 @login_required
 def person_page(person_id: int):
+    this_week = week_start(clock.now())
+    weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
+    stored = person_weeks.read_stored(db.session, [Person.id == person_id], weeks, this_week)  # first: it may commit
     person = db.session.scalar(
         select(Person)
         .where(Person.id == person_id)
@@ -29,9 +33,8 @@ def person_page(person_id: int):
     )
     if person is None:
         abort(404)
-    weeks = weeks_ending_with(week_start(clock.now()), HISTORY_WEEKS)
-    counts = weekly_counts(db.session, [person], weeks)
-    history = [counts[person.id, week] for week in reversed(weeks)]
+    counts = person_weeks.stored_counts(stored, load_tallies(db.session, [person.id], weeks), person.id, weeks)
+    history = [counts[week] for week in reversed(weeks)]
     contacts = db.session.scalars(
         select(Contact)
         .where(Contact.person_id == person.id)

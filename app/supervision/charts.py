@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import g, has_request_context
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from app.domain.counting import WeekCount, WeekStatus
@@ -78,8 +79,26 @@ def summary(weeks: Sequence[WeekCount]) -> str:
     return " ".join(sentences)
 
 
+# Stands for the chart's id in a remembered chart; no id can contain it.
+_ID = "\x00"
+
+
 def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMALL) -> Markup:
-    """An SVG bar chart of ``weeks`` (oldest first): offered, kept, and the required level."""
+    """An SVG bar chart of ``weeks`` (oldest first): offered, kept, and the required level.
+
+    A chart depends only on its weeks' numbers, its size and the language, so each is
+    drawn once and remembered (``_drawn``): a week view shows 250 of them, and between two
+    visits only the current week's contacts change.
+    """
+    return _drawn(tuple(weeks), size, str(get_locale())).replace(_ID, chart_id)
+
+
+@lru_cache(maxsize=8192)  # about 1.5 KB each
+def _drawn(weeks: tuple[WeekCount, ...], size: ChartSize, _language: str) -> Markup:
+    return _draw(weeks, _ID, size)
+
+
+def _draw(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize) -> Markup:
     scale_top = max([1] + [max(week.offered, week.required) for week in weeks])
     width = size.slot * max(len(weeks), 1)
     total_height = size.top + size.height + size.bottom

@@ -1,8 +1,9 @@
 """What supervisors read: the team week view, the all-Wales summary, and the lists.
 
 Every function here issues a fixed number of queries whatever the number of people:
-it loads the people, then their history and contact tallies in one query each
-(``app.caseload``), and leaves the rules to ``app.domain``. Filtering and sorting are
+it loads the people, then their stored weeks (``app.person_weeks``, where the rules of
+``app.domain`` ran when a history changed) or their history, and the contact tallies,
+in one query each (``app.caseload``). Filtering and sorting are
 done in Python on the loaded rows, so the query count does not depend on them either.
 """
 
@@ -13,16 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.caseload import PersonHistory, category_spans, count_weeks, load_history, load_tallies, rag_spans
+from app.caseload import count_weeks, load_history, load_tallies, rag_spans
 from app.collation import sort_key_for
 from app.domain.cohort import (
     green_for_three_months,
     green_since,
-    value_on,
     y2a_minimum_ends,
     y2a_minimum_passed,
 )
@@ -36,9 +36,20 @@ from app.domain.counting import (
     review_suggested,
     suggestion_weeks,
 )
-from app.domain.requirements import Category, CohortMembership, category_on, reference_day
-from app.domain.weeks import local_midnight_utc, week_days, week_of, weeks_ending_with
-from app.models import Agency, Contact, ContactType, PauseReason, Person, Rag, Team, User
+from app.domain.requirements import Category
+from app.domain.weeks import local_midnight_utc, week_of, weeks_ending_with
+from app.models import (
+    Agency,
+    Contact,
+    ContactType,
+    PauseReason,
+    Person,
+    Rag,
+    RequirementReview,
+    Team,
+    User,
+)
+from app.person_weeks import in_cohort_during, read_stored, stored_counts
 
 CHART_WEEKS = 12
 MAX_EXPORT_DAYS = 366
@@ -204,7 +215,7 @@ def chosen_week(value: str | None, today: date) -> date:
 
 def _in_cohort_during(first: date, last: date):
     """People in the cohort on at least one day from ``first`` to ``last``."""
-    return and_(Person.joined_on <= last, or_(Person.left_on.is_(None), Person.left_on > first))
+    return in_cohort_during(first, last)
 
 
 def _people(session: Session, team: Team, *conditions) -> list[Person]:
@@ -217,21 +228,6 @@ def _people(session: Session, team: Team, *conditions) -> list[Person]:
     for person in people:
         set_committed_value(person, "team", team)  # known already: no query, and no change to save
     return people
-
-
-def _paused_in(week: date, history: PersonHistory) -> PauseReason | None:
-    days = week_days(week)
-    for period, reason in history.pause_reasons:
-        if any(period.covers(day) for day in days):
-            return reason
-    return None
-
-
-def _status_in_week(person: Person, history: PersonHistory, week: date) -> tuple[Category | None, Rag]:
-    day = reference_day(week, CohortMembership(person.joined_on, person.left_on))
-    category = category_on(day, category_spans(person, history.changes))
-    rag = value_on(day, rag_spans(person, history.rag))
-    return category, Rag(rag) if rag else person.rag
 
 
 def _sort(rows: list[WeekRow], sort: str, language: str) -> list[WeekRow]:
@@ -252,31 +248,50 @@ def _sort(rows: list[WeekRow], sort: str, language: str) -> list[WeekRow]:
     return sorted(rows, key=keys[sort])
 
 
+def _latest_review_due():
+    """The next review date of the person's latest review, as a column of the people query."""
+    return (
+        select(RequirementReview.next_review_due)
+        .where(RequirementReview.person_id == Person.id)
+        .order_by(RequirementReview.effective.desc(), RequirementReview.id.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+
+
 def week_rows(session: Session, team: Team, week: date, today: date) -> list[WeekRow]:
-    """One row for each person in the team's cohort during ``week``, unfiltered, unsorted."""
+    """One row for each person in the team's cohort during ``week``, unfiltered, unsorted.
+
+    Reads each person's stored weeks (``app.person_weeks``) and the contact tallies; the
+    rules ran when the histories last changed.
+    """
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
-    people = _people(session, team, _in_cohort_during(week, sunday))
-    selection = select(Person.id).where(Person.team_id == team.id, _in_cohort_during(week, sunday))
-    histories = load_history(session, selection, from_day=weeks[0], with_rag=True, rag_from=week)
+    team_id = team.id
+    conditions = (Person.team_id == team_id, _in_cohort_during(week, sunday))
+    stored = read_stored(session, conditions, weeks, week)  # first: it may store missing weeks and commit
+    selection = select(Person.id).where(*conditions)
+    found = session.execute(
+        select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
+    ).all()
     tallies = load_tallies(session, selection, weeks)
     suggestion = suggestion_weeks(week, today)
-    defaults = team.default_levels()
     rows = []
-    for person in people:
-        history = histories[person.id]
-        counts = count_weeks(person, history, weeks, tallies, defaults)
-        category, rag = _status_in_week(person, history, week)
+    for person, next_review_due in found:
+        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+        counts = stored_counts(stored, tallies, person.id, weeks)
+        this_week = stored[person.id, week]
         rows.append(
             WeekRow(
                 person=person,
-                category=category,
-                rag=rag,
+                category=this_week.category,
+                rag=this_week.rag,
                 count=counts[week],
                 history=[counts[each] for each in weeks],
-                paused=_paused_in(week, history),
-                review=review_state(history.next_review_due, today) if person.left_on is None else None,
-                next_review_due=history.next_review_due,
+                paused=this_week.paused,
+                review=review_state(next_review_due, today) if person.left_on is None else None,
+                next_review_due=next_review_due,
                 review_suggested=review_suggested([counts[each] for each in suggestion]),
             )
         )
@@ -319,28 +334,21 @@ class TeamTotals:
 def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
     """Every visible team's totals for the week, and the totals for all of them together.
 
-    About 5,000 people: they are read as plain rows (id, team, dates, category), not as
-    ORM objects, which is all the counting needs.
+    About 5,500 people: their stored week (``app.person_weeks``, one statement) and the
+    week's tallies (one more, index-only), counted by ``app.domain``'s ``cohort_totals``.
     """
     sunday = week + timedelta(days=6)
-    in_week = _in_cohort_during(week, sunday)
-    teams = list(session.scalars(select(Team).options(selectinload(Team.default_history))))  # one query, not one a team
-    defaults = {team.id: team.default_levels() for team in teams}
-    people = session.execute(
-        select(Person.id, Person.team_id, Person.joined_on, Person.left_on, Person.category).where(in_week)
-    ).all()
-    selection = select(Person.id).where(in_week)
-    histories = load_history(session, selection, from_day=week)
+    people = read_stored(session, [_in_cohort_during(week, sunday)], [week], week).values()  # first: it may commit
+    teams = list(session.scalars(select(Team)))
     tallies = load_tallies(session, None, [week])  # everyone's; people not in the week are ignored
     by_team: dict[int, list] = defaultdict(list)
     everyone = []
+    none = (0, 0, 0)
     for person in people:
-        history = histories[person.id]
-        spans = category_spans(person, history.changes)
-        count = count_weeks(person, history, [week], tallies, defaults[person.team_id], spans)[week]
-        category = category_on(reference_day(week, CohortMembership(person.joined_on, person.left_on)), spans)
-        by_team[person.team_id].append((category, count))
-        everyone.append((category, count))
+        offered, kept, face_to_face = tallies.get((person.person_id, week), none)
+        pair = (person.category, WeekCount(week, person.required, offered, kept, face_to_face))
+        by_team[person.team_id].append(pair)
+        everyone.append(pair)
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
     summary.sort(key=lambda item: sort_key_for("en")(item.team.name))
     return summary, cohort_totals(everyone)

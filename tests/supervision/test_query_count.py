@@ -86,3 +86,22 @@ def test_the_all_wales_summary_needs_as_many_queries_for_four_teams_as_for_one(a
     for name in ("Dau IOM", "Tri IOM", "Pedwar IOM"):
         changed_defaults(a_team_of(2, name))
     assert queries_for(app.test_client(), signed_in, admin, "/supervision/wales") == one_team
+
+
+def _statements_for(client, signed_in, user, url: str) -> list[str]:
+    signed_in(user, client)
+    client.get(url)
+    with counting_queries() as statements:
+        assert client.get(url).status_code == 200
+    return statements
+
+
+def test_the_week_views_read_stored_weeks_not_the_histories(app, admin, signed_in):
+    """The rules ran when the histories changed (app.person_weeks): a page only reads their answers."""
+    supervisor = a_team_of(5, "Bach IOM")
+    for user, url in ((supervisor, "/supervision/week"), (admin, "/supervision/wales"),
+                      (supervisor, "/supervision/week.csv")):
+        statements = " ".join(_statements_for(app.test_client(), signed_in, user, url)).lower()
+        assert "person_weeks" in statements, url
+        for history in ("category_changes", "pauses", "rag_changes", "team_defaults"):
+            assert f"from {history}" not in statements and f"join {history}" not in statements, (url, history)

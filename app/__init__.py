@@ -43,7 +43,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 
 def _bind_extensions(app: Flask) -> None:
-    from app import audit, scoping  # noqa: F401  (registers the session listeners)
+    from app import audit, scoping, versions  # noqa: F401  (registers the session listeners)
     from app.i18n import select_locale
 
     db.init_app(app)

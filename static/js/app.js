@@ -135,6 +135,7 @@ async function send({ force = false } = {}) {
   if (force) sync.resetBackoff();
   const result = await sync.send({ force });
   if (result.status === "other_user") await refreshSession();
+  if (result.status === "done" && result.caseloadChanged) await refreshCaseload(); // by ETag
   return result;
 }
 

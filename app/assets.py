@@ -52,9 +52,17 @@ def init_app(app: Flask, build: str) -> None:
     compress.init_app(app)
 
     prefix = prefix_for(build)
-    app.static_url_path = prefix
-    app.add_url_rule(f"{prefix}/<path:filename>", endpoint="static", view_func=app.send_static_file)
+    # WhiteNoise (below) answers this build's URLs; Flask answers any other build's (a build
+    # made since start-up: a new salt in tests, edited files under a development server).
+    app.add_url_rule("/static/<build>/<path:filename>", endpoint="static", view_func=_of_build(app))
     app.add_url_rule("/static/<path:filename>", endpoint="static_unversioned", view_func=_unversioned(app))
+
+    @app.url_defaults
+    def _this_build(endpoint, values):
+        if endpoint == "static" and "build" not in values:
+            from app.pwa.operations import current_build
+
+            values["build"] = current_build().version
 
     def add_headers(headers, _path, _url):
         for name, value in security.HEADERS.items():
@@ -69,6 +77,20 @@ def init_app(app: Flask, build: str) -> None:
         immutable_file_test=lambda _path, _url: True,  # every URL under the prefix names one content
         add_headers_function=add_headers,
     )
+
+
+def _of_build(app: Flask):
+    def serve(build: str, filename: str):
+        from app.pwa.operations import current_build
+
+        response = app.send_static_file(filename)
+        if build == current_build().version:
+            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    return serve
 
 
 def _unversioned(app: Flask):

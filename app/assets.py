@@ -54,7 +54,8 @@ def init_app(app: Flask, build: str) -> None:
     prefix = prefix_for(build)
     # WhiteNoise (below) answers this build's URLs; Flask answers any other build's (a build
     # made since start-up: a new salt in tests, edited files under a development server).
-    app.add_url_rule("/static/<build>/<path:filename>", endpoint="static", view_func=_of_build(app))
+    app.add_url_rule("/static/<string(length=16):build>/<path:filename>", endpoint="static",
+                     view_func=_of_build(app))
     app.add_url_rule("/static/<path:filename>", endpoint="static_unversioned", view_func=_unversioned(app))
 
     @app.url_defaults

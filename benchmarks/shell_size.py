@@ -74,7 +74,14 @@ def main() -> None:
         for url in urls:
             raw, wire, encoding = fetch(client, url)
             print(f"{url:<44} {raw:>9,} {wire:>9,}  {encoding}")
-            name = "icons" if "/icons/" in url else ("second language (cy)" if group != "first load (en)" else group)
+            if group == "first load (en)":
+                name = group
+            elif "/icons/" in url:
+                name = "icons"
+            elif url.endswith(("/cy", "/cy.json", "/cy.webmanifest")):
+                name = "second language (cy)"
+            else:
+                name = "the other screens (loaded once the app has started)"
             total = totals.setdefault(name, [0, 0])
             total[0] += raw
             total[1] += wire

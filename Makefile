@@ -4,15 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres setup translations db demo extract update compile browser clean
+.PHONY: run test test-sqlite test-postgres setup translations db demo extract update compile browser servers clean
 
 ## Install everything, create or upgrade the SQLite database, load demo data if empty, serve.
 run: setup translations db demo
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
-## Install everything (a browser included) and run the whole test suite, on every core.
+## Install everything (a browser and the scale-out servers included) and run the whole test suite, on every core.
 PYTEST_WORKERS ?= auto
-test: setup translations browser
+test: setup translations browser servers
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed
@@ -28,6 +28,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+## Debian's nginx and redis-server, for the scaled-out test (tests/test_scaled_out.py starts its own).
+servers:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nginx-light and redis-server for the scaled-out test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light redis-server >/dev/null; }
 
 translations: compile
 

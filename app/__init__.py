@@ -20,16 +20,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        static_folder=str(PROJECT_ROOT / "static"),
-        static_url_path="/static",
-    )
+    # No static route yet: app.assets adds it under the build's content-hashed prefix.
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.static_folder = str(PROJECT_ROOT / "static")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.load(app.instance_path, provided=config_overrides))
     if config_overrides:
         app.config.from_mapping(config_overrides)
+    _serve_static_files(app)
 
     _bind_extensions(app)
     from app import observability  # first of the request hooks: the request log times the whole request
@@ -45,8 +43,15 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     return app
 
 
+def _serve_static_files(app: Flask) -> None:
+    from app import assets
+    from app.pwa.operations import build_for
+
+    assets.init_app(app, build_for(app.config["LANGUAGES"], app.config.get("APP_VERSION_SALT", "")).version)
+
+
 def _bind_extensions(app: Flask) -> None:
-    from app import audit, person_weeks, scoping  # noqa: F401  (registers the session listeners)
+    from app import audit, person_weeks, scoping, versions  # noqa: F401  (registers the session listeners)
     from app.i18n import select_locale
 
     db.init_app(app)

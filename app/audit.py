@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import g, has_app_context
@@ -77,6 +78,10 @@ def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | N
     Each row is a mapping of column name to value holding every column (as the
     listener's snapshot would). The events go in the same transaction as the rows.
     """
+    _insert_created(session.connection(), model, rows, actor_id=actor_id, now=utcnow())
+
+
+def _insert_created(connection, model, rows: list[dict], *, actor_id: int | None, now: datetime) -> None:
     if not rows:
         return
     if not getattr(model, "__audited__", False):
@@ -84,7 +89,6 @@ def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | N
     columns = _audited_columns_of(model)
     primary_key = [column.key for column in inspect(model).primary_key]
     actor_id = actor_id if actor_id is not None else current_actor_id()
-    now = utcnow()
     events = [
         {
             "occurred_at": now,
@@ -99,7 +103,47 @@ def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | N
         }
         for row in rows
     ]
-    bulk.insert_rows(session.connection(), AuditEvent.__table__, events)
+    bulk.insert_rows(connection, AuditEvent.__table__, events)
+
+
+@dataclass(frozen=True)
+class CreateEvents:
+    """The create events of rows inserted by ``app.bulk.insert_new``: the same events as
+    ``rows_created`` writes (and as the flush listener would), but on PostgreSQL written by
+    the INSERT statement itself from the rows it stored, in one round trip.
+
+    Each row travels as a JSON object whose keys are every column and whose values are
+    what ``jsonable`` makes of them, so that object is the event's ``after``.
+    """
+
+    model: type
+    actor_id: int | None
+    occurred_at: datetime = field(default_factory=utcnow)
+
+    def select_sql(self, rows: str) -> str:
+        """``INSERT INTO audit_events … SELECT`` one event per row of ``rows``, whose columns are
+        the model's own plus ``element`` (the row's JSON object), qualified as ``source``."""
+        if getattr(self.model, "__audit_exclude__", None):
+            raise ValueError(f"{self.model.__name__} leaves columns out of its events: use rows_created")
+        (primary_key,) = [column.key for column in inspect(self.model).primary_key]
+        columns = self.model.__table__.c
+        team = "source.team_id" if "team_id" in columns else "NULL"
+        person = "source.person_id" if "person_id" in columns else "NULL"
+        return (
+            "INSERT INTO audit_events (occurred_at, actor_id, action, entity, entity_id, team_id, person_id, "
+            '"before", "after") '
+            "SELECT CAST(:audit_at AS timestamptz), CAST(:audit_actor AS integer), 'create', "
+            f"CAST(:audit_entity AS varchar), CAST(source.{primary_key} AS text), {team}, {person}, NULL, "
+            f"source.element FROM {rows}"
+        )
+
+    def parameters(self) -> dict:
+        actor_id = self.actor_id if self.actor_id is not None else current_actor_id()
+        return {"audit_at": self.occurred_at, "audit_actor": actor_id, "audit_entity": self.model.__tablename__}
+
+    def write(self, connection, rows: list[dict]) -> None:
+        """The same events, written apart (SQLite)."""
+        _insert_created(connection, self.model, rows, actor_id=self.actor_id, now=self.occurred_at)
 
 
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})

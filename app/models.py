@@ -466,3 +466,14 @@ class DeliusCode(db.Model):
     key: Mapped[str] = mapped_column(String(32), unique=True)
     code: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CaseloadVersion(db.Model):
+    """A team's caseload version: raised in the same transaction as any change that alters
+    what ``GET /api/v1/caseload`` answers (``app.versions``), so that an unchanged caseload is
+    answered ``304`` from this one row. Not audited: it is a counter, not a record."""
+
+    __tablename__ = "caseload_versions"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)

@@ -76,7 +76,7 @@ def _add_security_headers(response):
         response.headers.setdefault(name, value)
     if current_app.config.get("PRODUCTION"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+    if request.endpoint not in ("static", "static_unversioned") and "Cache-Control" not in response.headers:
         # Pages and answers hold personal data: never keep them in a browser's or proxy's cache.
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -103,7 +103,7 @@ def idle_timeout_seconds() -> int | None:
 
 
 def _end_idle_sign_in():
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint in ("static", "static_unversioned") or not current_user.is_authenticated:
         return None
     from app.auth.operations import LAST_ACTIVE, sign_out
     from app.extensions import db

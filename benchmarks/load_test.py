@@ -5,13 +5,16 @@ Run by hand (a script, not a test; it prints figures):
 
     .venv/bin/python benchmarks/load_test.py                       # 100 phones, 60 s
     .venv/bin/python benchmarks/load_test.py --phones 20 --seconds 10
+    .venv/bin/python benchmarks/load_test.py --layout scaled      # nginx, two app servers, redis
 
 Everything stays on this machine and stops by itself:
 
 1. (re)creates the scratch database ``cyswllt_load`` (``--database-url``), migrates it with
    ``flask db upgrade`` and loads the demo data (``flask seed-demo``: 4 teams, ~100 people,
    a few months of contacts);
-2. starts gunicorn on 127.0.0.1 (a free port) against it;
+2. starts gunicorn with the committed gunicorn.conf.py on 127.0.0.1 (a free port) against it,
+   or with ``--layout scaled`` the production layout of tests/layout.py: Debian's nginx in
+   front of two such app servers sharing the database and a redis-server of its own;
 3. each phone signs in (from its own loopback address, 127.0.x.y, so that the per-address
    sign-in throttle sees 100 devices, as it would in the field) as a seeded officer or
    supervisor of a team — several phones per account — reads its session and caseload, then
@@ -27,8 +30,9 @@ Everything stays on this machine and stops by itself:
    stopped, and the database is checked: exactly the set of contact ids the phones made,
    each with the content hash the phone computed, each with exactly one ``create`` audit event.
 
-Prints requests per second, p50/p95/p99 latency (all requests, and sync alone), errors, and
-the checks. Exits 1 if anything was lost, doubled, altered, or answered with an error.
+Prints requests per second, p50/p95/p99 latency (all requests, and sync alone), errors, the
+requests each gunicorn worker answered (a sync worker answers one request per connection, so
+this is the connection spread), and the checks. Exits 1 if anything was lost, doubled, altered, or answered with an error.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,12 +147,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int | None, log: Path, access_log: Path) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-                   "CYSWLLT_ENV": "development"}
-    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30",
-               "--log-level", "warning", "--error-logfile", str(log), "wsgi:app"]
+                   "CYSWLLT_ENV": "development", "GUNICORN_BIND": f"127.0.0.1:{port}",
+                   "GUNICORN_ACCESS_LOG": str(access_log)}
+    if workers:
+        environment["GUNICORN_WORKERS"] = str(workers)
+    access_log.unlink(missing_ok=True)
+    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--access-logformat", "%(p)s %(s)s",
+               "--error-logfile", str(log), "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -161,6 +169,16 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int, log: Path) -
             time.sleep(0.2)
     stop(process)
     raise SystemExit(f"gunicorn did not start within 30 seconds; see {log}")
+
+
+def spread_from(access_log: Path) -> dict[str, int]:
+    spread: dict[str, int] = {}
+    if access_log.exists():
+        for line in access_log.read_text(errors="replace").splitlines():
+            pid = line.split(" ", 1)[0].strip("<>")
+            if pid.isdigit():
+                spread[pid] = spread.get(pid, 0) + 1
+    return spread
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -421,8 +439,9 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=60_000, help="a cap on requests, whatever the time")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None, help="per app server; default gunicorn.conf.py's")
+    parser.add_argument("--layout", choices=["single", "scaled"], default="single",
+                        help="scaled: nginx in front of two app servers and redis (tests/layout.py)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/cyswllt_load")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
@@ -435,9 +454,21 @@ def main() -> int:
     print(f"preparing {arguments.database_url} (migrate, demo data)...", flush=True)
     prepare_database(arguments.database_url)
     emails, before = accounts_and_caseloads(arguments.database_url)
-    port = free_port()
-    server = start_gunicorn(arguments.database_url, port, arguments.workers, arguments.threads,
-                            out / "load_test_gunicorn.log")
+    layout = None
+    if arguments.layout == "scaled":
+        sys.path.insert(0, str(ROOT))
+        from sqlalchemy.engine import make_url
+
+        from tests.layout import Layout
+
+        shutil.rmtree(out / "layout", ignore_errors=True)
+        database = make_url(arguments.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        layout = Layout(database, out / "layout", workers_per_server=arguments.workers or 2).start()
+        port = layout.port
+    else:
+        port = free_port()
+        server = start_gunicorn(arguments.database_url, port, arguments.workers, out / "load_test_gunicorn.log",
+                                out / "load_test_access.log")
     stats = Stats()
     phones = [Phone(number, emails[number % len(emails)], port, stats, arguments.seed * 1000 + number)
               for number in range(arguments.phones)]
@@ -462,15 +493,24 @@ def main() -> int:
         for phone in phones:
             phone.drain(drain_deadline)
     finally:
-        stop(server)
+        if layout is not None:
+            spread = layout.requests_per_worker()
+            layout.stop()
+        else:
+            stop(server)
+            spread = spread_from(out / "load_test_access.log")
 
     checks = verify(arguments.database_url, before, phones)
     run_kinds = ("sync", "caseload")
     run_latencies = [value for kind in run_kinds for value in stats.latencies.get(kind, [])]
     requests = arguments.max_requests - budget.left
     print()
-    print(f"phones: {arguments.phones} on {len(emails)} accounts; gunicorn {arguments.workers} workers x "
-          f"{arguments.threads} threads; PostgreSQL on 127.0.0.1; {elapsed:.1f} s")
+    where = "nginx in front of 2 app servers and redis" if layout else "one app server"
+    print(f"phones: {arguments.phones} on {len(emails)} accounts; {where}, gunicorn.conf.py "
+          f"({len(spread)} sync workers in all); PostgreSQL on 127.0.0.1; {elapsed:.1f} s")
+    total = sum(spread.values()) or 1
+    print("requests (= connections) per worker: " + ", ".join(
+        f"{worker}: {count} ({100 * count / total:.0f} %)" for worker, count in sorted(spread.items())))
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the end of the run; the simulated "
           f"phones themselves used {client_cpu:.1f} s of CPU ({100 * client_cpu / elapsed:.0f}% of one core)")
     print(f"requests in the timed run: {requests} ({requests / elapsed:.1f} per second)")

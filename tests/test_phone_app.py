@@ -26,9 +26,10 @@ def test_the_service_worker_is_served_from_the_root_never_cached_with_this_build
     assert response.mimetype == "text/javascript"
     build = build_of(response.get_data(as_text=True))
     assert re.fullmatch(r"[0-9a-f]{16}", build["version"])
+    assets = f"/static/{build['version']}"
     for url in ("/app/shell/en", "/app/shell/cy", "/i18n/en.json", "/i18n/cy.json",
-                "/manifest/en.webmanifest", "/manifest/cy.webmanifest", "/static/css/app.css",
-                "/static/js/app.js", "/static/js/sync.js", "/static/icons/icon-512.png"):
+                "/manifest/en.webmanifest", "/manifest/cy.webmanifest", f"{assets}/css/app.css",
+                f"{assets}/js/app.js", f"{assets}/js/sync.js", f"{assets}/icons/icon-512.png"):
         assert url in build["precache"]
     assert "/sw.js" not in build["precache"] and not any(url.startswith("/api/") for url in build["precache"])
 
@@ -121,3 +122,26 @@ def test_every_string_the_scripts_mark_reaches_their_catalogue():
         marked.update(re.findall(r'(?<![\w.])_\("((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")))
     extracted = {message if isinstance(message, str) else message[0] for _context, message in operations.script_messages()}
     assert marked and marked <= extracted
+
+
+def test_static_files_have_content_hashed_urls_cached_for_good_and_arrive_compressed(client):
+    source = client.get("/sw.js").get_data(as_text=True)
+    build = build_of(source)
+    assert f'from "/static/{build["version"]}/js/sync.js"' in source  # the worker imports the same modules
+    page = client.get("/app/shell/en").get_data(as_text=True)
+    script = f"/static/{build['version']}/js/app.js"
+    assert f'src="{script}"' in page
+    for encoding in ("br", "gzip"):
+        with client.get(script, headers={"Accept-Encoding": encoding}) as response:
+            assert response.status_code == 200 and response.headers["Content-Encoding"] == encoding
+            assert "immutable" in response.headers["Cache-Control"]
+            assert "Accept-Encoding" in response.headers["Vary"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+    with client.get(script) as plain:
+        assert "Content-Encoding" not in plain.headers and b"import" in plain.get_data()
+
+
+def test_the_shell_and_its_catalogue_arrive_compressed(client):
+    for url in ("/app/shell/en", "/i18n/cy.json", "/sw.js"):
+        response = client.get(url, headers={"Accept-Encoding": "br, gzip"})
+        assert response.headers["Content-Encoding"] == "br", url

@@ -1,17 +1,18 @@
-"""What the API's views assemble: caseload rows and the people a sync touched."""
+"""What the API's views assemble: caseload rows, the tallies a sync changed, the caseload's ETag."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.api.serialise import caseload_row
-from app.caseload import caseload, people_by_id, person_weeks
+from app import versions
+from app.api.serialise import caseload_row, iso
+from app.caseload import caseload, load_tallies, people_by_id, person_weeks
+from app.contacts.operations import SyncResult
 from app.models import User
+from app.pwa.operations import current_build
 
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
@@ -26,7 +27,29 @@ def people_rows(session: Session, user: User, person_ids: Iterable[int], week: d
     return [caseload_row(row) for row in person_weeks(session, people, week)]
 
 
-def etag_of(payload) -> str:
-    """A strong validator of a payload's content."""
-    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()[:32]
+def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:
+    """This week's offered and kept of each person a sync named, from one index-only query.
+
+    A sync never changes anyone's required level, so the phone keeps the level it holds;
+    ``last_contact_at`` is the latest contact stored by this sync (the phone keeps the later
+    of it and its own).
+    """
+    latest: dict[int, object] = {}
+    for result in results:
+        if result.person_id is None:
+            continue
+        latest.setdefault(result.person_id, None)
+        if result.occurred_at is not None and (latest[result.person_id] is None or result.occurred_at > latest[result.person_id]):
+            latest[result.person_id] = result.occurred_at
+    counts = load_tallies(session, sorted(latest), [week])
+    rows = []
+    for person_id in sorted(latest):
+        offered, kept, _face_to_face = counts.get((person_id, week), (0, 0, 0))
+        rows.append({"id": person_id, "offered_this_week": offered, "kept_this_week": kept,
+                     "last_contact_at": iso(latest[person_id])})
+    return rows
+
+
+def caseload_etag(team_id: int, version: int, week: date, language: str) -> str:
+    """The caseload answer's ETag (unquoted), from the team's caseload version."""
+    return (versions.caseload_etag(team_id, version, week, language, current_build().version))

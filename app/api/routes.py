@@ -10,11 +10,12 @@ from flask import Blueprint, Response, request
 from flask_babel import lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from werkzeug.http import quote_etag
 
-from app import clock, security
+from app import clock, security, versions
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.operations import caseload_rows, etag_of, people_rows
+from app.api.operations import caseload_etag, caseload_rows, people_rows, tallies
 from app.contacts import operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db
@@ -70,15 +71,20 @@ def session_info():
 def caseload():
     now = clock.now()
     monday = week_start(now)
-    content = {
-        "week_start": monday.isoformat(),
-        "people": caseload_rows(db.session, current_user, monday, current_language()),
-    }
-    etag = etag_of(content)
+    language = current_language()
+    team_id = current_user.team_id
+    # The version is read first: the answer is at least as new as the ETag says.
+    etag = caseload_etag(team_id, versions.current(db.session, team_id), monday, language)
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304, mimetype="application/json")
     else:
-        response = json_response({**content, "server_time": serialise.iso(now)})
+        response = json_response(
+            {
+                "week_start": monday.isoformat(),
+                "people": caseload_rows(db.session, current_user, monday, language),
+                "server_time": serialise.iso(now),
+            }
+        )
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
@@ -93,27 +99,40 @@ def sync():
     parsed = [schemas.parse_contact(raw) for raw in raw_contacts]
     valid = [item for item, _errors in parsed if item is not None]
     user = current_user._get_current_object()
-    outcomes = iter(
-        contacts.sync_contacts(db.session, user, valid, received_at=received_at, sent_at=sent_at)
-    )
+    outcomes = contacts.sync_contacts(db.session, user, valid, received_at=received_at, sent_at=sent_at)
+    week = week_start(received_at)
+    changed = tallies(db.session, outcomes, week)
+    # Read before the commit expires the user, so that it is not loaded a second time.
+    team_id, language = user.team_id, current_language()
     db.session.commit()
-    results, touched = [], set()
+    results, stored = [], iter(outcomes)
     for raw, (item, errors) in zip(raw_contacts, parsed):
         sent_id = schemas.echo_id(raw)
-        if item is None:
-            results.append(serialise.rejected(sent_id, errors))
-            continue
-        outcome = next(outcomes)
-        results.append(serialise.sync_result(outcome, sent_id))
-        if outcome.person_id is not None:
-            touched.add(outcome.person_id)
+        results.append(serialise.rejected(sent_id, errors) if item is None else serialise.sync_result(next(stored), sent_id))
     return json_response(
         {
             "results": results,
-            "people": people_rows(db.session, user, touched, week_start(received_at)),
+            "week_start": week.isoformat(),
+            "tallies": changed,
+            "caseload": _caseload_versions(team_id, week, language),
             "server_time": serialise.iso(received_at),
         }
     )
+
+
+def _caseload_versions(team_id: int, week, language: str) -> dict | None:
+    """The caseload's ETag before and after this sync's change, or None when it changed nothing.
+
+    A phone holding the ETag before has, once it applies the tallies, the caseload after:
+    it keeps that ETag; otherwise something else changed too, and it asks again by ETag.
+    """
+    version = versions.raised(db.session, team_id)
+    if version is None:
+        return None
+    return {
+        "etag": quote_etag(caseload_etag(team_id, version, week, language)),
+        "previous_etag": quote_etag(caseload_etag(team_id, version - 1, week, language)),
+    }
 
 
 @blueprint.post("/contacts/check")

@@ -10,7 +10,7 @@ from flask import current_app
 from flask import session as web_session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app import audit, clock, scoping
 from app.auth.passwords import hash_password, needs_rehash, verify_password
@@ -79,6 +79,7 @@ def load_signed_in_user(session: Session, user_id: str, token: str | None) -> Us
         select(User)
         .join(SignInSession, SignInSession.user_id == User.id)
         .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token))
+        .options(joinedload(User.team))  # every request needs the team: no second query for it
         .execution_options(**scoping.UNSCOPED)  # runs before the request's scope is known
     )
     oldest = _oldest_valid_start()

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, bulk
+from app import audit, bulk, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
 from app.domain.weeks import week_start
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
@@ -72,6 +72,7 @@ class SyncResult:
     sha256: str | None = None
     received_at: datetime | None = None
     person_id: int | None = None
+    occurred_at: datetime | None = None  # of a contact stored now
     # The canonical content held now: for a conflict, and for a duplicate of a version since corrected.
     stored: dict | None = None
     current_sha256: str | None = None
@@ -219,25 +220,14 @@ def sync_contacts(
       future, or the id is held by another team (said without revealing anything about it).
     """
     team_id = actor.team_id
-    person_ids = {item.person_id for item in items}
-    caseload, late_entry_days = set(), None
-    if person_ids:
-        # The people of the actor's team among those named, with the team's late-entry age, in one query.
-        for person_id, late_entry_days in session.execute(
-            select(Person.id, Team.late_entry_days)
-            .join(Team, Team.id == Person.team_id)
-            .where(Person.id.in_(person_ids), Person.team_id == team_id)
-        ):
-            caseload.add(person_id)
+    late_entry_days = actor.team.late_entry_days  # the team is loaded with the signed-in user
     results: list[SyncResult | None] = [None] * len(items)
     rows: dict[uuid.UUID, dict] = {}
     hashes: list[str | None] = [None] * len(items)
+    in_the_future: set[int] = set()
     for index, item in enumerate(items):
-        if item.person_id not in caseload:
-            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"person_id": NOT_ON_CASELOAD})
-            continue
         if item.occurred_at - received_at > FUTURE_TOLERANCE:
-            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": IN_THE_FUTURE})
+            in_the_future.add(index)  # refused below, once we know the person is on the caseload
             continue
         row = contact_row(
             contact_id=item.contact_id,
@@ -260,28 +250,46 @@ def sync_contacts(
             clock_skew=device_clock_wrong(received_at=received_at, sent_at=sent_at, recorded_at=item.recorded_at),
         )
         hashes[index] = row["content_sha256"]
-        rows.setdefault(item.contact_id, row)  # the first valid occurrence of an id in the batch
+        rows.setdefault(item.contact_id, row)  # the first occurrence of an id in the batch
 
     inserted: set[uuid.UUID] = set()
     if rows:
         # Sorted by id so that overlapping batches take their row locks in one order (no deadlocks).
+        # One statement: only people of the actor's team, ids not held yet, and each one's audit event.
         ordered = [rows[key] for key in sorted(rows)]
-        table = Contact.__table__
-        inserted = set(bulk.insert_rows(session.connection(), table, ordered, skip_existing_ids=True,
-                                        returning=table.c.id))
-        audit.rows_created(session, Contact, [row for row in ordered if row["id"] in inserted], actor_id=actor.id)
+        inserted = set(bulk.insert_new(
+            session.connection(), Contact.__table__, ordered,
+            parent=bulk.Parent("person_id", Person.__table__, "team_id", team_id),
+            events=audit.CreateEvents(Contact, actor.id),
+        ))
+        if inserted:
+            versions.touch(session, {team_id})
 
-    to_compare = []
+    created_rows = {}
+    leftover = []
     for index, item in enumerate(items):
-        if results[index] is not None:
-            continue
-        if item.contact_id in inserted:
+        if item.contact_id in inserted and index not in in_the_future:
             inserted.discard(item.contact_id)  # later copies in the same batch are compared below
             row = rows[item.contact_id]
+            created_rows[item.contact_id] = row
             results[index] = SyncResult(
                 Status.CREATED, item.contact_id, sha256=row["content_sha256"], received_at=received_at,
-                person_id=row["person_id"],
+                person_id=row["person_id"], occurred_at=row["occurred_at"],
             )
+        else:
+            leftover.append(index)
+    if not leftover:
+        return results  # type: ignore[return-value]
+
+    # Only when something was not stored: was it the person, the time, or an id already held?
+    caseload = _on_caseload(session, team_id, {items[index].person_id for index in leftover})
+    to_compare = []
+    for index in leftover:
+        item = items[index]
+        if item.person_id not in caseload:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"person_id": NOT_ON_CASELOAD})
+        elif index in in_the_future:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": IN_THE_FUTURE})
         else:
             to_compare.append(index)
     held = _held_by_team(session, team_id, [items[index].contact_id for index in to_compare])
@@ -293,6 +301,11 @@ def sync_contacts(
         else:
             results[index] = _compare(stored, hashes[index])
     return results  # type: ignore[return-value]
+
+
+def _on_caseload(session: Session, team_id: int, person_ids: set[int]) -> set[int]:
+    """The people of the team among these."""
+    return set(session.scalars(select(Person.id).where(Person.id.in_(person_ids), Person.team_id == team_id)))
 
 
 def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:

@@ -22,7 +22,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.support import Translations
 from flask import current_app
 
-from app import presenters
+from app import assets, presenters
 from app.i18n import BABEL_LOCALES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -54,11 +54,12 @@ def _build_files() -> list[Path]:
     return sorted(files)
 
 
-def _static_assets() -> list[str]:
+def _static_assets(prefix: str) -> list[str]:
+    """Under the build's own prefix (``app.assets``): the content-hashed, immutable URLs."""
     assets = []
     for path in sorted(STATIC.rglob("*")):
         if path.is_file() and path.name not in _NOT_PRECACHED and path.suffix in _BUILD_SUFFIXES:
-            assets.append("/static/" + path.relative_to(STATIC).as_posix())
+            assets.append(f"{prefix}/" + path.relative_to(STATIC).as_posix())
     return assets
 
 
@@ -75,8 +76,15 @@ def _build_from_files(languages: tuple[str, ...], salt: str) -> Build:
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
-    precache = [url for language in languages for url in language_urls(language)] + _static_assets()
-    return Build(version=digest.hexdigest()[:16], precache=tuple(precache))
+    version = digest.hexdigest()[:16]
+    precache = [url for language in languages for url in language_urls(language)]
+    precache += _static_assets(assets.prefix_for(version))
+    return Build(version=version, precache=tuple(precache))
+
+
+def build_for(languages: tuple[str, ...], salt: str) -> Build:
+    """The build made of the files as they are now (also before an app exists)."""
+    return _build_from_files(tuple(languages), salt)
 
 
 def current_build() -> Build:
@@ -97,7 +105,9 @@ def service_worker_source() -> str:
     if placeholder not in source:
         raise RuntimeError("static/sw.js has lost its BUILD placeholder")
     value = json.dumps({"version": build.version, "precache": list(build.precache)}, separators=(",", ":"))
-    return source.replace(placeholder, f"const BUILD = {value};", 1)
+    source = source.replace(placeholder, f"const BUILD = {value};", 1)
+    # Its imports from this build's immutable URLs, the same modules the pages load.
+    return source.replace('from "/static/js/', f'from "{assets.prefix_for(build.version)}/js/')
 
 
 @lru_cache(maxsize=1)

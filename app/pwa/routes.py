@@ -7,6 +7,7 @@ the caseload and the outbox live in the phone's IndexedDB, fed by the JSON API.
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 from flask_babel import force_locale, gettext
 
+from app.assets import compress
 from app.i18n import BABEL_LOCALES, current_language
 from app.pwa import operations
 
@@ -33,6 +34,7 @@ def _render_shell(language: str) -> Response:
 
 
 @blueprint.route("/app")
+@compress.compressed()
 def shell():
     """The app in the request's language (the service worker answers this offline)."""
     response = _render_shell(current_language())
@@ -41,6 +43,7 @@ def shell():
 
 
 @blueprint.route("/app/shell/<language>")
+@compress.compressed()
 def shell_in(language: str):
     """The app in one language: the service worker precaches one for each."""
     language = _language_or_404(language)
@@ -49,18 +52,21 @@ def shell_in(language: str):
 
 
 @blueprint.route("/sw.js")
+@compress.compressed()
 def service_worker():
     response = Response(operations.service_worker_source(), mimetype="text/javascript")
     return _no_cache(response)
 
 
 @blueprint.route("/i18n/<language>.json")
+@compress.compressed()
 def script_catalogue(language: str):
     language = _language_or_404(language)
     return _no_cache(jsonify(operations.script_catalogue(language)))
 
 
 @blueprint.route("/manifest/<language>.webmanifest")
+@compress.compressed()
 def manifest(language: str):
     language = _language_or_404(language)
     with force_locale(BABEL_LOCALES[language]):

@@ -9,9 +9,22 @@ import * as sync from "./sync.js";
 import * as caseload from "./caseload.js";
 import { h, replaceChildren } from "./dom.js";
 import * as home from "./home.js";
-import * as record from "./record.js";
-import * as waiting from "./waiting.js";
-import * as signout from "./signout.js";
+
+// The screens other than "This week" load when first opened (and in the background once the
+// app has started), so the first load carries only what the first screen needs.
+const SCREENS = {
+  record: () => import("./record.js"),
+  waiting: () => import("./waiting.js"),
+  signout: () => import("./signout.js"),
+};
+const loaded = {};
+function screenModule(name) {
+  if (!loaded[name]) loaded[name] = SCREENS[name]();
+  return loaded[name];
+}
+function loadEveryScreen() {
+  for (const name of Object.keys(SCREENS)) screenModule(name).catch(() => {});
+}
 
 const { _, ngettext } = i18n;
 
@@ -48,6 +61,7 @@ const elements = {
 };
 
 let screen = null;
+const SCREENS_NEEDED = new Set(["record", "outbox", "sign-out"]);
 let screenUser = undefined;
 let pendingFlash = null;
 let registration = null;
@@ -135,6 +149,7 @@ async function send({ force = false } = {}) {
   if (force) sync.resetBackoff();
   const result = await sync.send({ force });
   if (result.status === "other_user") await refreshSession();
+  if (result.status === "done" && result.caseloadChanged) await refreshCaseload(); // by ETag
   return result;
 }
 
@@ -171,7 +186,7 @@ const actions = {
   async discard(ids) {
     await outbox.discard(state.user.id, ids);
   },
-  describeProblem: waiting.describeProblem,
+  describeProblem: (row) => waitingScreen.describeProblem(row),
   async sendThenSignOut() {
     await send({ force: true });
     await loadLocal();
@@ -213,9 +228,39 @@ function parseRoute() {
   return { name: parts[0] || "home", arg: parts[1] || null };
 }
 
-function route() {
+let waitingScreen = null; // the outbox screen's module, once loaded (record.js asks it to word problems)
+let routing = 0;
+
+async function modulesFor(wanted) {
+  if (!state.user) return {};
+  if (wanted.name === "record" || (wanted.name === "outbox" && wanted.arg)) {
+    const [record, waiting] = await Promise.all([screenModule("record"), screenModule("waiting")]);
+    waitingScreen = waiting;
+    return { record, waiting };
+  }
+  if (wanted.name === "outbox") {
+    waitingScreen = await screenModule("waiting");
+    return { waiting: waitingScreen };
+  }
+  if (wanted.name === "sign-out") return { signout: await screenModule("signout") };
+  return {};
+}
+
+async function route() {
   const wanted = parseRoute();
   if (!wanted) return; // an in-page link such as the skip link
+  const ticket = ++routing;
+  let modules = {};
+  if (state.user && SCREENS_NEEDED.has(wanted.name)) {
+    try {
+      modules = await modulesFor(wanted);
+    } catch {
+      location.replace("#/"); // offline before the app was first installed: stay on "This week"
+      return;
+    }
+  }
+  if (ticket !== routing) return; // another screen was asked for while this one loaded
+  const { record, waiting, signout } = modules;
   const firstRender = screen === null;
   state.formActive = false;
   screenUser = state.user && state.user.id;
@@ -446,7 +491,8 @@ async function boot() {
   }
   await loadLocal();
   wireEvents();
-  route();
+  await route();
+  loadEveryScreen();
   registerServiceWorker();
   askForPersistentStorage();
   if (navigator.onLine) {

@@ -84,6 +84,7 @@ async function sendAll() {
   if (refused) return refused;
 
   let accepted = 0;
+  let caseloadChanged = false;
   let csrfRetried = false;
   for (;;) {
     const rows = (await outbox.waiting(user.id)).slice(0, batchSize);
@@ -94,7 +95,7 @@ async function sendAll() {
 
     if (result.kind === "ok" && Array.isArray(result.json.results)) {
       const counts = await outbox.applyResults(rows, result.json.results);
-      await mergePeople(user.id, result.json.people);
+      if (!(await applyTallies(user.id, result.json))) caseloadChanged = true;
       accepted += counts.accepted;
       if (counts.waiting === 0) {
         failures = 0;
@@ -126,7 +127,7 @@ async function sendAll() {
     return failed(result);
   }
   batchSize = MAX_BATCH;
-  return { status: "done", accepted };
+  return { status: "done", accepted, caseloadChanged };
 }
 
 async function sessionProblem(session, user) {
@@ -156,18 +157,42 @@ function scheduleRetry() {
   retryTimer = setTimeout(() => send(), Math.max(0, notBefore - Date.now()) + 50);
 }
 
-async function mergePeople(userId, people) {
-  if (!Array.isArray(people) || !people.length) return;
-  const fresh = new Map(people.filter((p) => p && typeof p.id === "number").map((p) => [p.id, p]));
+function laterOf(a, b) {
+  if (!a) return b || null;
+  if (!b) return a;
+  return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/**
+ * Put a sync answer's tallies into the caseload held for `userId` (a sync never changes a
+ * required level: the phone keeps the one it holds). Resolves true when the caseload held is
+ * now the server's (it held the ETag from before this sync), false when it should be asked
+ * for again by its ETag.
+ */
+export async function applyTallies(userId, answer) {
+  const tallies = Array.isArray(answer.tallies) ? answer.tallies.filter((t) => t && typeof t.id === "number") : [];
+  const versions = answer.caseload || null;
+  let current = versions === null;
   await store.updateCaseload(userId, (caseload) => {
-    const known = new Set();
-    const merged = caseload.people.map((person) => {
-      known.add(person.id);
-      return fresh.get(person.id) || person;
+    if (caseload.week_start !== answer.week_start) {
+      current = false; // counts from another week: the next fetch replaces them
+      return caseload;
+    }
+    const fresh = new Map(tallies.map((t) => [t.id, t]));
+    const people = caseload.people.map((person) => {
+      const tally = fresh.get(person.id);
+      if (!tally) return person;
+      return {
+        ...person,
+        offered_this_week: tally.offered_this_week,
+        kept_this_week: tally.kept_this_week,
+        last_contact_at: laterOf(person.last_contact_at, tally.last_contact_at),
+      };
     });
-    for (const [id, person] of fresh) if (!known.has(id)) merged.push(person);
-    return { ...caseload, people: merged };
+    if (versions) current = Boolean(caseload.etag) && caseload.etag === versions.previous_etag;
+    return { ...caseload, people, etag: current && versions ? versions.etag : caseload.etag };
   });
+  return current;
 }
 
 /** Forget the back-off (the officer asked, or the network came back). */

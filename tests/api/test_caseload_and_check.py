@@ -53,6 +53,28 @@ def test_the_caseload_etag_changes_when_a_person_changes(api, officer, person):
     assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_the_caseload_etag_changes_with_a_review_a_pause_and_the_teams_defaults(api, officer, team, person):
+    client = api(officer)
+    changes = [
+        lambda: factories.review(person, date(2026, 11, 16), 5),
+        lambda: factories.pause(person, date(2026, 11, 17)),
+        lambda: setattr(team, "default_flex", 2),
+    ]
+    for change in changes:
+        etag = client.get("/api/v1/caseload").headers["ETag"]
+        change()
+        db.session.commit()
+        assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_another_teams_change_leaves_the_caseload_unchanged(api, officer, person, other_person):
+    client = api(officer)
+    etag = client.get("/api/v1/caseload").headers["ETag"]
+    other_person.rag = "red"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_the_session_tells_the_phone_who_it_is_and_gives_a_working_token(api, officer, team):
     client = api(officer)
     body = client.get("/api/v1/session").get_json()

@@ -110,7 +110,7 @@ def test_another_teams_person_is_not_on_your_caseload_exactly_like_a_person_who_
         {"person_id": "This person is not on your caseload."},
         {"person_id": "This person is not on your caseload."},
     ]
-    assert results["people"] == []
+    assert results["tallies"] == [] and results["caseload"] is None
     assert count_contacts() == 0
 
 
@@ -200,21 +200,58 @@ def test_every_stored_contact_writes_one_create_event_with_its_content(api, offi
     assert by_id[batch[1]["id"]].after["content_sha256"] == stored(batch[1]["id"]).content_sha256
 
 
-def test_the_answer_carries_the_refreshed_caseload_rows_of_the_people_touched(api, officer, team, person):
+def test_the_answer_carries_this_weeks_tallies_of_the_people_touched_and_no_required_level(api, officer, team, person):
     untouched = factories.person(team, "Lowri Price")
     client = api(officer)
     body = client.sync([contact_json(person.id), contact_json(person.id, outcome="did_not_attend")]).get_json()
-    assert [row["id"] for row in body["people"]] == [person.id]
-    [row] = body["people"]
-    assert (row["required_this_week"], row["offered_this_week"], row["kept_this_week"]) == (3, 2, 1)
-    assert "notes" not in row
-    assert untouched.id not in [row["id"] for row in body["people"]]
+    assert body["week_start"] == "2026-11-16"
+    assert body["tallies"] == [
+        {"id": person.id, "offered_this_week": 2, "kept_this_week": 1, "last_contact_at": "2026-11-18T11:50:00.000Z"}
+    ]
+    assert untouched.id not in [row["id"] for row in body["tallies"]]
     assert body["server_time"] == "2026-11-18T12:00:00.000Z"
+
+
+def test_a_phone_that_held_the_caseload_before_its_sync_holds_the_one_after_once_it_applies_the_tallies(
+    api, officer, person
+):
+    client = api(officer)
+    before = client.get("/api/v1/caseload")
+    body = client.sync([contact_json(person.id)]).get_json()
+    assert body["caseload"]["previous_etag"] == before.headers["ETag"]
+    after = client.get("/api/v1/caseload")
+    assert after.headers["ETag"] == body["caseload"]["etag"]
+    [row] = [row for row in after.get_json()["people"] if row["id"] == person.id]
+    [tally] = body["tallies"]
+    assert {key: row[key] for key in tally} == tally
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": body["caseload"]["etag"]}).status_code == 304
+
+
+def test_a_phone_whose_caseload_changed_in_other_ways_too_is_told_to_ask_again(api, officer, person, second_client, supervisor):
+    client = api(officer)
+    held = client.get("/api/v1/caseload").headers["ETag"]
+    api(supervisor, second_client).sync([contact_json(person.id)])  # someone else's sync first
+    body = client.sync([contact_json(person.id)]).get_json()
+    assert body["caseload"]["previous_etag"] != held
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": held}).status_code == 200
+
+
+def test_a_batch_of_duplicates_changes_no_caseload(api, officer, person):
+    client = api(officer)
+    sent = contact_json(person.id)
+    client.sync([sent])
+    etag = client.get("/api/v1/caseload").headers["ETag"]
+    body = client.sync([sent]).get_json()
+    assert body["results"][0]["status"] == "duplicate" and body["caseload"] is None
+    assert body["tallies"] == [
+        {"id": person.id, "offered_this_week": 1, "kept_this_week": 1, "last_contact_at": None}
+    ]
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_an_empty_batch_is_answered_with_no_results(api, officer):
     body = api(officer).sync([]).get_json()
-    assert body["results"] == [] and body["people"] == []
+    assert body["results"] == [] and body["tallies"] == [] and body["caseload"] is None
 
 
 def test_an_upper_case_id_is_stored_in_lower_case_and_named_as_sent(api, officer, person):
@@ -286,4 +323,4 @@ def test_a_duplicate_pathway_is_rejected_rather_than_quietly_changing_the_hash(a
 def test_a_supervisors_and_an_officers_contacts_for_the_same_person_both_count(api, officer, supervisor, person, second_client):
     api(officer).sync([contact_json(person.id)])
     body = api(supervisor, second_client).sync([contact_json(person.id, type="phone")]).get_json()
-    assert body["people"][0]["offered_this_week"] == 2
+    assert body["tallies"][0]["offered_this_week"] == 2

@@ -194,7 +194,7 @@ def wait_for_worker(page):
 
 
 def outbox_rows(page) -> list[dict]:
-    return page.evaluate("import('/static/js/store.js').then((store) => store.allOutboxRows())")
+    return page.evaluate("import(new URL('store.js', document.querySelector('script[type=module]').src).href).then((store) => store.allOutboxRows())")
 
 
 def wait_until(page, expression: str, arg=None, timeout_ms: int = 15000):
@@ -226,7 +226,7 @@ def put_in_outbox(page, user_id: int, person_id: int, person_name: str, contact_
     for a person the form cannot offer (another team's) or under a chosen id."""
     page.evaluate(
         """async ([userId, personId, personName, id]) => {
-            const outbox = await import('/static/js/outbox.js');
+            const outbox = await import(new URL('outbox.js', document.querySelector('script[type=module]').src).href);
             const now = new Date().toISOString();
             await outbox.save(userId, {id: id || crypto.randomUUID(), person_id: personId, type: 'phone',
               outcome: 'kept', occurred_at: now, recorded_at: now, duration_minutes: null, pathways: [],

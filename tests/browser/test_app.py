@@ -83,7 +83,7 @@ def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page,
     page.get_by_role("button", name="Send them, then sign out").click()
     page.wait_for_url("**/login")
     assert stored_count() == 1
-    assert page.evaluate("import('/static/js/store.js').then(s => s.getCaseload(%d))" % officer.id) is None
+    assert page.evaluate("import(new URL('store.js', document.querySelector('script[type=module]').src).href).then(s => s.getCaseload(%d))" % officer.id) is None
     assert outbox_rows(page) == []
     page.goto(server.url("/app"))
     expect(page.get_by_role("heading", name="Sign in to start")).to_be_visible()
@@ -209,7 +209,7 @@ def test_choosing_cymraeg_offline_switches_the_app_and_tells_the_server_later(se
     restore_network(context)
     page.reload()
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
-    wait_until(page, "import('/static/js/store.js').then(s => s.getSetting('lang_pending')).then(v => v === null)")
+    wait_until(page, "import(new URL('store.js', document.querySelector('script[type=module]').src).href).then(s => s.getSetting('lang_pending')).then(v => v === null)")
     from app.extensions import db
     from app.models import User
 
@@ -233,7 +233,7 @@ def test_the_phone_hashes_a_contact_exactly_as_the_server_does(server, page, cas
         "occurred_at": "2026-11-18T10:05:00.123+01:00", "duration_minutes": None, "pathways": [], "notes": None,
         "sensitive": False, "concern": False, "others_present": None, **case,
     }
-    in_browser = page.evaluate("(c) => import('/static/js/canonical.js').then((m) => m.contentHash(c))", contact)
+    in_browser = page.evaluate("(c) => import(new URL('canonical.js', document.querySelector('script[type=module]').src).href).then((m) => m.contentHash(c))", contact)
     on_server = content_hash(canonical_content(
         contact_id=uuid.UUID(contact["id"]), person_id=42, type="welfare_help", outcome="kept",
         occurred_at=datetime.fromisoformat(contact["occurred_at"]), duration_minutes=contact["duration_minutes"],

@@ -103,7 +103,7 @@ def test_a_record_left_unsent_for_more_than_a_week_is_kept_shows_its_age_and_is_
     record_for(page, "Rhys Evans")
     [row] = outbox_rows(page)
     nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat()
-    page.evaluate("""([id, when]) => import('/static/js/store.js')
+    page.evaluate("""([id, when]) => import(new URL('store.js', document.querySelector('script[type=module]').src).href)
         .then((store) => store.changeOutbox([id], (row) => ({ ...row, saved_at: when })))""", [row["id"], nine_days_ago])
 
     page.goto(server.url("/app"))  # still offline: the app comes from the service worker
@@ -289,7 +289,7 @@ def test_another_user_signing_in_on_the_same_browser_sees_nothing_of_the_first_u
     assert stored_count() == 0  # never sent as the second user
     [kept] = outbox_rows(page)
     assert kept["user_id"] == officer.id
-    caseloads = page.evaluate("import('/static/js/store.js').then(s => s.getCaseload(%d))" % officer.id)
+    caseloads = page.evaluate("import(new URL('store.js', document.querySelector('script[type=module]').src).href).then(s => s.getCaseload(%d))" % officer.id)
     assert caseloads is None
 
     page.goto(server.url("/app#/sign-out"))

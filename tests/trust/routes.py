@@ -25,6 +25,7 @@ from tests.trust.conftest import World
 
 PUBLIC = {
     "static",
+    "static_unversioned",  # the same files at their plain addresses (app/assets.py)
     "auth.login",
     "main.switch_language",
     "api.openapi",  # the API's published description: no data in it

@@ -15,7 +15,7 @@ from app import clock, security
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.operations import caseload_rows, etag_of, people_rows
-from app.contacts import operations as contacts
+from app.contacts import contract, operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.i18n import current_language
@@ -61,6 +61,7 @@ def session_info():
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": security.idle_timeout_seconds(),
+            "limits": contract.LIMITS,
         }
     )
 

@@ -32,6 +32,7 @@ const state = {
   sending: false,
   lastSend: null,
   clockOffset: 0,
+  limits: null,
   storageRefused: false,
   storageNoticeDismissed: false,
   update: null,
@@ -60,6 +61,7 @@ async function loadLocal() {
   state.user = await store.getSetting("user");
   state.signedOut = Boolean(await store.getSetting("signed_out"));
   state.clockOffset = (await store.getSetting("clock_offset")) || 0;
+  state.limits = (await store.getSetting("limits")) || null;
   state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
   state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
   state.rows = state.user ? await outbox.rows(state.user.id) : [];
@@ -88,6 +90,8 @@ async function refreshSession() {
     const user = result.json.user;
     const offset = api.clockOffset(result);
     if (offset !== null) await store.setSetting("clock_offset", offset);
+    // What the record form checks before saving: the server's contract, kept for offline use.
+    if (result.json.limits) await store.setSetting("limits", result.json.limits);
     const known = await store.getSetting("user");
     if (known && known.id !== user.id) {
       // Someone else has signed in on this phone: nothing of the last user's is shown or sent.

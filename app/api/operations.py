@@ -11,19 +11,22 @@ from sqlalchemy.orm import Session
 
 from app.api.serialise import caseload_row
 from app.caseload import caseload, people_by_id, person_weeks
+from app.i18n import current_language
 from app.models import User
 
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
-    return [caseload_row(row) for row in caseload(session, user.team_id, week, language)]
+    return [caseload_row(row, language) for row in caseload(session, user.team_id, week, language)]
 
 
-def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date) -> list[dict]:
-    """The caseload rows of these people (of the user's team only), by id."""
+def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date,
+                language: str | None = None) -> list[dict]:
+    """The caseload rows of these people (of the user's team only), by id, in the reader's language."""
+    language = language or current_language()
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
-    return [caseload_row(row) for row in person_weeks(session, people, week)]
+    return [caseload_row(row, language) for row in person_weeks(session, people, week)]
 
 
 def etag_of(payload) -> str:

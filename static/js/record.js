@@ -7,7 +7,7 @@
 
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
-import { compareNames } from "./caseload.js";
+import { sortedByName } from "./order.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
 
@@ -60,9 +60,7 @@ export function mount(container, ctx, params) {
   // The server refuses an id it holds for another team: such a record goes again under a new one.
   const idRefused = Boolean(correcting && correcting.problem && correcting.problem.errors && "id" in correcting.problem.errors);
   const id = correcting && !idRefused ? correcting.id : crypto.randomUUID();
-  const people = [...(ctx.state.caseload ? ctx.state.caseload.people : [])].sort((a, b) =>
-    compareNames(ctx.state.language)(a.display_name, b.display_name),
-  );
+  const people = sortedByName(ctx.state.caseload ? ctx.state.caseload.people : []);
   const chosenId = initial ? initial.person_id : params.personId;
   const chosen = people.find((p) => p.id === chosenId) || null;
   let saving = false;

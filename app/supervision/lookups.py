@@ -1,12 +1,11 @@
-"""Who may act on a team's people: its supervisors, and administrators (every team).
+"""The person or team a view works on: visible (404 if not), or to act on (403 if only visible).
 
 Seeing is decided by team scoping (``app.scoping``): another team's person is simply
-not found. Acting is decided here: an officer of the team sees but may not act.
+not found. Acting is decided by ``app.permissions`` (``act_for_team``): an officer of the
+team sees but may not act.
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from flask import abort
 from flask_login import current_user
@@ -14,38 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Person, Role, Team
-
-
-def can_act_for_team(user, team_id: int) -> bool:
-    """Supervisors act for their own team; administrators for every team."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.SUPERVISOR and user.team_id == team_id
-
-
-def supervisor_required(view):
-    """403 for anyone who is not a supervisor or administrator (before any team check)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated or not current_user.is_supervisor:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def admin_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated or not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+from app.models import Person, Team
+from app.permissions import require
 
 
 def visible_person(person_id: int) -> Person:
@@ -63,8 +32,7 @@ def visible_person(person_id: int) -> Person:
 def person_to_act_on(person_id: int) -> Person:
     """A person the signed-in user may change: 404 if not visible, 403 if only visible."""
     person = visible_person(person_id)
-    if not can_act_for_team(current_user, person.team_id):
-        abort(403)
+    require("act_for_team", person.team_id)
     return person
 
 
@@ -78,6 +46,5 @@ def visible_team(team_id: int | None) -> Team:
 
 def team_to_act_on(team_id: int | None) -> Team:
     team = visible_team(team_id)
-    if not can_act_for_team(current_user, team.id):
-        abort(403)
+    require("act_for_team", team)
     return team

@@ -1,4 +1,6 @@
-"""What the API's views assemble: caseload rows and the people a sync touched."""
+"""What the API answers with about people: caseload rows (the whole caseload, or the people a
+sync or a correction touched) and the caseload's ETag. The JSON shape of each row is
+``serialise.caseload_row``."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from flask_wtf.csrf import generate_csrf
 from app import clock, security
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.operations import caseload_rows, etag_of, people_rows
+from app.api.presenters import caseload_rows, etag_of, people_rows
 from app.contacts import contract, operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db

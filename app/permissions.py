@@ -1,14 +1,15 @@
 """Who may do what to which record: the one place.
 
 Seeing is team scoping (``app.scoping``): another team's record is simply not found.
-Doing is decided here, by named abilities::
+Recording is for one's own team's people (``sync_contacts`` and the record form's choices
+both ask the database for ``Person.team_id == user.team_id``, administrators included).
+Doing anything else is decided here, by named abilities::
 
     may(user, "supervise")                      # the supervision pages
     may(user, "administer")                     # all of Wales, Delius codes, the audit trail
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
     may(user, "see_sensitive_notes", team)      # sensitive notes in exports
     may(user, "correct_contact", contact)       # and "void_contact": the same people
-    may(user, "record_for", person)             # the people the record form offers
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -49,11 +50,6 @@ def _change_contact(user, contact) -> bool:
     return contact.recorded_by_id == user.id or (_supervise(user) and user.team_id == contact.team_id)
 
 
-def _record_for(user, person) -> bool:
-    """A person of the user's own team (administrators included: the phone's API is per team)."""
-    return person.team_id == user.team_id
-
-
 ABILITIES: dict[str, Callable[..., bool]] = {
     "supervise": _supervise,
     "administer": _administer,
@@ -61,7 +57,6 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "see_sensitive_notes": _act_for_team,
     "correct_contact": _change_contact,
     "void_contact": _change_contact,
-    "record_for": _record_for,
 }
 
 

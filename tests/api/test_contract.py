@@ -159,7 +159,12 @@ def test_the_openapi_document_describes_what_the_contract_accepts(document, mode
 
 def test_a_correction_may_change_exactly_what_the_contract_lets_it(document):
     described = document["components"]["schemas"]["CorrectionRequest"]
-    assert set(described["properties"]["changes"]["properties"]) == set(contract.CORRECTABLE_FIELDS)
+    changes = described["properties"]["changes"]["properties"]
+    assert set(changes) == set(contract.CORRECTABLE_FIELDS)
+    generated = contract.ContactIn.model_json_schema()
+    for field in contract.CORRECTABLE_FIELDS:
+        mine = _facts(generated["properties"][field], generated.get("$defs", {}))
+        assert _facts(changes[field], document["components"]["schemas"]) == mine, field
     assert described["properties"]["reason"]["maxLength"] == contract.REASON_MAX
     assert set(described["properties"]) == set(contract.CorrectionIn.model_fields)
 

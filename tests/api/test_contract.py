@@ -185,3 +185,12 @@ def test_the_phone_counts_and_words_its_checks_as_the_contract_does():
                      contract.TYPE_MISSING, contract.OCCURRED_MISSING, IN_THE_FUTURE):
         assert f'_("{sentence._args[0]}")' in script
     assert "codePoints(noteText) > limits.notesMax" in script and ".length > " not in script
+
+
+def test_the_database_holds_what_the_contract_lets_in():
+    """The model's own constraints (set by migrations) are the contract's limits, no tighter."""
+    table = Contact.__table__
+    assert table.c.others_present.type.length == contract.OTHERS_PRESENT_MAX
+    assert getattr(table.c.notes.type, "length", None) is None  # Text: the contract alone limits notes
+    checks = {str(constraint.sqltext) for constraint in table.constraints if hasattr(constraint, "sqltext")}
+    assert f"duration_minutes IS NULL OR duration_minutes BETWEEN 0 AND {contract.DURATION_MAX}" in checks

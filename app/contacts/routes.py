@@ -46,7 +46,9 @@ def new_contact():
         return render_template("contacts/new.html", form=form)
 
     now = clock.now()
-    if form.validate_on_submit() & form.validate_contract(recorded_at=now):
+    typed_well = form.validate_on_submit()  # the token, the date and the time
+    fits_the_contract = form.validate_contract(recorded_at=now)  # everything else, as the API checks it
+    if typed_well and fits_the_contract:
         # The same storing service as the sync API: the form's id makes a second POST a duplicate.
         [result] = operations.sync_contacts(db.session, current_user._get_current_object(), [form.contact], received_at=now)
         db.session.commit()

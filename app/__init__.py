@@ -123,13 +123,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import audit, scoping
+    from app import audit, permissions, scoping
     from app.i18n import LANGUAGE_NAMES, current_language, other_language
 
     @app.before_request
     def bind_user_scope() -> None:
         scoping.bind(current_user)
         audit.set_actor(current_user.id if current_user.is_authenticated else None)
+
+    app.jinja_env.globals["may"] = permissions.may  # which buttons and links show
 
     @app.context_processor
     def language_context() -> dict:

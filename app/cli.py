@@ -109,6 +109,7 @@ def seed_demo_command(password: str, if_empty: bool) -> None:
     except AccountError as error:
         raise click.UsageError(str(error)) from None
     accounts = seed_demo(db.session, password=password)
+    db.session.commit()
     click.echo(f"Demo data loaded. Every account's password is: {password}")
     for account in accounts:
         click.echo(f"  {account.email:<42} {account.role.value:<10} {account.agency.value:<9} {account.team.name}")

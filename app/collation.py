@@ -110,3 +110,45 @@ def english_sort_key(text: str) -> tuple:
 
 def sort_key_for(language: str):
     return welsh_sort_key if language == "cy" else english_sort_key
+
+
+# Order keys for the phone ------------------------------------------------------------------
+#
+# The phone must list names exactly as the server does, and a second copy of the rules in
+# JavaScript would drift. So the server sends, with each person, the sort key above written
+# as plain ASCII text whose ordinary string order (JavaScript's `<`, Python's `<`) is the
+# key's order. Every number is written in base 62 with digits that ascend in ASCII, in a
+# fixed width; a space (below every digit) ends each part, so a shorter key sorts first.
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_WIDE = 4  # 62**4 > 0x10FFFF: any code point
+_CLASS_WIDTH = {0: 1, 1: _WIDE, 2: 1, 3: _WIDE}  # spaces, digits, Welsh letters (< 62), the rest
+
+
+def _base62(number: int, width: int) -> str:
+    digits = []
+    for _ in range(width):
+        number, digit = divmod(number, 62)
+        digits.append(_BASE62[digit])
+    if number:
+        raise ValueError("too large for its width")
+    return "".join(reversed(digits))
+
+
+def _code_points(text: str) -> str:
+    return "".join(_base62(ord(char), _WIDE) for char in text)
+
+
+def welsh_order_key(text: str) -> str:
+    letters, base, original = welsh_sort_key(text)
+    primary = "".join(str(kind) + _base62(value, _CLASS_WIDTH[kind]) for kind, value in letters)
+    return " ".join((primary, _code_points(base), _code_points(original)))
+
+
+def english_order_key(text: str) -> str:
+    return " ".join(_code_points(part) for part in english_sort_key(text))
+
+
+def order_key_for(language: str):
+    """``sort_key_for(language)`` as ASCII text in the same order (what the phone sorts by)."""
+    return welsh_order_key if language == "cy" else english_order_key

@@ -99,7 +99,7 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
         for number, display_name in enumerate(team_names):
             person = _person(session, rng, team, display_name, number, officers, today, staff[0])
             _contacts(session, rng, person, staff, today)
-    session.commit()
+    session.flush()
     return accounts
 
 

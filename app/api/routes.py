@@ -15,8 +15,8 @@ from werkzeug.http import quote_etag
 from app import clock, security, versions
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.operations import caseload_etag, caseload_rows, people_rows, tallies
-from app.contacts import operations as contacts
+from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
+from app.contacts import contract, operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.i18n import current_language
@@ -62,6 +62,7 @@ def session_info():
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": security.idle_timeout_seconds(),
+            "limits": contract.LIMITS,
         }
     )
 

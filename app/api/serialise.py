@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.caseload import PersonWeek
+from app.collation import order_key_for
 from app.contacts.canonical import iso_utc_millis, stored_content
 from app.contacts.operations import Status, SyncResult
 from app.models import Contact
@@ -14,13 +15,18 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else iso_utc_millis(moment)
 
 
-def caseload_row(row: PersonWeek) -> dict:
-    """One person as the phone needs them to record offline: no notes, no addresses."""
+def caseload_row(row: PersonWeek, language: str) -> dict:
+    """One person as the phone needs them to record offline: no notes, no addresses.
+
+    ``order_key`` is the name's place in the reader's alphabet (``app.collation``), which the
+    phone sorts by so that its lists are in the server's order.
+    """
     person, count = row.person, row.count
     manager = person.offender_manager
     return {
         "id": person.id,
         "display_name": person.display_name,
+        "order_key": order_key_for(language)(person.display_name),
         "category": person.category.value,
         "rag": person.rag.value,
         "required_this_week": count.required,

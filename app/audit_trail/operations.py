@@ -155,7 +155,6 @@ def export_audit_trail(
             "events": len(events),
         },
     )
-    session.commit()
     today = local_date(clock.now()).strftime("%Y%m%d")
     who = f"team-{team_id}" + (f"-person-{person_id}" if person_id is not None else "")
     return Export(filename=f"cyswllt-audit-{who}-{today}.csv", content=buffer.getvalue(), rows=len(events))

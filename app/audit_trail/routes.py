@@ -4,14 +4,13 @@ from app.audit_trail import operations
 from app.audit_trail.forms import ExportForm
 from app.extensions import db
 from app.i18n import current_language
-from app.models import Role
-from app.security import role_required
+from app.permissions import requires
 
 blueprint = Blueprint("audit_trail", __name__, url_prefix="/audit")
 
 
 @blueprint.route("/export")
-@role_required(Role.ADMIN)
+@requires("administer")
 def export():
     form = ExportForm(formdata=request.args or None)
     form.team.choices = [("", "")] + operations.team_choices(db.session)
@@ -24,6 +23,7 @@ def export():
     export = operations.export_audit_trail(
         db.session, team_id=form.team.data, person_id=form.person.data, start=form.start.data, end=form.end.data
     )
+    db.session.commit()  # the export's own audit event
     return Response(
         export.content,
         mimetype="text/csv",

@@ -68,7 +68,6 @@ def sign_in(session: Session, user: User) -> None:
     scoping.bind(user)
     audit.set_actor(user.id)
     audit.record(session, "sign_in", "users", entity_id=user.id, team_id=user.team_id)
-    session.commit()
 
 
 def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:

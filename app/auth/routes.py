@@ -26,6 +26,7 @@ def login():
         user = operations.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             operations.sign_in(db.session, user)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("main.caseload_page"))
         error = gettext("The email address or password is not right.")
     status = 200 if request.method == "GET" or not (form.errors or error) else 400

@@ -1,42 +1,80 @@
-"""The record form for browsers without JavaScript: a plain POST with a server-made id."""
+"""The record form for browsers without JavaScript: a plain POST with a server-made id.
+
+The form only reads what was typed (the date and the time are its own: the API has one
+ISO 8601 time instead) and hands everything else to the contact contract
+(``app/contacts/contract.py``), so its verdicts and messages are the API's.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired
 
+from app.contacts import contract
+from app.contacts.operations import ContactInput
+from app.domain.weeks import LONDON
 from app.models import ContactType, Outcome, Pathway
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS
 
-UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
-MAX_NOTES = 4000
-MAX_DURATION = 1440
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+# The contract's field → the form's field that shows its message.
+FORM_FIELDS = {
+    "id": "contact_id",
+    "person_id": "person",
+    "type": "type",
+    "outcome": "outcome",
+    "occurred_at": "date",
+    "duration_minutes": "duration_minutes",
+    "pathways": "pathways",
+    "notes": "notes",
+    "others_present": "others_present",
+    "sensitive": "sensitive",
+    "concern": "concern",
+}
+
+
+def _number_or_text(text: str | None):
+    """A whole number as a number; anything else as typed, for the contract to refuse."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return int(text) if WHOLE_NUMBER.fullmatch(text) else text
+
+
+def _text(text: str | None) -> str | None:
+    return (text or "").strip() or None
 
 
 class ContactForm(FlaskForm):
-    contact_id = HiddenField(
-        validators=[
-            InputRequired(message=_l("This form has expired. Open a new one and try again.")),
-            Regexp(UUID_PATTERN, message=_l("This form has expired. Open a new one and try again.")),
-        ]
-    )
-    person = SelectField(
-        _l("Person"),
-        coerce=lambda value: int(value) if value not in ("", None) else None,
-        validators=[InputRequired(message=_l("Choose the person you had contact with."))],
-        invalid_value_message=_l("Choose the person you had contact with."),
-        invalid_choice_message=_l("Choose the person you had contact with."),
-    )
+    contact_id = HiddenField()
+    person = SelectField(_l("Person"), validate_choice=False)
     type = RadioField(
         _l("Kind of contact"),
         choices=[SelectChoice(kind.value, CONTACT_TYPE_LABELS[kind]) for kind in ContactType],
-        invalid_choice_message=_l("Choose the kind of contact."),
+        validate_choice=False,
     )
     outcome = RadioField(
         _l("Outcome"),
         choices=[SelectChoice(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome],
         default=Outcome.KEPT.value,
-        invalid_choice_message=_l("Choose the outcome."),
+        validate_choice=False,
     )
     date = DateField(
         _l("Date"),
@@ -49,21 +87,49 @@ class ContactForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the time of the contact."))],
         invalid_value_message=_l("Enter the time of the contact, for example 14:30."),
     )
-    duration_minutes = IntegerField(
-        _l("Duration in minutes (optional)"),
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_DURATION, message=_l("Enter the duration as a whole number of minutes, from 0 to 1440.")),
-        ],
-        invalid_value_message=_l("Enter the duration as a whole number of minutes, from 0 to 1440."),
-    )
+    duration_minutes = StringField(_l("Duration in minutes (optional)"))
     pathways = SelectMultipleField(
         _l("Pathways (for welfare help)"),
         choices=[SelectChoice(pathway.value, PATHWAY_LABELS[pathway]) for pathway in Pathway],
-        invalid_choice_message=_l("Choose pathways from the list."),
-        invalid_value_message=_l("Choose pathways from the list."),
+        validate_choice=False,
     )
-    notes = TextAreaField(
-        _l("Notes (optional)"),
-        validators=[Length(max=MAX_NOTES, message=_l("Notes can be at most 4000 characters long."))],
-    )
+    others_present = StringField(_l("Who else was there (optional)"))
+    sensitive = BooleanField(_l("Sensitive: keep the notes out of exports"))
+    concern = BooleanField(_l("A concern to raise with the supervisor"))
+    notes = TextAreaField(_l("Notes (optional)"))
+
+    contact: ContactInput | None = None
+
+    def contract_input(self, recorded_at: datetime) -> dict:
+        """What was typed, in the contract's shape (as the phone would send it)."""
+        occurred_at = None
+        if self.date.data is not None and self.time.data is not None:
+            occurred_at = datetime.combine(self.date.data, self.time.data, tzinfo=LONDON)
+        welfare = self.type.data == ContactType.WELFARE_HELP.value
+        return {
+            "id": self.contact_id.data or None,
+            "person_id": _number_or_text(self.person.data),
+            "type": self.type.data or None,
+            "outcome": self.outcome.data or None,
+            "occurred_at": occurred_at,
+            "recorded_at": recorded_at,
+            "duration_minutes": _number_or_text(self.duration_minutes.data),
+            "pathways": list(self.pathways.data or ()) if welfare else [],
+            "notes": _text(self.notes.data),
+            "others_present": _text(self.others_present.data),
+            "sensitive": bool(self.sensitive.data),
+            "concern": bool(self.concern.data),
+        }
+
+    def validate_contract(self, recorded_at: datetime) -> bool:
+        """Check what was typed against the contract; each message goes on its field."""
+        self.contact, errors = contract.parse_contact(self.contract_input(recorded_at))
+        self.add_errors(errors)
+        return self.contact is not None
+
+    def add_errors(self, errors: dict) -> None:
+        for name, message in errors.items():
+            field = getattr(self, FORM_FIELDS.get(name, "contact_id"))
+            if name == "occurred_at" and (self.date.errors or self.time.errors):
+                continue  # the form has said what is wrong with the date or the time already
+            field.errors = [*field.errors, str(message)]

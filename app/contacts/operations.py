@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, bulk, versions
+from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
 from app.domain.weeks import week_start
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
@@ -387,17 +387,12 @@ class ChangeRefused(Exception):
         self.window_days = window_days
 
 
-def may_change(actor: User, contact: Contact) -> bool:
-    """Its author, or a supervisor (or admin) of the contact's team."""
-    return contact.recorded_by_id == actor.id or (actor.is_supervisor and actor.team_id == contact.team_id)
-
-
 def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datetime,
-                expected_sha256: str | None) -> tuple[Contact, Team]:
+                expected_sha256: str | None, ability: str) -> tuple[Contact, Team]:
     contact = find_contact(session, actor, contact_id, for_update=True)
     if contact is None:
         raise ChangeRefused(Refusal.NOT_FOUND)
-    if not may_change(actor, contact):
+    if not permissions.may(actor, ability, contact):
         raise ChangeRefused(Refusal.NOT_ALLOWED)
     team = session.get(Team, contact.team_id)
     if now - contact.received_at > timedelta(days=team.correction_window_days):
@@ -423,7 +418,7 @@ def correct_contact(
     is written when nothing differs; otherwise the hash, week and late flag are derived
     again and the audit event (labelled ``correct``) keeps the previous values.
     """
-    contact, team = _changeable(session, actor, contact_id, now, expected_sha256)
+    contact, team = _changeable(session, actor, contact_id, now, expected_sha256, "correct_contact")
     if contact.voided:
         raise ChangeRefused(Refusal.VOIDED, contact=contact)
     touched = {contact.person_id}
@@ -473,7 +468,7 @@ def void_contact(
     expected_sha256: str | None = None,
 ) -> Contact:
     """Mark a contact as recorded in error: it then counts nowhere. Voiding twice changes nothing."""
-    contact, _team = _changeable(session, actor, contact_id, now, expected_sha256)
+    contact, _team = _changeable(session, actor, contact_id, now, expected_sha256, "void_contact")
     if contact.voided:
         return contact
     contact.voided = True

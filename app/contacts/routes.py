@@ -1,7 +1,6 @@
 """Recording a contact from a plain web form: works without JavaScript, online."""
 
 import uuid
-from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -15,18 +14,16 @@ from app.contacts import operations
 from app.contacts.forms import ContactForm
 from app.domain.weeks import LONDON
 from app.extensions import db
-from app.models import ContactType, Outcome
 from app.i18n import current_language
 
 blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
 
-# Where the storing service's per-field reasons are shown on the form.
-FORM_FIELDS = {"person_id": "person", "occurred_at": "date", "id": "contact_id"}
-
 
 def _form_with_people() -> ContactForm:
+    """The form, offering the people the user may record for: their own team's (admins too)."""
     form = ContactForm()
-    people = sorted(active_people(db.session), key=lambda person: sort_key_for(current_language())(person.display_name))
+    people = active_people(db.session, team_id=current_user.team_id)
+    people.sort(key=lambda person: sort_key_for(current_language())(person.display_name))
     form.person.choices = [SelectChoice("", gettext("Choose a person"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people
     ]
@@ -45,30 +42,20 @@ def new_contact():
         if wanted is not None:
             if str(wanted) not in {choice.value for choice in form.person.choices[1:]}:
                 abort(404)
-            form.person.data = wanted
+            form.person.data = str(wanted)
         return render_template("contacts/new.html", form=form)
 
-    if form.validate_on_submit():
-        now = clock.now()
-        item = operations.ContactInput(
-            contact_id=uuid.UUID(form.contact_id.data),
-            person_id=form.person.data,
-            type=ContactType(form.type.data),
-            outcome=Outcome(form.outcome.data),
-            occurred_at=datetime.combine(form.date.data, form.time.data, tzinfo=LONDON),
-            recorded_at=now,
-            duration_minutes=form.duration_minutes.data,
-            pathways=tuple(sorted(form.pathways.data)) if form.type.data == ContactType.WELFARE_HELP else (),
-            notes=(form.notes.data or "").strip() or None,
-        )
+    now = clock.now()
+    typed_well = form.validate_on_submit()  # the token, the date and the time
+    fits_the_contract = form.validate_contract(recorded_at=now)  # everything else, as the API checks it
+    if typed_well and fits_the_contract:
         # The same storing service as the sync API: the form's id makes a second POST a duplicate.
-        [result] = operations.sync_contacts(db.session, current_user._get_current_object(), [item], received_at=now)
+        [result] = operations.sync_contacts(db.session, current_user._get_current_object(), [form.contact], received_at=now)
         db.session.commit()
         if result.status in (operations.Status.CREATED, operations.Status.DUPLICATE):
             flash(gettext("Contact recorded."), "success")
             return redirect(url_for("main.caseload_page"))
         if result.status == operations.Status.CONFLICT:
             form.contact_id.errors.append(gettext("This contact was recorded already. Open a new form to record another."))
-        for field, message in result.errors.items():
-            getattr(form, FORM_FIELDS.get(field, "contact_id")).errors.append(str(message))
+        form.add_errors(result.errors)
     return render_template("contacts/new.html", form=form), 400

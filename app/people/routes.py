@@ -1,70 +1,35 @@
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+"""A person's page: their weeks, contacts and history (a thin view over ``queries``)."""
 
-from app import person_weeks
-from app.caseload import load_tallies
-from app.domain.weeks import week_start, weeks_ending_with
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
 from app import clock
 from app.extensions import db
-from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
+from app.people import queries
+from app.permissions import may
 from app.supervision import charts
 from app.supervision.forms import DESELECTION_LABELS
-from app.supervision.permissions import can_act_for_team
-from app.supervision.presenters import audit_trail
+from app.supervision.lookups import visible_person
 
 blueprint = Blueprint("people", __name__, url_prefix="/people")
-
-HISTORY_WEEKS = 12
-RECENT_CONTACTS = 30
 
 
 @blueprint.route("/<int:person_id>")
 @login_required
 def person_page(person_id: int):
-    this_week = week_start(clock.now())
-    weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
-    stored = person_weeks.read_stored(db.session, [Person.id == person_id], weeks, this_week)  # first: it may commit
-    person = db.session.scalar(
-        select(Person)
-        .where(Person.id == person_id)
-        .options(selectinload(Person.team), selectinload(Person.offender_manager))
-    )
-    if person is None:
-        abort(404)
-    counts = person_weeks.stored_counts(stored, load_tallies(db.session, [person.id], weeks), person.id, weeks)
-    history = [counts[week] for week in reversed(weeks)]
-    contacts = db.session.scalars(
-        select(Contact)
-        .where(Contact.person_id == person.id)
-        .options(selectinload(Contact.recorded_by))
-        .order_by(Contact.occurred_at.desc())
-        .limit(RECENT_CONTACTS)
-    ).all()
-    can_act = can_act_for_team(current_user, person.team_id)
+    person = visible_person(person_id)
+    can_act = may(current_user, "act_for_team", person.team_id)
+    page = queries.person_page(db.session, person, clock.now(), with_trail=can_act)
     return render_template(
         "people/person.html",
         person=person,
-        history=history,
-        chart=charts.week_chart(list(reversed(history)), f"chart-{person.id}", charts.LARGE),
-        contacts=contacts,
-        reviews=_newest_first(RequirementReview, person, RequirementReview.reviewer),
-        category_changes=_newest_first(CategoryChange, person, CategoryChange.changed_by),
-        rag_changes=_newest_first(RagChange, person, RagChange.changed_by),
-        pauses=db.session.scalars(
-            select(Pause).where(Pause.person_id == person.id).order_by(Pause.start.desc(), Pause.id.desc())
-        ).all(),
-        can_act=can_act,
-        trail=audit_trail(db.session, person.id) if can_act else None,
+        history=page.history,
+        chart=charts.week_chart(list(reversed(page.history)), f"chart-{person.id}", charts.LARGE),
+        contacts=page.contacts,
+        reviews=page.reviews,
+        category_changes=page.category_changes,
+        rag_changes=page.rag_changes,
+        pauses=page.pauses,
+        trail=page.trail,
         deselection_labels=DESELECTION_LABELS,
     )
-
-
-def _newest_first(model, person, who):
-    return db.session.scalars(
-        select(model)
-        .where(model.person_id == person.id)
-        .options(selectinload(who))
-        .order_by(model.effective.desc(), model.id.desc())
-    ).all()

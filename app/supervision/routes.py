@@ -29,14 +29,8 @@ from app.supervision.forms import (
     TeamDefaultsForm,
     delius_codes_form,
 )
-from app.supervision.permissions import (
-    admin_required,
-    can_act_for_team,
-    person_to_act_on,
-    supervisor_required,
-    team_to_act_on,
-    visible_team,
-)
+from app.permissions import may, requires
+from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
 from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_status
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -91,7 +85,7 @@ def _team_arg() -> int | None:
 
 
 def _all_teams() -> list[Team]:
-    if not current_user.is_admin:
+    if not may(current_user, "administer"):
         return []
     return sorted(db.session.scalars(select(Team)), key=lambda team: team.name.casefold())
 
@@ -114,7 +108,7 @@ def _week_view():
 def _week_url(view, endpoint: str = "supervision.week_page", **changes) -> str:
     """The week view's address with the same week, team and filters, and some changed."""
     args = {"week": view.week.isoformat(), **view.filters.as_args()}
-    if current_user.is_admin:
+    if may(current_user, "administer"):
         args["team"] = view.team.id
     args.update(changes)
     return url_for(endpoint, **{key: value for key, value in args.items() if value not in (None, "")})
@@ -127,7 +121,7 @@ def week_page():
     return render_template(
         "supervision/week.html",
         view=view,
-        can_act=can_act_for_team(current_user, view.team.id),
+        can_act=may(current_user, "act_for_team", view.team),
         teams=_all_teams(),
         week_url=partial(_week_url, view),
     )
@@ -147,8 +141,7 @@ def week_export():
 
 
 @blueprint.route("/wales")
-@login_required
-@admin_required
+@requires("administer")
 def wales_page():
     today = _today()
     week = queries.chosen_week(request.args.get("week"), today)
@@ -163,8 +156,7 @@ def wales_page():
 
 
 @blueprint.route("/reviews")
-@login_required
-@supervisor_required
+@requires("supervise")
 def reviews_page():
     team = visible_team(_team_arg())
     today = _today()
@@ -173,8 +165,7 @@ def reviews_page():
 
 
 @blueprint.route("/deselection")
-@login_required
-@supervisor_required
+@requires("supervise")
 def deselection_page():
     team = visible_team(_team_arg())
     today = _today()
@@ -199,7 +190,7 @@ def contacts_page():
     return render_template(
         "supervision/contacts.html", team=team, filters=filters, contacts=contacts, total=total,
         managers=queries.team_managers(db.session, team, current_language()),
-        can_act=can_act_for_team(current_user, team.id), teams=_all_teams(),
+        can_act=may(current_user, "act_for_team", team), teams=_all_teams(),
         page_size=queries.CONTACT_LOG_PAGE, max_days=queries.MAX_EXPORT_DAYS,
     )
 
@@ -212,7 +203,7 @@ def contacts_export():
     if filters.problem is not None:
         abort(400)
     asked = request.args.get("sensitive_notes") == "1"
-    include_sensitive = asked and can_act_for_team(current_user, team.id)
+    include_sensitive = asked and may(current_user, "see_sensitive_notes", team)
     contacts, total = queries.contact_log(db.session, team, filters)
     codes = operations.delius_codes(db.session)
     text = exports.csv_text(exports.contact_header(), exports.contact_rows(contacts, codes, include_sensitive))
@@ -236,7 +227,7 @@ def _form_page(template: str, form, person, **context):
 
 
 @blueprint.route("/people/<int:person_id>/review", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def review_person(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()
@@ -257,7 +248,7 @@ def review_person(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/category", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def change_category(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()
@@ -278,7 +269,7 @@ def change_category(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/rag", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def change_rag(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()
@@ -299,7 +290,7 @@ def change_rag(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/pause", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def add_pause(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()
@@ -318,7 +309,7 @@ def add_pause(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/pauses/<int:pause_id>/end", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def end_pause(person_id: int, pause_id: int):
     person = person_to_act_on(person_id)
     pause = operations.open_pause(db.session, person, pause_id)
@@ -336,7 +327,7 @@ def end_pause(person_id: int, pause_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/deselect", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def deselect(person_id: int):
     person = person_to_act_on(person_id)
     form = DeselectForm(person=person, today=_today())
@@ -356,7 +347,7 @@ def deselect(person_id: int):
 
 
 @blueprint.route("/team", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def team_settings():
     team = team_to_act_on(_team_arg())
     form = TeamDefaultsForm(obj=team, effective=week_of(_today()))
@@ -368,7 +359,7 @@ def team_settings():
         db.session.commit()
         flash(gettext("The team's default levels have been saved. They count from the week beginning %(date)s;"
                       " earlier weeks keep the levels they were counted by.", date=full_date_in_sentence(monday)))
-        return redirect(url_for("supervision.team_settings", **({"team": team.id} if current_user.is_admin else {})))
+        return redirect(url_for("supervision.team_settings", **({"team": team.id} if may(current_user, "administer") else {})))
     history = sorted(team.default_history, key=lambda change: change.effective, reverse=True)
     return render_template("supervision/team.html", form=form, team=team, teams=_all_teams(), history=history,
                            since_the_start=TeamDefaults.SINCE_THE_START), _status(form)
@@ -381,8 +372,7 @@ def delius_labels() -> dict:
 
 
 @blueprint.route("/delius-codes", methods=["GET", "POST"])
-@login_required
-@admin_required
+@requires("administer")
 def delius_codes():
     form = delius_codes_form(delius_labels(), data=operations.delius_codes(db.session))
     if form.validate_on_submit():

@@ -1,52 +1,14 @@
 // The caseload on the phone: fetched from GET /api/v1/caseload, kept in IndexedDB for
 // the signed-in user only, shown offline with its age. The server's counts are the
-// truth; the phone only orders, searches and words them.
+// truth, their order of names included (order.js); the phone only searches and words them.
 
 import * as api from "./api.js";
 import * as store from "./store.js";
 import { londonDay } from "./i18n.js";
-
-// Welsh alphabetical order: ch, dd, ff, ng, ll, ph, rh and th are single letters
-// (the same order as the server's app/collation.py).
-const WELSH_ALPHABET = [
-  "a", "b", "c", "ch", "d", "dd", "e", "f", "ff", "g", "ng", "h", "i", "j", "l", "ll",
-  "m", "n", "o", "p", "ph", "r", "rh", "s", "t", "th", "u", "w", "y",
-];
-const WELSH_RANK = new Map(WELSH_ALPHABET.map((letter, rank) => [letter, rank]));
+import { byName } from "./order.js";
 
 export function plainLetters(text) {
   return text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
-}
-
-function welshKey(text) {
-  const plain = plainLetters(text);
-  const key = [];
-  for (let index = 0; index < plain.length; ) {
-    const pair = plain.slice(index, index + 2);
-    const letter = pair.length === 2 && WELSH_RANK.has(pair) ? pair : plain[index];
-    key.push(WELSH_RANK.has(letter) ? [0, WELSH_RANK.get(letter)] : [1, letter.codePointAt(0)]);
-    index += letter.length;
-  }
-  return key;
-}
-
-function compareKeys(a, b) {
-  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
-    if (a[i][0] !== b[i][0]) return a[i][0] - b[i][0];
-    if (a[i][1] !== b[i][1]) return a[i][1] - b[i][1];
-  }
-  return a.length - b.length;
-}
-
-export function compareNames(language) {
-  if (language === "cy") {
-    return (a, b) => compareKeys(welshKey(a), welshKey(b)) || (a < b ? -1 : a > b ? 1 : 0);
-  }
-  return (a, b) => {
-    const x = plainLetters(a);
-    const y = plainLetters(b);
-    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
-  };
 }
 
 /** Contacts still to offer this week (required − offered, never below zero). */
@@ -60,10 +22,9 @@ export function weekStatus(person) {
   return person.offered_this_week >= person.required_this_week ? "met" : "short";
 }
 
-/** People who still need contacts first, then by name in the reader's alphabet. */
-export function ordered(people, language) {
-  const byName = compareNames(language);
-  return [...people].sort((a, b) => stillNeeded(b) - stillNeeded(a) || byName(a.display_name, b.display_name));
+/** People who still need contacts first, then by name in the server's order (see order.js). */
+export function ordered(people) {
+  return [...people].sort((a, b) => stillNeeded(b) - stillNeeded(a) || byName(a, b));
 }
 
 export function matches(person, query) {

@@ -93,7 +93,7 @@ export function mount(container, ctx) {
     shown = key;
     const waitingByPerson = new Map();
     for (const row of rows) waitingByPerson.set(row.contact.person_id, (waitingByPerson.get(row.contact.person_id) || 0) + 1);
-    const people = caseload ? ordered(caseload.people, language).filter((person) => matches(person, query)) : [];
+    const people = caseload ? ordered(caseload.people).filter((person) => matches(person, query)) : [];
     replaceChildren(list, people.map((person) => personRow(person, waitingByPerson.get(person.id) || 0)));
     if (!caseload) {
       replaceChildren(results, _("Your caseload has not been downloaded to this phone yet. It will be when you have a signal."));

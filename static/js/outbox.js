@@ -1,20 +1,60 @@
 // The outbox: every contact recorded on this phone until the server has accepted it.
 //
-// A row's state: "waiting" → "sending" → (removed when accepted) or "attention".
+// A row's states and what moves it are the table TRANSITIONS below; every change of a row's
+// state goes through `move`, which follows it (tests/js/outbox_states.test.mjs walks it).
 // - A row is removed only when the server's receipt names its id with status created
-//   or duplicate AND carries the hash of exactly what was sent.
-// - Nothing expires. Rows belong to the user who recorded them: another user of the
-//   same phone never sees or sends them.
+//   or duplicate AND carries the hash of exactly what was sent ("accepted"), or when the
+//   officer discards it after a clear warning.
+// - Nothing expires: "attention" waits for the officer. Rows belong to the user who
+//   recorded them: another user of the same phone never sees or sends them.
 // - Only the sender holding the lock moves rows to "sending", so any row found
 //   "sending" by a new lock holder was left by a send that never finished (the app
-//   was closed, the tab crashed) and goes back to "waiting".
+//   was closed, the tab crashed) and goes back to "waiting" ("stale").
 
 import { contentHash } from "./canonical.js";
 import * as store from "./store.js";
 
+export const NEW = "new"; // not stored yet
 export const WAITING = "waiting";
 export const SENDING = "sending";
 export const ATTENTION = "attention";
+export const GONE = "gone"; // deleted from the outbox
+
+/** [state, event, next state]: the only ways a row's state changes. */
+export const TRANSITIONS = Object.freeze([
+  [NEW, "save", WAITING],
+  [WAITING, "send", SENDING], // the sender took it into a batch
+  [SENDING, "accepted", GONE], // created or duplicate, with the hash of what was sent
+  [SENDING, "mismatch", ATTENTION], // created or duplicate, but with another hash
+  [SENDING, "conflict", ATTENTION], // the server holds other content under this id
+  [SENDING, "rejected", ATTENTION], // refused field by field
+  [SENDING, "unsettled", WAITING], // no result names it, an unknown status, or the row changed meanwhile
+  [SENDING, "failed", WAITING], // no answer that is a receipt: offline, 5xx, a captive portal, 401, CSRF
+  [SENDING, "stale", WAITING], // left "sending" by a send that never finished
+  [WAITING, "refused", ATTENTION], // a whole request of this record alone was refused (400/413)
+  [ATTENTION, "resubmit", WAITING], // corrected by the officer, to send again
+  [WAITING, "discard", GONE], // the officer deleted it after the warning
+  [ATTENTION, "discard", GONE],
+]);
+
+const NEXT = new Map(TRANSITIONS.map(([state, event, after]) => [`${state} ${event}`, after]));
+
+/** The state after `event` in `state`, or undefined when the table has no such move. */
+export function next(state, event) {
+  return NEXT.get(`${state} ${event}`);
+}
+
+/**
+ * A row after `event`, as store.changeOutbox takes it: the changed row, null to delete it,
+ * or undefined to leave it as it is (the event does not apply in its state).
+ */
+export function move(row, event, changes = {}) {
+  if (!row) return undefined;
+  const after = next(row.state, event);
+  if (after === undefined) return undefined;
+  if (after === GONE) return null;
+  return { ...row, ...changes, state: after };
+}
 
 function byAge(rows) {
   return rows.sort((a, b) => (a.saved_at < b.saved_at ? -1 : a.saved_at > b.saved_at ? 1 : 0));
@@ -26,7 +66,7 @@ export async function save(userId, contact, personName) {
   const row = {
     id: contact.id,
     user_id: userId,
-    state: WAITING,
+    state: next(NEW, "save"),
     contact,
     hash,
     person_name: personName,
@@ -44,10 +84,10 @@ export async function save(userId, contact, personName) {
  */
 export async function resubmit(userId, originalId, contact, personName) {
   const original = await store.outboxRow(originalId);
-  if (!original || original.user_id !== userId || original.state !== ATTENTION) return false;
+  if (!original || original.user_id !== userId || next(original.state, "resubmit") === undefined) return false;
   const hash = await contentHash(contact);
-  const row = { ...original, id: contact.id, contact, hash, person_name: personName, state: WAITING, problem: null, attempts: 0 };
-  if (contact.id === originalId) await store.changeOutbox([originalId], (r) => (r && r.state === ATTENTION ? row : undefined));
+  const row = move(original, "resubmit", { id: contact.id, contact, hash, person_name: personName, problem: null, attempts: 0 });
+  if (contact.id === originalId) await store.changeOutbox([originalId], (r) => (r && r.state === original.state ? row : undefined));
   else await store.replaceOutboxRow(originalId, row);
   return true;
 }
@@ -69,21 +109,23 @@ export async function waiting(userId) {
 /** Rows left "sending" by a send that never finished go back to "waiting". Call with the send lock held. */
 export async function releaseStale() {
   const stale = (await store.allOutboxRows()).filter((r) => r.state === SENDING).map((r) => r.id);
-  if (stale.length) await store.changeOutbox(stale, (r) => (r && r.state === SENDING ? { ...r, state: WAITING } : undefined));
+  if (stale.length) await store.changeOutbox(stale, (r) => move(r, "stale"));
 }
 
 export function markSending(ids) {
   return store.changeOutbox(ids, (r) =>
-    r && r.state === WAITING ? { ...r, state: SENDING, attempts: (r.attempts || 0) + 1, last_attempt_at: new Date().toISOString() } : undefined,
+    move(r, "send", { attempts: ((r && r.attempts) || 0) + 1, last_attempt_at: new Date().toISOString() }),
   );
 }
 
+/** The batch was not answered with a receipt: its rows wait to go again. */
 export function markWaiting(ids) {
-  return store.changeOutbox(ids, (r) => (r && r.state === SENDING ? { ...r, state: WAITING } : undefined));
+  return store.changeOutbox(ids, (r) => move(r, "failed"));
 }
 
+/** The server refused a request holding only these (waiting) rows. */
 export function markAttention(ids, problem) {
-  return store.changeOutbox(ids, (r) => (r ? { ...r, state: ATTENTION, problem } : undefined));
+  return store.changeOutbox(ids, (r) => move(r, "refused", { problem }));
 }
 
 /**
@@ -101,22 +143,20 @@ export async function applyResults(sentRows, results) {
     const result = byId.get(sent.id.toLowerCase());
     let decision;
     if (!result) {
-      decision = { state: WAITING };
+      decision = { event: "unsettled" };
     } else if (result.status === "created" || result.status === "duplicate") {
-      decision =
-        result.sha256 === sent.hash
-          ? { remove: true }
-          : { state: ATTENTION, problem: { kind: "mismatch" } };
+      decision = result.sha256 === sent.hash ? { event: "accepted" } : { event: "mismatch", problem: { kind: "mismatch" } };
     } else if (result.status === "conflict") {
-      decision = { state: ATTENTION, problem: { kind: "conflict", stored: result.stored || null } };
+      decision = { event: "conflict", problem: { kind: "conflict", stored: result.stored || null } };
     } else if (result.status === "rejected") {
-      decision = { state: ATTENTION, problem: { kind: "rejected", errors: result.errors || {} } };
+      decision = { event: "rejected", problem: { kind: "rejected", errors: result.errors || {} } };
     } else {
-      decision = { state: WAITING };
+      decision = { event: "unsettled" };
     }
     decisions.set(sent.id, decision);
-    if (decision.remove) counts.accepted += 1;
-    else if (decision.state === ATTENTION) counts.attention += 1;
+    const after = next(SENDING, decision.event);
+    if (after === GONE) counts.accepted += 1;
+    else if (after === ATTENTION) counts.attention += 1;
     else counts.waiting += 1;
   }
   await store.changeOutbox([...decisions.keys()], (r) => {
@@ -124,14 +164,13 @@ export async function applyResults(sentRows, results) {
     const decision = decisions.get(r.id);
     // Only the version that was sent can be settled by this receipt.
     const sent = sentRows.find((s) => s.id === r.id);
-    if (sent && sent.hash !== r.hash) return r.state === SENDING ? { ...r, state: WAITING } : undefined;
-    if (decision.remove) return null;
-    return { ...r, state: decision.state, problem: decision.problem || null };
+    if (sent && sent.hash !== r.hash) return move(r, "unsettled");
+    return move(r, decision.event, { problem: decision.problem || null });
   });
   return counts;
 }
 
 /** Delete a row for good (the officer confirmed it after a clear warning). */
 export function discard(userId, ids) {
-  return store.changeOutbox(ids, (r) => (r && r.user_id === userId && r.state !== SENDING ? null : undefined));
+  return store.changeOutbox(ids, (r) => (r && r.user_id === userId ? move(r, "discard") : undefined));
 }

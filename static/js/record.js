@@ -7,12 +7,28 @@
 
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
-import { compareNames } from "./caseload.js";
+import { sortedByName } from "./order.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000; // the server refuses contacts more than 5 minutes ahead
-const MAX_NOTES = 4000;
-const MAX_DURATION = 1440;
+
+/**
+ * The limits the server checks by (app/contacts/contract.py), as GET /api/v1/session sent them
+ * and the phone kept them. Until the phone has heard from the server it checks nothing the
+ * server would decide: the server still refuses, field by field, what does not fit.
+ * Text lengths are Unicode code points, as the server counts them.
+ */
+export function checks(limits) {
+  const known = limits || {};
+  return {
+    futureMs: known.future_tolerance_seconds != null ? known.future_tolerance_seconds * 1000 : Infinity,
+    durationMax: known.duration_max != null ? known.duration_max : Infinity,
+    notesMax: known.notes_max != null ? known.notes_max : Infinity,
+  };
+}
+
+export function codePoints(text) {
+  return [...text].length;
+}
 
 function quickTimeLabel(minutes) {
   if (minutes === 0) return pgettext("time of a contact", "Now");
@@ -44,12 +60,11 @@ export function mount(container, ctx, params) {
   // The server refuses an id it holds for another team: such a record goes again under a new one.
   const idRefused = Boolean(correcting && correcting.problem && correcting.problem.errors && "id" in correcting.problem.errors);
   const id = correcting && !idRefused ? correcting.id : crypto.randomUUID();
-  const people = [...(ctx.state.caseload ? ctx.state.caseload.people : [])].sort((a, b) =>
-    compareNames(ctx.state.language)(a.display_name, b.display_name),
-  );
+  const people = sortedByName(ctx.state.caseload ? ctx.state.caseload.people : []);
   const chosenId = initial ? initial.person_id : params.personId;
   const chosen = people.find((p) => p.id === chosenId) || null;
   let saving = false;
+  const limits = checks(ctx.state.limits);
 
   const now = () => new Date(Date.now() + (ctx.state.clockOffset || 0));
 
@@ -219,7 +234,7 @@ export function mount(container, ctx, params) {
     const personId = chosen ? chosen.id : Number(form.querySelector("#person").value);
     const person = people.find((p) => p.id === personId) || chosen;
     if (!person) {
-      problems.push(["person", _("Choose the person you had contact with.")]);
+      problems.push(["person", _("Choose the person the contact was with.")]);
       showError(form.querySelector("#person-error"), form.querySelector("#person"), problems.at(-1)[1]);
     }
     const type = selected("type");
@@ -229,25 +244,25 @@ export function mount(container, ctx, params) {
     }
     const moment = occurredAt();
     if (!moment || Number.isNaN(moment.getTime())) {
-      problems.push(["when-date", _("Enter the date and time of the contact.")]);
+      problems.push(["when-date", _("Give the date and time of the contact.")]);
       showError(whenError, dateInput, problems.at(-1)[1]);
-    } else if (moment.getTime() > now().getTime() + FUTURE_TOLERANCE_MS) {
-      problems.push(["when-date", _("The contact cannot be in the future.")]);
+    } else if (moment.getTime() > now().getTime() + limits.futureMs) {
+      problems.push(["when-date", _("The time of the contact is in the future. Check the date and time, and the clock on your phone.")]);
       showError(whenError, dateInput, problems.at(-1)[1]);
     }
     let minutes = null;
     const durationText = duration.value.trim();
     if (durationText) {
       minutes = /^\d+$/.test(durationText) ? Number(durationText) : NaN;
-      if (!(minutes >= 0 && minutes <= MAX_DURATION)) {
-        problems.push(["duration", _("Enter the duration as a whole number of minutes, from 0 to 1440.")]);
+      if (!(minutes >= 0 && minutes <= limits.durationMax)) {
+        problems.push(["duration", _("The duration must be a whole number of minutes from 0 to 1440.")]);
         showError(durationError, duration, problems.at(-1)[1]);
         details.open = true;
       }
     }
     const noteText = notes.value.normalize("NFC").trim();
-    if (noteText.length > MAX_NOTES) {
-      problems.push(["notes", _("Notes can be at most 4000 characters long.")]);
+    if (codePoints(noteText) > limits.notesMax) {
+      problems.push(["notes", _("Notes must be text of at most 4,000 characters.")]);
       showError(notesError, notes, problems.at(-1)[1]);
       details.open = true;
     }

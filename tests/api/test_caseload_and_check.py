@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.collation import english_order_key
 from app.extensions import db
 from tests import factories
 from tests.api.conftest import contact_json
@@ -21,6 +22,7 @@ def test_the_caseload_has_what_recording_needs_and_nothing_more(api, officer, te
         {
             "id": person.id,
             "display_name": "Rhys Evans",
+            "order_key": english_order_key("Rhys Evans"),
             "category": "fixed",
             "rag": "amber",
             "required_this_week": 3,

@@ -197,3 +197,24 @@ def test_a_route_the_matrix_cannot_fill_in_fails_with_a_message_saying_what_to_a
     rule.bind(app.url_map.__class__())
     with pytest.raises(LookupError, match=r"Add it to ARGUMENTS in tests/trust/routes.py"):
         argument_for(rule, "widget_id")
+
+
+def test_every_route_declares_the_ability_that_the_matrix_expects(app, world):
+    """The roles each route is for (``LOWEST_ROLE``) are what ``app.permissions`` gives the
+    ability the route declares with ``requires``: one place decides, and this table checks it."""
+    from app.permissions import may, required_ability
+    from tests.trust.routes import LOWEST_ROLE
+
+    problems = []
+    for rule in all_rules(app):
+        ability = required_ability(app.view_functions[rule.endpoint])
+        holders = [role for role in ROLES if ability is None or may(world.user(role), ability)]
+        lowest = holders[0] if holders else None
+        expected = LOWEST_ROLE.get(rule.endpoint, "officer")
+        if rule.endpoint in PUBLIC:
+            continue
+        if lowest != expected:
+            problems.append(f"{rule.endpoint}: declares {ability!r}, which starts at {lowest}, not {expected}")
+        if ability is not None and holders != list(ROLES[ROLES.index(expected):]):
+            problems.append(f"{rule.endpoint}: {ability!r} is held by {holders}")
+    assert problems == []

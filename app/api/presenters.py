@@ -1,4 +1,6 @@
-"""What the API's views assemble: caseload rows, the tallies a sync changed, the caseload's ETag."""
+"""What the API answers with about people: caseload rows (the whole caseload, or the people a
+correction touched), the tallies a sync changed, and the caseload's ETag. The JSON shape of
+each row is ``serialise.caseload_row``."""
 
 from __future__ import annotations
 
@@ -11,20 +13,23 @@ from app import versions
 from app.api.serialise import caseload_row, iso
 from app.caseload import caseload, load_tallies, people_by_id, person_weeks
 from app.contacts.operations import SyncResult
+from app.i18n import current_language
 from app.models import User
 from app.pwa.operations import current_build
 
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
-    return [caseload_row(row) for row in caseload(session, user.team_id, week, language)]
+    return [caseload_row(row, language) for row in caseload(session, user.team_id, week, language)]
 
 
-def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date) -> list[dict]:
-    """The caseload rows of these people (of the user's team only), by id."""
+def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date,
+                language: str | None = None) -> list[dict]:
+    """The caseload rows of these people (of the user's team only), by id, in the reader's language."""
+    language = language or current_language()
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
-    return [caseload_row(row) for row in person_weeks(session, people, week)]
+    return [caseload_row(row, language) for row in person_weeks(session, people, week)]
 
 
 def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:

@@ -1,0 +1,348 @@
+"""The contact contract, written once: what a contact, a correction and a void may hold.
+
+Everything that checks a contact follows from this module:
+
+- the sync API (``app/api/schemas.py``) parses each contact, correction and void with it;
+- the web form (``app/contacts/forms.py``) turns what was typed into the same shape and
+  asks the same question, so it shows the same message for the same mistake;
+- ``app/api/openapi.yaml`` describes these shapes; ``tests/api/test_contract.py`` checks
+  the document against ``ContactIn.model_json_schema()`` (fields, required, limits, codes);
+- the phone reads ``LIMITS`` from ``GET /api/v1/session`` instead of keeping its own copy.
+
+The models are pydantic v2 in strict mode: a number is never read from a string, nor a
+boolean from 0. Pydantic's own messages are never shown: each error's field (``loc``) and
+kind (``type``) are mapped to one of our sentences below, which come from the gettext
+catalogue, so every message is the same in the API and on the form, in English and Welsh.
+
+Text lengths are counted in Unicode code points (Python's ``len``, PostgreSQL's
+``varchar(n)``); the phone counts the same way (``[...text].length``), not in UTF-16 units.
+``None`` means "not given" everywhere; for the kinds, outcomes, times and texts an empty
+string means the same.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any
+
+from flask_babel import lazy_gettext as _l
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import PydanticCustomError
+
+from app.contacts.operations import CORRECTABLE_FIELDS, FUTURE_TOLERANCE, NOT_ON_CASELOAD, ContactInput
+from app.models import ContactType, Outcome, Pathway
+
+NOTES_MAX = 4000
+OTHERS_PRESENT_MAX = 500
+REASON_MAX = 1000
+DURATION_MAX = 1440
+TIMESTAMP_MAX = 40
+PERSON_ID_MAX = 2**31 - 1
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+PATHWAY_CODES = frozenset(member.value for member in Pathway)
+
+# What the phone enforces before it saves, published in GET /api/v1/session.
+LIMITS = {
+    "notes_max": NOTES_MAX,
+    "others_present_max": OTHERS_PRESENT_MAX,
+    "reason_max": REASON_MAX,
+    "duration_max": DURATION_MAX,
+    "future_tolerance_seconds": int(FUTURE_TOLERANCE / timedelta(seconds=1)),
+}
+
+# The sentences ---------------------------------------------------------------------------
+
+ID_INVALID = _l("The record's id must be a UUID, such as 0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10.")
+PERSON_MISSING = _l("Choose the person the contact was with.")
+PERSON_INVALID = _l("The person must be given by their number on the caseload.")
+TYPE_MISSING = _l("Choose the kind of contact.")
+TYPE_UNKNOWN = _l("This kind of contact is not one that Cyswllt knows.")
+OUTCOME_MISSING = _l("Choose the outcome of the contact.")
+OUTCOME_UNKNOWN = _l("This outcome is not one that Cyswllt knows.")
+OCCURRED_MISSING = _l("Give the date and time of the contact.")
+RECORDED_MISSING = _l("Give the time the contact was saved on the phone.")
+TIME_UNREADABLE = _l(
+    "This time could not be read. Give it in ISO 8601 form with a time zone offset, such as 2026-11-18T10:05:00.000Z."
+)
+TIME_NO_OFFSET = _l("This time has no time zone offset. Add one, such as Z or +01:00.")
+TIME_TOO_EARLY = _l("This time is too long ago to be right. Check the date.")
+DURATION_INVALID = _l("The duration must be a whole number of minutes from 0 to 1440.")
+PATHWAYS_INVALID = _l("Pathways must be a list of pathway codes.")
+PATHWAY_UNKNOWN = _l("One of the pathways is not one that Cyswllt knows.")
+PATHWAY_REPEATED = _l("Each pathway can be given only once.")
+NOTES_INVALID = _l("Notes must be text of at most 4,000 characters.")
+OTHERS_PRESENT_INVALID = _l("Who else was there must be text of at most 500 characters.")
+TEXT_UNSTORABLE = _l("This text has a character that cannot be stored. Remove it and try again.")
+FLAG_INVALID = _l("This must be true or false.")
+CHANGES_INVALID = _l("Give the corrections as an object of field names and new values.")
+NOTHING_TO_CORRECT = _l("Give at least one field to correct.")
+REASON_INVALID = _l("The reason must be text of at most 1,000 characters.")
+VOID_REASON_MISSING = _l("Say why this contact is being voided.")
+EXPECTED_SHA256_INVALID = _l("The expected hash must be 64 lower-case hexadecimal characters.")
+CONTACT_NOT_OBJECT = _l("Each contact must be a JSON object.")
+
+# Field → error kind → sentence. "invalid" is every kind not named.
+MESSAGES: dict[str, dict[str, Any]] = {
+    "id": {"invalid": ID_INVALID},
+    "person_id": {
+        "missing": PERSON_MISSING,
+        "greater_than_equal": NOT_ON_CASELOAD,
+        "less_than_equal": NOT_ON_CASELOAD,
+        "invalid": PERSON_INVALID,
+    },
+    "type": {"missing": TYPE_MISSING, "invalid": TYPE_UNKNOWN},
+    "outcome": {"missing": OUTCOME_MISSING, "invalid": OUTCOME_UNKNOWN},
+    "occurred_at": {"missing": OCCURRED_MISSING, "time_no_offset": TIME_NO_OFFSET, "time_too_early": TIME_TOO_EARLY,
+                    "invalid": TIME_UNREADABLE},
+    "recorded_at": {"missing": RECORDED_MISSING, "time_no_offset": TIME_NO_OFFSET, "time_too_early": TIME_TOO_EARLY,
+                    "invalid": TIME_UNREADABLE},
+    "duration_minutes": {"invalid": DURATION_INVALID},
+    "pathways": {"pathway_unknown": PATHWAY_UNKNOWN, "pathway_repeated": PATHWAY_REPEATED, "invalid": PATHWAYS_INVALID},
+    "notes": {"unstorable": TEXT_UNSTORABLE, "invalid": NOTES_INVALID},
+    "others_present": {"unstorable": TEXT_UNSTORABLE, "invalid": OTHERS_PRESENT_INVALID},
+    "sensitive": {"invalid": FLAG_INVALID},
+    "concern": {"invalid": FLAG_INVALID},
+    "changes": {"invalid": CHANGES_INVALID},
+    "reason": {"unstorable": TEXT_UNSTORABLE, "missing": VOID_REASON_MISSING, "invalid": REASON_INVALID},
+    "expected_sha256": {"invalid": EXPECTED_SHA256_INVALID},
+}
+
+
+def message_for(field: str, kind: str):
+    """Our sentence for an error of this kind on this field."""
+    messages = MESSAGES[field]
+    return messages.get(kind, messages["invalid"])
+
+
+# The field types -------------------------------------------------------------------------
+
+
+def _given(*, empty_too: bool):
+    """None (and, for most fields, "") is "not given": the field's ``missing`` message."""
+
+    def check(value):
+        if value is None or (empty_too and value == ""):
+            raise PydanticCustomError("missing", "not given")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _empty_is_none(value):
+    return None if value == "" else value
+
+
+def _read_time(value):
+    """An aware UTC datetime from ISO 8601 text with an offset (or from an aware datetime)."""
+    if isinstance(value, str):
+        if len(value) > TIMESTAMP_MAX:
+            raise PydanticCustomError("time_unreadable", "unreadable")
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("time_unreadable", "unreadable") from None
+    if not isinstance(value, datetime):
+        raise PydanticCustomError("time_unreadable", "unreadable")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError("time_no_offset", "no offset")
+    try:
+        value = value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise PydanticCustomError("time_unreadable", "unreadable") from None
+    if value < EARLIEST:
+        raise PydanticCustomError("time_too_early", "too early")
+    return value
+
+
+def _storable(text: str) -> str:
+    if "\x00" in text:
+        raise PydanticCustomError("unstorable", "unstorable")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a "\ud800" escape
+        raise PydanticCustomError("unstorable", "unstorable") from None
+    return text
+
+
+def _pathway_codes(codes: list[str] | None) -> tuple[str, ...]:
+    if codes is None:
+        return ()
+    if not all(code in PATHWAY_CODES for code in codes):
+        raise PydanticCustomError("pathway_unknown", "unknown pathway")
+    if len(set(codes)) != len(codes):
+        raise PydanticCustomError("pathway_repeated", "repeated pathway")
+    return tuple(sorted(codes))
+
+
+def _false_if_none(value: bool | None) -> bool:
+    return bool(value)
+
+
+ContactId = Annotated[str, Field(pattern=UUID_PATTERN), AfterValidator(uuid.UUID), _given(empty_too=False)]
+PersonId = Annotated[int, Field(ge=1, le=PERSON_ID_MAX), _given(empty_too=False)]
+# Kinds and outcomes are checked against the enums' values (strict mode would want enum objects).
+Kind = Annotated[ContactType, Field(strict=False), _given(empty_too=True)]
+ContactOutcome = Annotated[Outcome, Field(strict=False), _given(empty_too=True)]
+Moment = Annotated[datetime, BeforeValidator(_read_time), _given(empty_too=True),
+                   Field(json_schema_extra={"type": "string", "maxLength": TIMESTAMP_MAX})]
+Duration = Annotated[int, Field(ge=0, le=DURATION_MAX)] | None
+Pathways = Annotated[
+    list[Annotated[str, Field(json_schema_extra={"enum": sorted(PATHWAY_CODES)})]] | None,
+    Field(json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_pathway_codes),
+]
+Notes = Annotated[Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_storable)] | None,
+                  BeforeValidator(_empty_is_none)]
+OthersPresent = Annotated[Annotated[str, Field(max_length=OTHERS_PRESENT_MAX), AfterValidator(_storable)] | None,
+                          BeforeValidator(_empty_is_none)]
+Flag = Annotated[bool | None, AfterValidator(_false_if_none)]
+Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)] | None
+Reason = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_storable)] | None
+
+
+class ContactIn(BaseModel):
+    """One contact as recorded (on a phone, or typed into the web form)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
+
+    id: ContactId
+    person_id: PersonId
+    type: Kind
+    outcome: ContactOutcome
+    occurred_at: Moment
+    recorded_at: Moment
+    duration_minutes: Duration = None
+    pathways: Pathways = None
+    notes: Notes = None
+    sensitive: Flag = None
+    concern: Flag = None
+    others_present: OthersPresent = None
+
+
+class CorrectionIn(BaseModel):
+    """A correction: new values for some of ``CORRECTABLE_FIELDS``, checked as in ``ContactIn``."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
+
+    changes: dict[str, Any]
+    reason: Reason = None
+    expected_sha256: Sha256 = None
+
+
+class VoidIn(BaseModel):
+    """A void: why the contact was recorded in error."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
+
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
+    expected_sha256: Sha256 = None
+
+
+# One adapter per correctable field, so that a correction checks each value it names alone.
+_FIELD_TYPES = {
+    "person_id": PersonId, "type": Kind, "outcome": ContactOutcome, "occurred_at": Moment,
+    "duration_minutes": Duration, "pathways": Pathways, "notes": Notes, "sensitive": Flag,
+    "concern": Flag, "others_present": OthersPresent,
+}
+assert set(_FIELD_TYPES) == set(CORRECTABLE_FIELDS) <= set(ContactIn.model_fields)
+_FIELD_ADAPTERS = {name: TypeAdapter(kind, config=ConfigDict(strict=True)) for name, kind in _FIELD_TYPES.items()}
+
+
+def _errors(error: ValidationError, *, field: str | None = None) -> dict:
+    """Pydantic's errors as our sentences, one per field (the first error of each)."""
+    errors: dict = {}
+    for item in error.errors(include_url=False, include_context=False, include_input=False):
+        name = field or (str(item["loc"][0]) if item["loc"] else "contact")
+        if name in MESSAGES and name not in errors:
+            errors[name] = message_for(name, item["type"])
+    return errors
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# What the API and the form call ----------------------------------------------------------
+
+
+def parse_contact(raw) -> tuple[ContactInput | None, dict]:
+    """A ContactInput, or the errors of each field that is wrong (field → sentence)."""
+    if not isinstance(raw, Mapping):
+        return None, {"contact": CONTACT_NOT_OBJECT}
+    try:
+        contact = ContactIn.model_validate(dict(raw))
+    except ValidationError as error:
+        return None, _errors(error)
+    values = {name: getattr(contact, name) for name in ContactIn.model_fields}
+    return ContactInput(contact_id=values.pop("id"), **values), {}
+
+
+def parse_changes(raw) -> tuple[dict, dict]:
+    """(the changes named, each field's errors) for the ``changes`` object of a correction."""
+    changes, errors = {}, {}
+    for name in CORRECTABLE_FIELDS:
+        if name not in raw:
+            continue
+        try:
+            changes[name] = _FIELD_ADAPTERS[name].validate_python(raw[name])
+        except ValidationError as error:
+            errors.update(_errors(error, field=name))
+    return changes, errors
+
+
+def parse_correction(body: Mapping) -> tuple[tuple[dict, str | None, str | None] | None, dict]:
+    """((changes, reason, expected_sha256), {}) or (None, each field's errors)."""
+    body = dict(body)
+    if _blank(body.get("reason")):
+        body["reason"] = None  # an empty reason is no reason: a correction may go without one
+    errors: dict = {}
+    correction = None
+    try:
+        correction = CorrectionIn.model_validate(body)
+    except ValidationError as error:
+        errors = _errors(error)
+    changes: dict = {}
+    raw_changes = body.get("changes")
+    if isinstance(raw_changes, dict):
+        changes, change_errors = parse_changes(raw_changes)
+        errors.update(change_errors)
+        if not errors and not changes:
+            errors["changes"] = NOTHING_TO_CORRECT
+    if errors or correction is None:
+        return None, errors
+    return (changes, correction.reason.strip() if correction.reason else None, correction.expected_sha256), {}
+
+
+def parse_void(body: Mapping) -> tuple[tuple[str, str | None] | None, dict]:
+    """((reason, expected_sha256), {}) or (None, each field's errors)."""
+    body = dict(body)
+    if _blank(body.get("reason")):
+        body.pop("reason", None)
+    try:
+        void = VoidIn.model_validate(body)
+    except ValidationError as error:
+        return None, _errors(error)
+    return (void.reason.strip(), void.expected_sha256), {}
+
+
+_MOMENT = TypeAdapter(Moment, config=ConfigDict(strict=True))
+
+
+def read_time(value) -> datetime | None:
+    """A time as the contract reads ``occurred_at``, or None when it cannot be read."""
+    try:
+        return _MOMENT.validate_python(value)
+    except ValidationError:
+        return None
+
+
+def parse_uuid(value) -> uuid.UUID | None:
+    """A UUID from text in the contract's form (any version), else None."""
+    if isinstance(value, str) and re.fullmatch(UUID_PATTERN, value):
+        return uuid.UUID(value)
+    return None

@@ -1,0 +1,100 @@
+"""Who may do what to which record: the one place.
+
+Seeing is team scoping (``app.scoping``): another team's record is simply not found.
+Recording is for one's own team's people (``sync_contacts`` and the record form's choices
+both ask the database for ``Person.team_id == user.team_id``, administrators included).
+Doing anything else is decided here, by named abilities::
+
+    may(user, "supervise")                      # the supervision pages
+    may(user, "administer")                     # all of Wales, Delius codes, the audit trail
+    may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
+    may(user, "see_sensitive_notes", team)      # sensitive notes in exports
+    may(user, "correct_contact", contact)       # and "void_contact": the same people
+
+Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
+API and the contacts service call ``may``; templates have ``may`` as a global (which
+buttons show); the access-control matrix (``tests/trust/``) checks each route's declared
+ability against the roles that have it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app
+from flask_login import current_user
+
+from app.models import Role
+
+
+def _team_id(target) -> int | None:
+    return target if isinstance(target, int) or target is None else target.id
+
+
+def _supervise(user, _target=None) -> bool:
+    return user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _administer(user, _target=None) -> bool:
+    return user.role == Role.ADMIN
+
+
+def _act_for_team(user, team) -> bool:
+    """Supervisors act for their own team; administrators for every team."""
+    return user.role == Role.ADMIN or (user.role == Role.SUPERVISOR and user.team_id == _team_id(team))
+
+
+def _change_contact(user, contact) -> bool:
+    """Its author, or a supervisor (or administrator) of the contact's own team."""
+    return contact.recorded_by_id == user.id or (_supervise(user) and user.team_id == contact.team_id)
+
+
+ABILITIES: dict[str, Callable[..., bool]] = {
+    "supervise": _supervise,
+    "administer": _administer,
+    "act_for_team": _act_for_team,
+    "see_sensitive_notes": _act_for_team,
+    "correct_contact": _change_contact,
+    "void_contact": _change_contact,
+}
+
+
+def may(user, ability: str, target=None) -> bool:
+    """Whether ``user`` has ``ability`` (over ``target``, for the abilities that name one)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return ABILITIES[ability](user, target)
+
+
+def require(ability: str, target=None) -> None:
+    """403 unless the signed-in user has the ability."""
+    if not may(current_user, ability, target):
+        abort(403)
+
+
+def requires(ability: str):
+    """A view for users with this ability: signed out → sign in; without it → 403.
+
+    The ability is kept on the view (``required_ability``) for the access-control matrix.
+    """
+    if ABILITIES.get(ability) is None:
+        raise KeyError(ability)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            require(ability)
+            return view(*args, **kwargs)
+
+        wrapper.required_ability = ability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def required_ability(view) -> str | None:
+    """The ability a view was declared with (``requires``), if any."""
+    return getattr(view, "required_ability", None)

@@ -1,0 +1,59 @@
+// Who is signed in, as GET /api/v1/session says: the user (a different user clears the last
+// one's caseload), the clock offset, the limits the record form checks, and the language of
+// the profile (a choice made offline on this phone is sent to the server first).
+
+import * as api from "./api.js";
+import * as store from "./store.js";
+import { loadLocal, state } from "./state.js";
+
+let lastCheck = 0;
+
+/** Milliseconds since the session was last asked about. */
+export function sinceLastCheck() {
+  return Date.now() - lastCheck;
+}
+
+/** Ask the server who is signed in and keep what it says; resolves with the answer's kind. */
+export async function refresh() {
+  lastCheck = Date.now();
+  const result = await api.getSession();
+  if (result.kind === "ok") {
+    const user = result.json.user;
+    const offset = api.clockOffset(result);
+    if (offset !== null) await store.setSetting("clock_offset", offset);
+    // What the record form checks before saving: the server's contract, kept for offline use.
+    if (result.json.limits) await store.setSetting("limits", result.json.limits);
+    const known = await store.getSetting("user");
+    if (known && known.id !== user.id) {
+      // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
+      await store.clearCaseloads();
+    }
+    await store.setSetting("user", { id: user.id, name: user.name, language: user.language });
+    await store.deleteSetting("signed_out");
+    await loadLocal();
+    await reconcileLanguage(user.language);
+  } else if (result.kind === "unauthenticated") {
+    await store.setSetting("signed_out", true);
+  }
+  return result.kind;
+}
+
+async function reconcileLanguage(profileLanguage) {
+  const pending = await store.getSetting("lang_pending");
+  if (pending) {
+    // Chosen on this phone while offline: tell the server now.
+    if (pending !== profileLanguage) {
+      try {
+        await fetch(`/language/${pending}?next=/app`, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+      } catch {
+        return;
+      }
+    }
+    await store.deleteSetting("lang_pending");
+    return;
+  }
+  if ((profileLanguage === "en" || profileLanguage === "cy") && profileLanguage !== state.language) {
+    await store.setSetting("lang", profileLanguage);
+    if (!state.formActive) location.reload(); // the service worker serves the shell in that language
+  }
+}

@@ -39,9 +39,7 @@ def openapi_document() -> dict:
 
 @blueprint.get("/openapi.json")
 def openapi():
-    response = json_response(openapi_document())
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return json_response(openapi_document())  # cacheable: app/security.py CACHEABLE
 
 
 @blueprint.get("/session")
@@ -80,7 +78,6 @@ def caseload():
     else:
         response = json_response({**content, "server_time": serialise.iso(now)})
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response
 

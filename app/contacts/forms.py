@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
+from wtforms import SelectChoice, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.fields import CalendarDateField
 from app.models import ContactType, Outcome, Pathway
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS
 
@@ -38,7 +39,7 @@ class ContactForm(FlaskForm):
         default=Outcome.KEPT.value,
         invalid_choice_message=_l("Choose the outcome."),
     )
-    date = DateField(
+    date = CalendarDateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Enter the date of the contact."))],
         invalid_value_message=_l("Enter the date of the contact, for example 2026-11-18."),

@@ -7,11 +7,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from app import inputs
+from app.fields import CalendarDateField
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL
 from app.models import DEFAULT_DELIUS_CODES, DeselectionReason
 from app.presenters import CATEGORY_LABELS, PAUSE_LABELS, RAG_LABELS
@@ -29,26 +29,8 @@ DESELECTION_LABELS = {
 }
 
 
-class LocalDateField(DateField):
-    """A date (YYYY-MM-DD, as a browser's date picker sends it) with our own error messages.
-
-    White space alone is an empty answer (``InputRequired`` then says what to enter), and a
-    date outside the calendar the app works in (app/inputs.py) is refused with a message."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or inputs.is_blank(valuelist[0]):
-            self.raw_data = []  # so that InputRequired sees nothing was entered
-            self.data = None
-            return
-        try:
-            self.data = date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Enter a real date, for example 2026-11-23."))) from None
-        if not inputs.in_calendar(self.data):
-            self.data = None
-            raise ValueError(str(_l("Enter a date from %(first)s to %(last)s.", first=inputs.FIRST_DAY.isoformat(),
-                                    last=inputs.LAST_DAY.isoformat())))
+# The one date field type (app/fields.py): white space is empty, the calendar is bounded.
+LocalDateField = CalendarDateField
 
 
 class WholeNumberField(IntegerField):

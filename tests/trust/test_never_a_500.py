@@ -238,3 +238,16 @@ def test_every_refused_method_says_which_methods_the_address_takes(callers):
     api = callers["officer"].client.put("/api/v1/caseload", headers={"X-CSRFToken": callers["officer"].token})
     assert api.status_code == 405 and "GET" in api.headers["Allow"]
     assert api.get_json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "   "])
+def test_a_contact_dated_outside_the_calendar_or_with_a_blank_date_is_not_stored(app, callers, world, day):
+    officer = callers["officer"]
+    page = officer.client.post("/contacts/new", data={
+        "csrf_token": officer.token, "contact_id": str(uuid.uuid4()), "person": str(world.own_person.id),
+        "type": "home_visit", "outcome": "kept", "date": day, "time": "23:59"})
+    assert page.status_code == 400
+    expected = "Enter the date of the contact." if not day.strip() else "Enter a date from 2000-01-01 to 2099-12-31."
+    assert expected in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.query(Contact).count() == 2  # the world's two

@@ -251,3 +251,21 @@ def test_a_contact_dated_outside_the_calendar_or_with_a_blank_date_is_not_stored
     assert expected in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.query(Contact).count() == 2  # the world's two
+
+
+def test_a_properly_paired_escape_such_as_an_emoji_in_notes_is_stored(app, callers, world):
+    from datetime import datetime, timezone
+
+    app.config["FIXED_NOW"] = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    officer = callers["officer"]
+    made = "2026-11-18T11:50:00.000Z"
+    record = {"id": str(uuid.uuid4()), "person_id": world.own_person.id, "type": "home_visit", "outcome": "kept",
+              "occurred_at": made, "recorded_at": made, "notes": "Hwyl \\ud83d\\ude00"}
+    body = '{"contacts": [' + json.dumps(record).replace("\\\\ud83d\\\\ude00", "\\ud83d\\ude00") + "]}"
+    assert "\\ud83d\\ude00" in body
+    response = officer.client.post("/api/v1/contacts/sync", data=body.encode(), content_type="application/json",
+                                   headers={"X-CSRFToken": officer.token})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["results"][0]["status"] == "created"
+    db.session.expire_all()
+    assert db.session.query(Contact).filter(Contact.notes == "Hwyl \U0001F600").count() == 1

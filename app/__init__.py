@@ -29,6 +29,11 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         app.config.from_mapping(config_overrides)
     _serve_static_files(app)
 
+    from app.inputs import BoundedIntConverter
+
+    # Before any blueprint: every <int:…> route is bounded to what an id column holds.
+    app.url_map.converters["int"] = BoundedIntConverter
+
     _bind_extensions(app)
     from app import observability  # first of the request hooks: the request log times the whole request
 
@@ -147,10 +152,12 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     from app.api import errors as api_errors
 
-    def render_error(status: int, title: str, message: str):
+    def render_error(status: int, title: str, message: str, headers: dict | None = None):
         if api_errors.is_api_request():  # under /api/ every answer is JSON, never a page
-            return api_errors.for_status(status)
-        return render_template("errors/error.html", title=title, message=message), status
+            response = api_errors.for_status(status)
+            response.headers.extend(headers or {})
+            return response
+        return render_template("errors/error.html", title=title, message=message), status, headers or {}
 
     @app.errorhandler(HTTPException)
     def other_http_error(error):
@@ -186,16 +193,21 @@ def _register_error_pages(app: Flask) -> None:
         return render_error(404, gettext("Page not found"), gettext("Check the address, or go back to your caseload."))
 
     @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return render_error(405, gettext("That did not work"), gettext("This page cannot be used in that way."))
+    def method_not_allowed(error):
+        # The methods the address does take (RFC 9110 §15.5.6), for pages and the API alike.
+        allow = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+        return render_error(405, gettext("That did not work"), gettext("This page cannot be used in that way."), allow)
 
     @app.errorhandler(413)
     def too_large(_error):
         return render_error(413, gettext("Too much to send at once"), gettext("What you sent is too large. Send less at a time."))
 
     @app.errorhandler(429)
-    def too_many(_error):
-        return render_error(429, gettext("Too many attempts"), gettext("Wait a minute, then try again."))
+    def too_many(error):
+        from app.auth.throttle import retry_after_seconds, wait_message
+
+        seconds = retry_after_seconds(error)
+        return render_error(429, gettext("Too many attempts"), wait_message(seconds), {"Retry-After": str(seconds)})
 
     @app.errorhandler(500)
     def server_error(_error):

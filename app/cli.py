@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.auth.operations import AccountError, check_password_length, create_user
 from app.extensions import db
-from app.models import Agency, Language, Person, Role, Team
+from app.models import Agency, Language, Person, Role, Team, User
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,19 +28,44 @@ def register(app: Flask) -> None:
     app.cli.add_command(extend_person_weeks_command)
 
 
+class ColumnText(click.ParamType):
+    """Text for a model column: stripped, not empty when required, and no longer than the
+    column holds (the length is read from the model, so the rule is never written twice)."""
+
+    name = "text"
+
+    def __init__(self, column, required: bool = True):
+        self.column = column
+        self.required = required
+
+    @property
+    def limit(self) -> int | None:
+        return getattr(self.column.type, "length", None)
+
+    def convert(self, value, param, ctx):
+        text = value.strip() if isinstance(value, str) else value
+        if not text:
+            if self.required:
+                self.fail("cannot be empty.", param, ctx)
+            return None
+        if self.limit is not None and len(text) > self.limit:
+            self.fail(f"is {len(text)} characters long; at most {self.limit} fit.", param, ctx)
+        if "\x00" in text:
+            self.fail("cannot hold a NUL character.", param, ctx)
+        return text
+
+
 def _choice(enum_class) -> click.Choice:
     return click.Choice([member.value for member in enum_class], case_sensitive=False)
 
 
 @click.command("create-team")
-@click.option("--name", required=True, help="The team's name, e.g. 'Powys IOM'.")
-@click.option("--force", "force_area", required=True, help="The police force area.")
-@click.option("--csp", default=None, help="The community safety partnership.")
+@click.option("--name", required=True, type=ColumnText(Team.name), help="The team's name, e.g. 'Powys IOM'.")
+@click.option("--force", "force_area", required=True, type=ColumnText(Team.force_area), help="The police force area.")
+@click.option("--csp", default=None, type=ColumnText(Team.community_safety_partnership, required=False),
+              help="The community safety partnership.")
 def create_team_command(name: str, force_area: str, csp: str | None) -> None:
     """Create a local IOM team."""
-    name, force_area = name.strip(), force_area.strip()
-    if not name or not force_area:
-        raise click.UsageError("The team's name and police force area cannot be empty.")
     if db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower())):
         raise click.UsageError(f"A team called '{name}' already exists.")
     audit.set_actor(None)
@@ -51,9 +76,9 @@ def create_team_command(name: str, force_area: str, csp: str | None) -> None:
 
 
 @click.command("create-user")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--team", "team_name", required=True, help="The name of an existing team.")
+@click.option("--email", required=True, type=ColumnText(User.email))
+@click.option("--name", required=True, type=ColumnText(User.name))
+@click.option("--team", "team_name", required=True, type=ColumnText(Team.name), help="The name of an existing team.")
 @click.option("--role", type=_choice(Role), required=True)
 @click.option("--agency", type=_choice(Agency), required=True)
 @click.option("--language", type=_choice(Language), default="en", show_default=True)
@@ -94,8 +119,13 @@ def create_user_command(email, name, team_name, role, agency, language, password
               help="The password every demo account gets.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (successfully) if there are people already.")
 def seed_demo_command(password: str, if_empty: bool) -> None:
-    """Load fictional demo data into an empty database."""
+    """Load fictional demo data into an empty database (never in production)."""
     from app.demo import seed_demo
+
+    if current_app.config.get("PRODUCTION"):
+        raise click.UsageError(
+            "seed-demo does not run in production (CYSWLLT_ENV=production): its accounts share a published password."
+        )
 
     if db.session.scalar(select(func.count()).select_from(Person)) or db.session.scalar(
         select(func.count()).select_from(Team)

@@ -2,6 +2,8 @@
 
 import os
 import secrets
+import shlex
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -69,6 +71,37 @@ def password_hash_profile(environ: Mapping[str, str], production: bool) -> str:
     return profile
 
 
+def counting_processes(environ: Mapping[str, str], argv: list[str] | None = None) -> int:
+    """How many processes count sign-in tries: app servers (APP_SERVERS) × gunicorn workers.
+
+    The workers are read the way gunicorn reads them (its own parser): the command line when
+    this process was started by gunicorn, then GUNICORN_CMD_ARGS, then WEB_CONCURRENCY.
+    """
+    from gunicorn.config import Config
+
+    argv = sys.argv if argv is None else argv
+    args = list(argv[1:]) if argv and Path(argv[0]).name.startswith("gunicorn") else []
+    args += shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+    parsed, _unknown = Config().parser().parse_known_args(args)
+    workers = parsed.workers if parsed.workers is not None else integer(environ, "WEB_CONCURRENCY", 1, minimum=1)
+    return integer(environ, "APP_SERVERS", 1, minimum=1) * max(int(workers), 1)
+
+
+def rate_limit_storage(production: bool, environ: Mapping[str, str], argv: list[str] | None = None) -> str:
+    """Where sign-in tries are counted. In production, per-process memory is refused as soon as
+    more than one process counts: each would allow the full number of tries on its own."""
+    uri = environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+    if production and uri.startswith("memory://"):
+        processes = counting_processes(environ, argv)
+        if processes > 1:
+            raise ConfigurationError(
+                f"RATELIMIT_STORAGE_URI is memory:// but {processes} processes count sign-in tries "
+                "(APP_SERVERS × gunicorn workers): each would count on its own. "
+                "Point RATELIMIT_STORAGE_URI at one Redis for all of them."
+            )
+    return uri
+
+
 def load(instance_path: str, environ: Mapping[str, str] | None = None, provided: Mapping | None = None) -> dict:
     """Settings from the environment; anything in ``provided`` (tests) is not looked up."""
     environ = os.environ if environ is None else environ
@@ -91,8 +124,10 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": provided.get("RATELIMIT_STORAGE_URI") or rate_limit_storage(production, environ),
+        # Off: the 429 handler sends the one Retry-After (the wait its page states), and the
+        # X-RateLimit-* headers would tell a guesser how many tries are left.
+        "RATELIMIT_HEADERS_ENABLED": False,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MIN_PASSWORD_LENGTH": integer(environ, "MIN_PASSWORD_LENGTH", 12, minimum=12),
         # Argon2id's cost (app/auth/passwords.py), and how many hashes may run at once (0: one per core).

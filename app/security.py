@@ -1,7 +1,8 @@
 """Security settings that apply to every response: the one place for them.
 
 - Security headers (a Content Security Policy with no inline code, no framing, no referrer,
-  no powerful browser features, HSTS in production) on every response.
+  no powerful browser features, HSTS in production) on every response, and which answers
+  may be cached at all (``CACHEABLE``; everything else is ``no-store``).
 - The idle timeout of a signed-in session (IDLE_TIMEOUT_MINUTES).
 - ProxyFix, when the app runs behind reverse proxies (PROXY_FIX_X_*).
 - Redaction of contact notes (and PostgreSQL's "Failing row contains" details) from every
@@ -10,12 +11,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import wraps
 
 from flask import Flask, abort, current_app, flash, request, session
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -55,6 +57,8 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+UNENCODABLE_TEXT = _l("Some text in the request has a character that is not valid Unicode. Nothing was stored:"
+                      " remove the character and send it again.")
 HSTS = "max-age=63072000; includeSubDomains"
 # The last-activity time in the cookie is rewritten at most this often (seconds), so that
 # not every response has to carry a new cookie.
@@ -76,10 +80,28 @@ def _add_security_headers(response):
         response.headers.setdefault(name, value)
     if current_app.config.get("PRODUCTION"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint not in ("static", "static_unversioned") and "Cache-Control" not in response.headers:
-        # Pages and answers hold personal data: never keep them in a browser's or proxy's cache.
-        response.headers["Cache-Control"] = "no-store"
+    if request.endpoint not in ("static", "static_unversioned"):  # app/assets.py sets their caching
+        response.headers["Cache-Control"] = cache_policy(request.endpoint) if response.status_code < 400 else NO_STORE
     return response
+
+
+# Answers that hold no personal data and that a browser may keep. Every other answer (pages,
+# the API, CSV exports, errors) holds or may hold personal data and is no-store, whatever its
+# view set: this table is the one place that decides. The caseload's ETag still works: the
+# phone keeps its copy and the ETag in IndexedDB and sends If-None-Match itself (caseload.js).
+CACHEABLE = {
+    "api.openapi": "public, max-age=300",
+    "pwa.shell": "no-cache",
+    "pwa.shell_in": "no-cache",
+    "pwa.service_worker": "no-cache",
+    "pwa.script_catalogue": "no-cache",
+    "pwa.manifest": "no-cache",
+}
+NO_STORE = "no-store"
+
+
+def cache_policy(endpoint: str | None) -> str:
+    return CACHEABLE.get(endpoint or "", NO_STORE)
 
 
 # --- input no database can store ----------------------------------------------------------
@@ -91,6 +113,35 @@ def _refuse_nul_characters():
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 abort(400)
+    return _refuse_unencodable_json()
+
+
+# A JSON escape of a UTF-16 surrogate: the only way a JSON text can hold a lone one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _refuse_unencodable_json():
+    """A JSON body holding a string that is not Unicode text (a lone surrogate such as
+    "\\ud800": valid JSON, but no database can store it and no answer can echo it) is refused
+    whole, with a 400 in the user's language, before any view reads it: nothing is stored,
+    and the phone's halving of a refused batch finds the one record at fault."""
+    if request.mimetype != "application/json" or request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if (request.content_length or 0) > (current_app.config.get("MAX_CONTENT_LENGTH") or float("inf")):
+        return None  # the reader answers 413
+    data = request.get_data(cache=True)
+    if not _SURROGATE_ESCAPE.search(data):
+        return None  # the fast path: no escape that could make one
+    from app.api import errors as api_errors
+
+    try:
+        json.dumps(json.loads(data), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        if api_errors.is_api_request():
+            return api_errors.error_response(400, "unencodable_text", UNENCODABLE_TEXT)
+        abort(400)
+    except (ValueError, RecursionError):
+        return None  # not JSON at all: the reader says so
     return None
 
 

@@ -104,3 +104,25 @@ def test_seed_demo_only_loads_into_an_empty_database(runner, team):
     skipped = runner.invoke(args=["seed-demo", "--if-empty"])
     assert skipped.exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Team)) == 1
+
+
+def test_names_longer_than_the_database_holds_are_refused_with_the_limit_not_a_traceback(runner, team):
+    long_team = runner.invoke(args=["create-team", "--name", "P" * 121, "--force", "Dyfed-Powys Police"])
+    assert long_team.exit_code == 2 and "at most 120 fit" in long_team.output
+    assert long_team.exception is None or isinstance(long_team.exception, SystemExit)
+    long_force = runner.invoke(args=["create-team", "--name", "Gwent IOM", "--force", "G" * 500])
+    assert long_force.exit_code == 2 and "at most 120 fit" in long_force.output
+    long_name = runner.invoke(args=[
+        "create-user", "--email", "hir@powys.example", "--name", "N" * 121, "--team", "Powys IOM",
+        "--role", "officer", "--agency", "police", "--password", "a long enough password"])
+    assert long_name.exit_code == 2 and "at most 120 fit" in long_name.output
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 1
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_seed_demo_refuses_to_run_in_production(app, runner):
+    app.config["PRODUCTION"] = True
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and "does not run in production" in result.output
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0

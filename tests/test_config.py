@@ -31,3 +31,28 @@ def test_the_database_is_sqlite_in_the_instance_folder_unless_database_url_is_se
 def test_settings_given_to_the_factory_win(tmp_path):
     app = create_app({"SECRET_KEY": "given-by-the-test-" * 3, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"] == "given-by-the-test-" * 3
+
+
+PRODUCTION = {"CYSWLLT_ENV": "production", "SECRET_KEY": "x" * 48}
+
+
+@pytest.mark.parametrize(
+    ("environ", "argv"),
+    [({}, ["/srv/cyswllt/.venv/bin/gunicorn", "wsgi:app", "--workers", "4"]),
+     ({}, ["gunicorn", "-w", "2", "wsgi:app"]),
+     ({"WEB_CONCURRENCY": "3"}, ["gunicorn", "wsgi:app"]),
+     ({"GUNICORN_CMD_ARGS": "--workers=2"}, ["gunicorn", "wsgi:app"]),
+     ({"APP_SERVERS": "2"}, ["gunicorn", "wsgi:app", "--workers", "1"])],
+)
+def test_production_refuses_per_process_memory_counts_when_more_than_one_process_counts(tmp_path, environ, argv):
+    with pytest.raises(config.ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        config.rate_limit_storage(True, {**PRODUCTION, **environ}, argv)
+
+
+def test_one_process_may_count_in_memory_and_any_number_through_redis(tmp_path):
+    assert config.rate_limit_storage(True, PRODUCTION, ["gunicorn", "wsgi:app", "--workers", "1"]) == "memory://"
+    shared = {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://redis.internal:6379/0", "APP_SERVERS": "3"}
+    assert config.rate_limit_storage(True, shared, ["gunicorn", "-w", "4"]) == "redis://redis.internal:6379/0"
+    assert config.rate_limit_storage(False, {"WEB_CONCURRENCY": "4"}, ["gunicorn"]) == "memory://"
+    with pytest.raises(config.ConfigurationError):
+        config.load(str(tmp_path), environ={**PRODUCTION, "WEB_CONCURRENCY": "4"})

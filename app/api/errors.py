@@ -50,6 +50,10 @@ def is_api_request() -> bool:
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed back: escaped, the answer is still made
+        body = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
     response = Response(body, status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():

@@ -40,9 +40,7 @@ def openapi_document() -> dict:
 
 @blueprint.get("/openapi.json")
 def openapi():
-    response = json_response(openapi_document())
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return json_response(openapi_document())  # cacheable: app/security.py CACHEABLE
 
 
 @blueprint.get("/session")
@@ -87,7 +85,6 @@ def caseload():
             }
         )
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response
 

@@ -3,8 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from app import inputs
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+FIRST_YEAR, LAST_YEAR = inputs.FIRST_DAY.year, inputs.LAST_DAY.year  # the calendar the app works in
 
 
 class DayField(DateField):

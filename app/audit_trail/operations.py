@@ -13,7 +13,7 @@ from flask_babel import format_datetime, gettext, pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, clock
+from app import audit, clock, spreadsheet
 from app.collation import sort_key_for
 from app.domain.weeks import local_date, local_midnight_utc
 from app.models import AuditEvent, Person, Team, User
@@ -66,8 +66,6 @@ def headings() -> list[str]:
 
 
 LOCAL_TIME = "yyyy-MM-dd HH:mm:ss"
-# A spreadsheet treats a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def people_choices(session: Session, language: str) -> tuple[list[tuple[int, str
 
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return spreadsheet.neutralise(text)
 
 
 def _json(value) -> str:

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectChoice,
@@ -29,6 +28,7 @@ from wtforms.validators import InputRequired
 from app.contacts import contract
 from app.contacts.operations import ContactInput
 from app.domain.weeks import LONDON
+from app.fields import CalendarDateField
 from app.models import ContactType, Outcome, Pathway
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS
 
@@ -76,7 +76,7 @@ class ContactForm(FlaskForm):
         default=Outcome.KEPT.value,
         validate_choice=False,
     )
-    date = DateField(
+    date = CalendarDateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Enter the date of the contact."))],
         invalid_value_message=_l("Enter the date of the contact, for example 2026-11-18."),

@@ -5,8 +5,7 @@ from app.caseload import caseload
 from app.domain.weeks import week_start
 from app import clock
 from app.extensions import db
-from app.i18n import CHOSEN_BEFORE_SIGN_IN_COOKIE, LANGUAGE_COOKIE, current_language
-from app.models import Language
+from app.i18n import current_language, keep_on_profile, remember_on_device
 from app.urls import safe_next
 
 blueprint = Blueprint("main", __name__)
@@ -20,25 +19,16 @@ def caseload_page():
     return render_template("main/caseload.html", rows=rows, week=monday)
 
 
-@blueprint.route("/language/<code>")
+@blueprint.route("/language/<code>", methods=["GET", "POST"])
 def switch_language(code: str):
-    """Remember the language on the device and, once signed in, on the profile."""
+    """GET: remember the language on this device. POST (same site, CSRF-checked): on the
+    signed-in user's profile too. app/i18n.py says why the profile never changes on a GET."""
     target = safe_next(request.args.get("next")) or url_for("main.caseload_page")
-    if code not in current_app.config["LANGUAGES"]:
-        return redirect(target)
-    if current_user.is_authenticated and current_user.language != Language(code):
-        current_user.language = Language(code)
-        db.session.commit()
     response = redirect(target)
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        code,
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=current_app.config["PRODUCTION"],
-        httponly=False,
-    )
-    if not current_user.is_authenticated:  # copied to the profile at sign-in (app/i18n.py)
-        response.set_cookie(CHOSEN_BEFORE_SIGN_IN_COOKIE, code, samesite="Lax",
-                            secure=current_app.config["PRODUCTION"], httponly=True)
+    if code not in current_app.config["LANGUAGES"]:
+        return response
+    if request.method == "POST" and current_user.is_authenticated:
+        if keep_on_profile(current_user, code):
+            db.session.commit()
+    remember_on_device(response, code)
     return response

@@ -7,8 +7,9 @@
   contact happened there; times are ISO 8601 with the Europe/London offset of that
   moment (``2026-07-01T10:00:00+01:00`` in summer, ``+00:00`` in winter), so each
   is unambiguous and reads as the local time staff will key in.
-- A cell that a spreadsheet would run as a formula (starting with = + - @, a tab or
-  a carriage return) gets a leading apostrophe: notes are free text.
+- A cell that a spreadsheet would run as a formula (= + - @ or their fullwidth forms, after
+  any spaces, or a tab or carriage return first) gets a leading apostrophe: notes are free
+  text (app/spreadsheet.py).
 - Sensitive contacts' notes are left out unless the user asked and is allowed.
 - Every export is audited: what was exported (filters, row count), never the data.
 """
@@ -23,7 +24,7 @@ from flask import Response
 from flask_babel import gettext, pgettext
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, spreadsheet
 from app.domain.weeks import LONDON, week_of
 from app.models import Contact, Pathway
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS, RAG_LABELS
@@ -31,7 +32,6 @@ from app.supervision.operations import delius_code_for
 from app.supervision.presenters import row_status
 from app.supervision.queries import ContactFilters, WeekView
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -39,8 +39,8 @@ def safe_cell(value):
     """A value a spreadsheet will show as text rather than run as a formula."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return spreadsheet.neutralise(value)  # the one rule (app/spreadsheet.py)
     return value
 
 

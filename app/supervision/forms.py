@@ -7,10 +7,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.fields import CalendarDateField
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL
 from app.models import DEFAULT_DELIUS_CODES, DeselectionReason
 from app.presenters import CATEGORY_LABELS, PAUSE_LABELS, RAG_LABELS
@@ -28,18 +29,8 @@ DESELECTION_LABELS = {
 }
 
 
-class LocalDateField(DateField):
-    """A date (YYYY-MM-DD, as a browser's date picker sends it) with our own error message."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Enter a real date, for example 2026-11-23."))) from None
+# The one date field type (app/fields.py): white space is empty, the calendar is bounded.
+LocalDateField = CalendarDateField
 
 
 class WholeNumberField(IntegerField):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import inputs
 from app.caseload import count_weeks, load_history, load_tallies, rag_spans
 from app.collation import sort_key_for
 from app.domain.cohort import (
@@ -71,18 +72,9 @@ def _enum_or_none(enum_class, value):
         return None
 
 
-def parse_int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
+# Query-string numbers and dates: bounded to what the databases and the calendar can hold.
+parse_int = inputs.parse_int
+parse_date = inputs.parse_date
 
 
 @dataclass(frozen=True)

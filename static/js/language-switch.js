@@ -1,7 +1,7 @@
 // Keep what the reader had typed when they switch language.
 //
 // The language switch is a plain link: without JavaScript it still works, the page
-// simply comes back empty. With this module, following the switch first saves the
+// simply comes back empty (and, signed in, only this device changes language). With this module, following the switch first saves the
 // page's changed form fields in sessionStorage under the page's address; when the same
 // page loads again (now in the other language) they are put back and the saved copy is
 // deleted at once. Passwords, hidden fields (the CSRF token among them) and files are
@@ -125,6 +125,12 @@ function start() {
     const fields = snapshot(document);
     // The address now: a script-drawn screen may have changed its #hash since loading.
     if (fields.length) storage.setItem(pageKey(window.location), JSON.stringify({ saved: Date.now(), fields }));
+    // Signed in: the same choice goes on the profile, by a same-site POST (app/i18n.py).
+    const profile = document.querySelector("form[data-language-profile]");
+    if (profile && !event.defaultPrevented && event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey) {
+      event.preventDefault();
+      profile.submit();
+    }
   });
 }
 

@@ -119,3 +119,20 @@ def test_check_refuses_a_body_that_is_not_a_list_of_ids(api, officer):
         assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
     response = client.post("/api/v1/contacts/check", json={"ids": ["x"] * 501})
     assert response.get_json()["error"] == {"code": "too_many_ids", "message": "Ask about at most 500 ids at a time."}
+
+
+def test_the_caseload_is_never_stored_by_a_browser_yet_its_etag_still_saves_sending_it_again(api, officer, person):
+    client = api(officer)
+    first = client.get("/api/v1/caseload")
+    assert first.headers["Cache-Control"] == "no-store"
+    unchanged = client.get("/api/v1/caseload", headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.headers["Cache-Control"] == "no-store"
+
+
+def test_only_answers_without_personal_data_may_be_cached(app):
+    from app.security import CACHEABLE
+
+    assert set(CACHEABLE) <= {rule.endpoint for rule in app.url_map.iter_rules()}, "a cacheable endpoint is gone"
+    assert not any(endpoint.startswith(("main.", "people.", "supervision.", "audit_trail.", "contacts."))
+                   for endpoint in CACHEABLE)
+    assert {endpoint for endpoint in CACHEABLE if endpoint.startswith("api.")} == {"api.openapi"}

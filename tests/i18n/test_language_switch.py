@@ -44,7 +44,10 @@ def test_a_choice_made_on_the_device_beats_the_browsers_language(client):
 
 def test_a_signed_in_users_choice_is_kept_on_their_profile(client, officer, signed_in):
     signed_in(officer)
-    client.get("/language/cy?next=/")
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<form hidden method="post" action="/language/cy\?next=/"', page)
+    response = client.post("/language/cy?next=/", data={"csrf_token": csrf_token_from(client, "/")})
+    assert response.location == "/"
     db.session.expire_all()
     assert db.session.get(User, officer.id).language == Language.WELSH
     other_device = type(client)(client.application, client.response_wrapper, use_cookies=True)
@@ -103,3 +106,23 @@ def test_the_choice_is_copied_once(client, officer, signed_in):
     client.get("/language/cy?next=/login")
     signed_in(officer)
     assert client.get_cookie("lang_chosen") is None
+
+
+def test_a_link_from_another_site_changes_the_device_but_never_the_profile(client, officer, signed_in):
+    signed_in(officer)
+    response = client.get("/language/cy?next=/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.location == "/"
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).language == Language.ENGLISH
+    # This browser shows Welsh for now (a device choice), and a new sign-in elsewhere English.
+    assert '<html lang="cy">' in client.get("/").get_data(as_text=True)
+    other_device = type(client)(client.application, client.response_wrapper, use_cookies=True)
+    signed_in(officer, other_device)
+    assert '<html lang="en">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_changing_the_profile_language_needs_the_csrf_token(client, officer, signed_in):
+    signed_in(officer)
+    assert client.post("/language/cy?next=/").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).language == Language.ENGLISH

@@ -209,3 +209,24 @@ def test_notes_that_look_like_formulas_are_exported_as_text(client, supervisor, 
     [row] = read_csv(signed_in(supervisor).get("/supervision/contacts.csv"))
     assert row["Notes"] == "'=cmd|' /C calc'!A0"
     assert row["Name"].startswith("'=")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [" =1+2", "  +44", "\u00a0=HYPERLINK(\"x\")", "\u200b=1", "\ufeff@SUM(A1)", "\u3000-3", "\n=1",
+     "\uff1d1+2", "\uff0bcmd", "\uff0d3", "\uff20SUM(A1)", " \u200b\uff1dX"],
+)
+def test_formulas_behind_spaces_invisible_characters_or_fullwidth_signs_are_made_text_too(value):
+    assert safe_cell(value) == "'" + value
+    assert csv_text(["A"], [[value]]).split("\r\n")[1].lstrip('"').startswith("'")
+
+
+@pytest.mark.parametrize("value", [" Home visit", "\u00a0Ffôn", "a=b", "Llanelli - home", "", "   "])
+def test_text_with_spaces_or_signs_later_on_is_left_alone(value):
+    assert safe_cell(value) == value
+
+
+def test_the_audit_trail_export_uses_the_same_rule():
+    from app.audit_trail import operations
+
+    assert operations._cell("\u00a0\uff1d1") == "'\u00a0\uff1d1"

@@ -92,7 +92,7 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_clearly(client, world, si
     for day in ("9999-12-31", "0001-01-01"):
         response = client.get("/audit/export", query_string={"team": world.team.id, "end": day})
         assert response.status_code == 400
-        assert page_error_messages(response.get_data(as_text=True)) == ["Enter a date between 2000 and 2100."]
+        assert page_error_messages(response.get_data(as_text=True)) == ["Enter a date between 2000 and 2099."]
 
 
 def test_the_language_check_itself_tells_english_from_welsh():

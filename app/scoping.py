@@ -34,6 +34,9 @@ UNSCOPED = {"all_teams": True}  # execution option for the few deliberate except
 
 TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults)
 PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod)
+# Earlier periods are read through the table (not the entity) inside the criteria below,
+# so that the criteria on people and on periods do not apply to each other without end.
+_PERIODS = CohortPeriod.__table__
 
 
 def bind(user) -> None:
@@ -75,12 +78,13 @@ def _apply_team_scope(state: ORMExecuteState) -> None:
         Person,
         lambda cls: or_(
             cls.team_id == team_id,
-            cls.id.in_(select(CohortPeriod.person_id).where(CohortPeriod.team_id == team_id)),
+            cls.id.in_(select(_PERIODS.c.person_id).where(_PERIODS.c.team_id == team_id)),
         ),
         include_aliases=True,
     ))
-    earlier = select(CohortPeriod.person_id).where(CohortPeriod.team_id == team_id).scalar_subquery()
-    team_people = select(Person.id).where(or_(Person.team_id == team_id, Person.id.in_(earlier))).scalar_subquery()
+    earlier = select(_PERIODS.c.person_id).where(_PERIODS.c.team_id == team_id)
+    people = Person.__table__
+    team_people = select(people.c.id).where(or_(people.c.team_id == team_id, people.c.id.in_(earlier))).scalar_subquery()
     options.extend(
         with_loader_criteria(model, model.person_id.in_(team_people), include_aliases=True)
         for model in PERSON_OWNED

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.caseload import PersonHistory, category_spans, count_weeks, load_history, load_tallies, rag_spans
+from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (
     green_for_three_months,
@@ -207,15 +208,17 @@ def _in_cohort_during(first: date, last: date):
     return and_(Person.joined_on <= last, or_(Person.left_on.is_(None), Person.left_on > first))
 
 
-def _people(session: Session, team: Team, *conditions) -> list[Person]:
+def _people(session: Session, team: Team, *conditions, of_team: bool = True) -> list[Person]:
     """The team's people (with their offender managers) matching ``conditions``."""
+    in_team = [Person.team_id == team.id] if of_team else []
     people = list(
         session.scalars(
-            select(Person).where(Person.team_id == team.id, *conditions).options(selectinload(Person.offender_manager))
+            select(Person).where(*in_team, *conditions).options(selectinload(Person.offender_manager))
         )
     )
     for person in people:
-        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+        if person.team_id == team.id:
+            set_committed_value(person, "team", team)  # known already: no query, and no change to save
     return people
 
 
@@ -256,8 +259,8 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     """One row for each person in the team's cohort during ``week``, unfiltered, unsorted."""
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
-    people = _people(session, team, _in_cohort_during(week, sunday))
-    selection = select(Person.id).where(Person.team_id == team.id, _in_cohort_during(week, sunday))
+    selection = people_in_team_during(team.id, week, sunday)  # those who were in the team then (app.cohort)
+    people = _people(session, team, Person.id.in_(selection), of_team=False)
     histories = load_history(session, selection, from_day=weeks[0], with_rag=True, rag_from=week)
     tallies = load_tallies(session, selection, weeks)
     suggestion = suggestion_weeks(week, today)
@@ -265,7 +268,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     rows = []
     for person in people:
         history = histories[person.id]
-        counts = count_weeks(person, history, weeks, tallies, defaults)
+        counts = count_weeks(person, history, weeks, tallies, defaults, team_id=team.id)
         category, rag = _status_in_week(person, history, week)
         rows.append(
             WeekRow(

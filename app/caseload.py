@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.collation import sort_key_for
 from app.domain.cohort import StatusSpan
 from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
+from app.domain.weeks import local_date
 from app.domain.requirements import (
     CategorySpan,
     CohortMembership,
@@ -273,6 +274,18 @@ def active_people(session: Session, team_id: int | None = None) -> list[Person]:
     if team_id is not None:
         statement = statement.where(Person.team_id == team_id)
     return list(session.scalars(statement))
+
+
+RECENTLY_LEFT_DAYS = 31  # the web form still offers someone who left this recently (late entries)
+
+
+def recordable_people(session: Session, team_id: int, now: datetime) -> list[Person]:
+    """Who the web form offers: people in the cohort, and those who left in the last month
+    (a contact from before they left may be entered late; ``sync_contacts`` refuses later ones)."""
+    since = local_date(now) - timedelta(days=RECENTLY_LEFT_DAYS)
+    return list(session.scalars(
+        select(Person).where(Person.team_id == team_id, or_(Person.left_on.is_(None), Person.left_on >= since))
+    ))
 
 
 def people_by_id(session: Session, ids) -> list[Person]:

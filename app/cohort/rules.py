@@ -50,7 +50,7 @@ class Invalid(ValueError):
     """A value that cannot be stored; ``message`` is lazily translated."""
 
     def __init__(self, message) -> None:
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
 
 
@@ -60,6 +60,10 @@ def clean_name(value: str | None) -> str:
         raise Invalid(_l("Enter the person's name."))
     if len(name) > NAME_MAX:
         raise Invalid(_l("The name must be 120 characters or fewer."))
+    if "?" in name or "\ufffd" in name:
+        # What Excel's plain CSV leaves of a ŵ or ŷ: refused rather than stored wrong.
+        raise Invalid(_l("A name cannot contain a question mark. If the file came from Excel,"
+                         " save it as \"CSV UTF-8\" so that letters such as ŵ and ŷ are kept."))
     return name
 
 

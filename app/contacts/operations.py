@@ -17,13 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, bulk
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
-from app.domain.weeks import week_start
+from app.domain.weeks import local_date, week_start
+from app.presenters import full_date_in_sentence
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
 
 # A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
@@ -36,6 +37,15 @@ IN_THE_FUTURE = _l(
     "The time of the contact is in the future. Check the date and time, and the clock on your phone."
 )
 ID_UNUSABLE = _l("This record cannot be stored under its id. Record the contact again as a new one.")
+
+
+def after_leaving(left_on):
+    """The refusal of a contact dated on or after the person's first day out of the cohort."""
+    return gettext(
+        "This person left the cohort on %(date)s. A contact on that day or later cannot be recorded;"
+        " check the date, or re-admit the person first.",
+        date=full_date_in_sentence(left_on),
+    )
 
 
 class Status(enum.StrEnum):
@@ -220,15 +230,16 @@ def sync_contacts(
     """
     team_id = actor.team_id
     person_ids = {item.person_id for item in items}
-    caseload, late_entry_days = set(), None
+    caseload, late_entry_days, left_on = set(), None, {}
     if person_ids:
         # The people of the actor's team among those named, with the team's late-entry age, in one query.
-        for person_id, late_entry_days in session.execute(
-            select(Person.id, Team.late_entry_days)
+        for person_id, late_entry_days, left in session.execute(
+            select(Person.id, Team.late_entry_days, Person.left_on)
             .join(Team, Team.id == Person.team_id)
             .where(Person.id.in_(person_ids), Person.team_id == team_id)
         ):
             caseload.add(person_id)
+            left_on[person_id] = left
     results: list[SyncResult | None] = [None] * len(items)
     rows: dict[uuid.UUID, dict] = {}
     hashes: list[str | None] = [None] * len(items)
@@ -238,6 +249,10 @@ def sync_contacts(
             continue
         if item.occurred_at - received_at > FUTURE_TOLERANCE:
             results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": IN_THE_FUTURE})
+            continue
+        left = left_on.get(item.person_id)
+        if left is not None and local_date(item.occurred_at) >= left:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": after_leaving(left)})
             continue
         row = contact_row(
             contact_id=item.contact_id,

@@ -8,6 +8,7 @@ from app.domain.weeks import week_start, weeks_ending_with
 from app import clock
 from app.extensions import db
 from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
+from app.cohort.presenters import cohort_periods
 from app.supervision import charts
 from app.supervision.forms import DESELECTION_LABELS
 from app.supervision.permissions import can_act_for_team
@@ -55,6 +56,7 @@ def person_page(person_id: int):
         can_act=can_act,
         trail=audit_trail(db.session, person.id) if can_act else None,
         deselection_labels=DESELECTION_LABELS,
+        periods=cohort_periods(db.session, person),
     )
 
 

@@ -173,10 +173,11 @@ def import_people_command(file: str, team_name: str | None, dry_run: bool) -> No
                             today=local_date(clock.now()), dry_run=dry_run)
     if not outcome.ok:
         db.session.rollback()
-        for problem in outcome.problems:
-            where = f"line {problem.line}" if problem.line else "file"
-            column = f" ({problem.column})" if problem.column else ""
-            click.echo(f"{where}{column}: {problem.message}", err=True)
+        with current_app.test_request_context():  # the messages are translated: in English here
+            for problem in outcome.problems:
+                where = f"line {problem.line}" if problem.line else "file"
+                column = f" ({problem.column})" if problem.column else ""
+                click.echo(f"{where}{column}: {problem.message}", err=True)
         raise click.ClickException(f"Nothing imported: {len(outcome.problems)} problem(s).")
     if dry_run:
         db.session.rollback()

@@ -16,14 +16,14 @@ from app.models import User
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
-    return [caseload_row(row) for row in caseload(session, user.team_id, week, language)]
+    return [caseload_row(row, user.id) for row in caseload(session, user.team_id, week, language)]
 
 
 def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date) -> list[dict]:
     """The caseload rows of these people (of the user's team only), by id."""
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
-    return [caseload_row(row) for row in person_weeks(session, people, week)]
+    return [caseload_row(row, user.id) for row in person_weeks(session, people, week)]
 
 
 def etag_of(payload) -> str:

@@ -17,7 +17,7 @@ from app.supervision.presenters import audit_trail
 blueprint = Blueprint("people", __name__, url_prefix="/people")
 
 HISTORY_WEEKS = 12
-RECENT_CONTACTS = 30
+RECENT_CONTACTS = 1000  # every contact, in practice (a person has a few hundred at most)
 
 
 @blueprint.route("/<int:person_id>")

@@ -167,3 +167,13 @@ def test_a_contact_after_the_person_left_is_refused_and_one_before_is_accepted(c
     assert "left the cohort" in after["results"][0]["errors"]["occurred_at"]
     before = _sync(client, person, "2026-11-15T09:00:00Z").get_json()
     assert before["results"][0]["status"] == "created"
+
+
+def test_the_demo_shows_transfers_de_selection_criteria_and_a_readmission(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo password 123"])
+    assert result.exit_code == 0, result.output
+    ended_by = [period.ended_by for period in db.session.scalars(select(CohortPeriod))]
+    assert ended_by.count("transfer") == 4 and ended_by.count("deselection") == 4
+    people = list(db.session.scalars(select(Person)))
+    assert any(person.exit_strategy and "green_three_months" in person.left_criteria for person in people)
+    assert len({person.offender_manager_id for person in people if person.team.name == "Powys IOM"}) > 2

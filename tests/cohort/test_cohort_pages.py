@@ -42,8 +42,10 @@ def test_the_admit_form_refuses_each_bad_field_in_welsh(client, supervisor, sign
                                               "joined_on": "2026-13-40", "category": "huge"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Mae CRN Delius" in page or "CRN" in page
-    assert "Enter the person's name." not in page
+    for welsh in ("Rhowch enw&#39;r person.", "Mae CRN Delius yn un llythyren a chwe digid",
+                  "Mae llythyren wirio&#39;r ID PNC hwn yn anghywir", "Dewiswch un o&#39;r opsiynau."):
+        assert welsh in page, welsh
+    assert "Enter the person&#39;s name." not in page
     assert db.session.scalar(select(Person)) is None
 
 
@@ -164,7 +166,7 @@ def test_a_contact_after_the_person_left_is_refused_and_one_before_is_accepted(c
     signed_in(officer)
     after = _sync(client, person, "2026-11-16T09:00:00Z").get_json()
     assert after["results"][0]["status"] == "rejected"
-    assert "left the cohort" in after["results"][0]["errors"]["occurred_at"]
+    assert "left the cohort on Monday 16 November 2026" in after["results"][0]["errors"]["occurred_at"]
     before = _sync(client, person, "2026-11-15T09:00:00Z").get_json()
     assert before["results"][0]["status"] == "created"
 
@@ -177,3 +179,24 @@ def test_the_demo_shows_transfers_de_selection_criteria_and_a_readmission(runner
     people = list(db.session.scalars(select(Person)))
     assert any(person.exit_strategy and "green_three_months" in person.left_criteria for person in people)
     assert len({person.offender_manager_id for person in people if person.team.name == "Powys IOM"}) > 2
+
+
+def test_the_refusal_of_a_contact_after_leaving_is_in_welsh_for_a_welsh_reader(client, officer, signed_in):
+    officer.language = "cy"
+    db.session.commit()
+    person = factories.person(officer.team, left_on=date(2026, 11, 16))
+    signed_in(officer)
+    answer = _sync(client, person, "2026-11-17T09:00:00Z").get_json()
+    assert "Gadawodd y person hwn y garfan ddydd Llun 16 Tachwedd 2026" in answer["results"][0]["errors"]["occurred_at"]
+
+
+def test_the_web_form_refuses_a_contact_after_leaving_and_accepts_one_before(client, officer, signed_in):
+    person = factories.person(officer.team, left_on=date(2026, 11, 16))
+    signed_in(officer)
+    form = {"contact_id": str(uuid.uuid4()), "person": str(person.id), "type": "phone", "outcome": "kept",
+            "date": "2026-11-17", "time": "09:00"}
+    response = post(client, "/contacts/new", form)
+    assert response.status_code == 400
+    assert "left the cohort on Monday 16 November 2026" in response.get_data(as_text=True)
+    response = post(client, "/contacts/new", {**form, "contact_id": str(uuid.uuid4()), "date": "2026-11-15"})
+    assert response.status_code == 302

@@ -103,7 +103,7 @@ def test_the_upload_page_lists_the_problems_in_welsh(client, supervisor, officer
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "<td>4</td>" in page
-    assert "one letter and six digits" not in page
+    assert "Mae CRN Delius yn un llythyren a chwe digid" in page and "one letter and six digits" not in page
     assert people_count() == 0
 
 

@@ -93,7 +93,8 @@ class AllocationForm(_Flags, PersonForm):
 
     def validate_y2a_minimum_ends(self, field):
         try:
-            field.data = rules.clean_y2a_end(self.y2a.data, self.person.joined_on, field.data)
+            joined_on = self.person.joined_on if self.person is not None else None
+            field.data = rules.clean_y2a_end(self.y2a.data, joined_on, field.data)
         except rules.Invalid as problem:
             raise ValidationError(str(problem.message)) from None
 

@@ -43,7 +43,7 @@ def test_the_admit_form_refuses_each_bad_field_in_welsh(client, supervisor, sign
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     for welsh in ("Rhowch enw&#39;r person.", "Mae CRN Delius yn un llythyren a chwe digid",
-                  "Mae llythyren wirio&#39;r ID PNC hwn yn anghywir", "Dewiswch un o&#39;r opsiynau."):
+                  "Mae llythyren wirio&#39;r ID PNC hwn yn anghywir", "Dewiswch un o", "Rhowch ddyddiad go iawn"):
         assert welsh in page, welsh
     assert "Enter the person&#39;s name." not in page
     assert db.session.scalar(select(Person)) is None

@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import blueprint as api
     from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
+    from app.cohort.routes import blueprint as cohort
     from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(audit_trail)
     app.register_blueprint(auth)
+    app.register_blueprint(cohort)
     app.register_blueprint(main)
     app.register_blueprint(people)
     app.register_blueprint(supervision)

@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.collation import sort_key_for
 from app.domain.cohort import StatusSpan
 from app.domain.counting import FACE_TO_FACE_TYPES, WeekCount
+from app.domain.weeks import local_date
 from app.domain.requirements import (
     CategorySpan,
     CohortMembership,
@@ -26,8 +27,10 @@ from app.domain.requirements import (
     required_for_weeks,
 )
 from app.types import UTCDateTime
+from app.cohort.operations import membership_of
 from app.models import (
     CategoryChange,
+    CohortPeriod,
     Contact,
     ContactType,
     Outcome,
@@ -60,6 +63,7 @@ class PersonHistory:
     pauses: list[PausePeriod] = field(default_factory=list)
     pause_reasons: list[tuple[PausePeriod, PauseReason]] = field(default_factory=list)
     rag: list[StatusSpan] = field(default_factory=list)
+    periods: list = field(default_factory=list)  # earlier periods in a cohort (rows of cohort_periods)
 
 
 def category_spans(person: Person, changes: Sequence[CategoryChange]) -> list[CategorySpan]:
@@ -102,14 +106,20 @@ def count_weeks(
     tallies: dict,
     defaults: Defaults | None = None,
     spans: Sequence[CategorySpan] | None = None,
+    team_id: int | None = None,
 ) -> dict[date, WeekCount]:
     """Each week's count for one person from already loaded history and tallies.
 
     ``person`` needs only ``id``, ``joined_on``, ``left_on`` and ``category`` (a row will
     do) when the team's ``defaults`` are given; otherwise it is read from ``person.team``.
     ``spans`` are the person's category spans if the caller has made them already.
+    ``team_id``: count only the days the person was in that team's cohort (a team's own
+    weeks, for someone transferred); by default every period counts.
     """
-    membership = CohortMembership(person.joined_on, person.left_on)
+    if history.periods or team_id is not None:
+        membership = membership_of(person, history.periods, team_id)
+    else:
+        membership = CohortMembership(person.joined_on, person.left_on)
     if spans is None:
         spans = category_spans(person, history.changes)
     if defaults is None:
@@ -136,7 +146,7 @@ def load_history(
     rag_from: date | None = None,
     execution_options: dict | None = None,
 ) -> defaultdict[int, PersonHistory]:
-    """Category changes, reviews and pauses (and RAG history if asked): one query each.
+    """Earlier cohort periods, category changes, reviews and pauses (and RAG history if asked): one query each.
 
     ``from_day``: only weeks from that day on will be counted, so reviews superseded
     before it are not loaded (the one in force on it, and later ones, are). ``rag_from``
@@ -147,6 +157,12 @@ def load_history(
     """
     options = execution_options or {}
     histories: defaultdict[int, PersonHistory] = defaultdict(PersonHistory)
+    for row in session.execute(
+        select(CohortPeriod.person_id, CohortPeriod.started_on, CohortPeriod.ended_on, CohortPeriod.team_id)
+        .where(CohortPeriod.person_id.in_(selection))
+        .order_by(CohortPeriod.started_on, CohortPeriod.id)
+    ):
+        histories[row.person_id].periods.append(row)
     for row in session.execute(
         select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
         .where(CategoryChange.person_id.in_(selection))
@@ -268,6 +284,18 @@ def active_people(session: Session, team_id: int | None = None) -> list[Person]:
     if team_id is not None:
         statement = statement.where(Person.team_id == team_id)
     return list(session.scalars(statement))
+
+
+RECENTLY_LEFT_DAYS = 31  # the web form still offers someone who left this recently (late entries)
+
+
+def recordable_people(session: Session, team_id: int, now: datetime) -> list[Person]:
+    """Who the web form offers: people in the cohort, and those who left in the last month
+    (a contact from before they left may be entered late; ``sync_contacts`` refuses later ones)."""
+    since = local_date(now) - timedelta(days=RECENTLY_LEFT_DAYS)
+    return list(session.scalars(
+        select(Person).where(Person.team_id == team_id, or_(Person.left_on.is_(None), Person.left_on >= since))
+    ))
 
 
 def people_by_id(session: Session, ids) -> list[Person]:

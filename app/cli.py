@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_team_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(import_people_command)
     app.cli.add_command(translate)
     app.cli.add_command(rebuild_person_weeks_command)
     app.cli.add_command(extend_person_weeks_command)
@@ -226,3 +227,37 @@ def update() -> None:
 def compile() -> None:  # noqa: A001  (the command's name)
     """Compile the catalogues into the .mo files the app reads."""
     _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+@click.command("import-people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--team", "team_name", default=None, help="The team to import into (else each row's team column).")
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; change nothing.")
+def import_people_command(file: str, team_name: str | None, dry_run: bool) -> None:
+    """Import a cohort from a CSV file (see the upload page for the columns)."""
+    from app import clock
+    from app.cohort.importing import find_team, import_people
+    from app.domain.weeks import local_date
+
+    team = find_team(db.session, team_name)
+    if team_name and team is None:
+        raise click.UsageError(f"There is no team called '{team_name}'.")
+    audit.set_actor(None)
+    data = Path(file).read_bytes()
+    outcome = import_people(db.session, data, team=team, may_choose_team=True, is_admin=True,
+                            today=local_date(clock.now()), dry_run=dry_run)
+    if not outcome.ok:
+        db.session.rollback()
+        with current_app.test_request_context():  # the messages are translated: in English here
+            for problem in outcome.problems:
+                where = f"line {problem.line}" if problem.line else "file"
+                column = f" ({problem.column})" if problem.column else ""
+                click.echo(f"{where}{column}: {problem.message}", err=True)
+        raise click.ClickException(f"Nothing imported: {len(outcome.problems)} problem(s).")
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{outcome.created} admitted, {outcome.updated} updated, {outcome.unchanged} unchanged"
+               f" ({verb} changed: {'nothing, a dry run' if dry_run else 'committed'}).")

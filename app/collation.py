@@ -152,3 +152,31 @@ def english_order_key(text: str) -> str:
 def order_key_for(language: str):
     """``sort_key_for(language)`` as ASCII text in the same order (what the phone sorts by)."""
     return welsh_order_key if language == "cy" else english_order_key
+
+
+# --- Searching ------------------------------------------------------------------------
+
+
+def search_text(text: str | None) -> str:
+    """Text as a search compares it: accents folded, case ignored (Siân finds "sian")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _reference_text(text: str | None) -> str:
+    return re.sub(r"[^0-9a-z]", "", search_text(text))
+
+
+def matches_search(query: str | None, name: str, *references: str | None) -> bool:
+    """Whether every word of ``query`` is in the name, or the query is (part of) a reference.
+
+    The phone's ``matches`` in ``static/js/caseload.js`` is the same rule.
+    """
+    words = search_text(query).split()
+    if not words:
+        return True
+    folded = search_text(name)
+    if all(word in folded for word in words):
+        return True
+    wanted = _reference_text(query)
+    return bool(wanted) and any(wanted in _reference_text(reference) for reference in references if reference)

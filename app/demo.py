@@ -9,6 +9,7 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
@@ -18,6 +19,8 @@ from app.domain.weeks import LONDON, week_start
 from app.models import (
     Agency,
     CategoryChange,
+    CohortPeriod,
+    Contact,
     ContactType,
     DeselectionReason,
     Language,
@@ -91,6 +94,8 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     session.add(admin)
     accounts.append(admin)
     names = _unique_names(rng, len(TEAMS) * PEOPLE_PER_TEAM)
+    moving: list[Person] = []
+    officers_by_team: list[list[User]] = []
     for index, (team, slug) in enumerate(teams):
         staff = _staff(session, team, slug, password_hash)
         accounts.extend(staff)
@@ -99,6 +104,17 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
         for number, display_name in enumerate(team_names):
             person = _person(session, rng, team, display_name, number, officers, today, staff[0])
             _contacts(session, rng, person, staff, today)
+            if number == 1:
+                moving.append(person)
+            if number == PEOPLE_PER_TEAM - 3:
+                session.flush()
+                _readmission(session, person, today)
+        officers_by_team.append(officers)
+    session.flush()
+    # One person in each team moved to the next team along two weeks ago.
+    for index, person in enumerate(moving):
+        next_index = (index + 1) % len(teams)
+        _transfer(session, person, teams[next_index][0], officers_by_team[next_index][0], today)
     session.flush()
     return accounts
 
@@ -137,8 +153,9 @@ def _person(session, rng, team, display_name, number, officers, today, superviso
     person = Person(
         team=team,
         display_name=display_name,
-        delius_crn=f"{chr(65 + number % 26)}{rng.randint(100000, 999999)}",
-        niche_ref=f"{rng.randint(10, 26):02d}/{rng.randint(100000, 999999)}{chr(65 + rng.randint(0, 25))}",
+        # Unique in Wales (team and number), with a PNC ID whose check letter is right.
+        delius_crn=f"{chr(65 + number % 26)}{100000 + team.id * 1000 + number}",
+        niche_ref=_pnc_id(f"{rng.randint(10, 26):02d}", f"{team.id * 1000 + number:07d}"),
         category=category,
         rag=rag,
         lead_agency=manager.agency,
@@ -168,7 +185,50 @@ def _person(session, rng, team, display_name, number, officers, today, superviso
     if number == PEOPLE_PER_TEAM - 1:
         person.left_on = today - timedelta(days=5)
         person.left_reason = DeselectionReason.MOVED_AREA
+        person.left_criteria = [DeselectionReason.MOVED_AREA.value, DeselectionReason.NO_OUTSTANDING_CHARGES.value]
+    if number == PEOPLE_PER_TEAM - 2:
+        person.rag = Rag.GREEN
+        person.left_on = today - timedelta(days=9)
+        person.left_reason = DeselectionReason.GREEN_THREE_MONTHS
+        person.left_criteria = [DeselectionReason.GREEN_THREE_MONTHS.value,
+                                DeselectionReason.NO_CONVICTION_12_MONTHS.value]
+        person.exit_strategy = "Handed to the neighbourhood policing team; monthly check-in with the housing officer."
     return person
+
+
+def _pnc_id(year: str, serial: str) -> str:
+    from app.cohort.rules import pnc_check_letter
+
+    return f"{year}/{serial}{pnc_check_letter(year, serial)}"
+
+
+def _readmission(session: Session, person: Person, today: date) -> None:
+    """A person who left (moved away) and came back: the first period is kept."""
+    first_left = person.joined_on + timedelta(days=max(7, (today - person.joined_on).days // 3))
+    back = min(today, first_left + timedelta(days=21))
+    session.add(CohortPeriod(person_id=person.id, team_id=person.team_id, started_on=person.joined_on,
+                             ended_on=first_left, ended_by="deselection", left_reason=DeselectionReason.MOVED_AREA,
+                             left_criteria=[DeselectionReason.MOVED_AREA.value]))
+    person.joined_on = back
+    session.execute(delete(Contact).where(Contact.person_id == person.id,
+                                          Contact.occurred_at >= datetime.combine(first_left, time(0), LONDON),
+                                          Contact.occurred_at < datetime.combine(back, time(0), LONDON)))
+
+
+def _transfer(session: Session, person: Person, to_team: Team, officer: User, today: date) -> None:
+    """A person who moved to another team two weeks ago: the old team keeps its weeks."""
+    on = week_start(datetime.combine(today, time(12), LONDON)) - timedelta(weeks=2)
+    if on <= person.joined_on:
+        return
+    session.add(CohortPeriod(person_id=person.id, team_id=person.team_id, started_on=person.joined_on,
+                             ended_on=on, ended_by="transfer"))
+    session.execute(update(Contact).where(
+        Contact.person_id == person.id, Contact.occurred_at >= datetime.combine(on, time(0), LONDON),
+    ).values(team_id=to_team.id, recorded_by_id=officer.id, recorder_agency=officer.agency))
+    person.team = to_team
+    person.joined_on = on
+    person.offender_manager = officer
+    person.lead_agency = officer.agency
 
 
 def _contacts(session, rng, person: Person, staff: list[User], today: date) -> None:

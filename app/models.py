@@ -225,7 +225,12 @@ class Person(db.Model):
 
     __tablename__ = "people"
     __audited__ = True
-    __table_args__ = (CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="leaves_after_joining"),)
+    __table_args__ = (
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="leaves_after_joining"),
+        # Unique within Wales, whatever the team (migration 0007).
+        Index("uq_people_delius_crn", "delius_crn", unique=True),
+        Index("uq_people_niche_ref", "niche_ref", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -246,9 +251,45 @@ class Person(db.Model):
         str_enum(DeselectionReason, "left_reason")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the current period in the cohort ended (migration 0007): the toolkit's criteria
+    # that applied, the exit strategy, and why a Y2A minimum was cut short. Earlier
+    # periods keep theirs in ``cohort_periods``.
+    left_criteria: Mapped[list[str] | None] = mapped_column(JSON)
+    exit_strategy: Mapped[str | None] = mapped_column(Text)
+    y2a_early_reason: Mapped[str | None] = mapped_column(Text)
 
     team: Mapped[Team] = relationship()
     offender_manager: Mapped[User | None] = relationship()
+
+
+class CohortPeriod(db.Model):
+    """An earlier period of a person in a team's cohort: ``started_on`` <= day < ``ended_on``.
+
+    The current period is the person's own ``team_id``/``joined_on``/``left_on``; a row is
+    written here when that period is closed by a transfer (the old team keeps its weeks)
+    or followed by a re-admission. ``ended_by`` is ``transfer`` or ``deselection``.
+    """
+
+    __tablename__ = "cohort_periods"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("ended_on >= started_on", name="ends_after_start"),
+        Index("ix_cohort_periods_team_person", "team_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date] = mapped_column(Date)
+    ended_by: Mapped[str] = mapped_column(String(20))
+    left_reason: Mapped[DeselectionReason | None] = mapped_column(str_enum(DeselectionReason, "left_reason"))
+    left_criteria: Mapped[list[str] | None] = mapped_column(JSON)
+    exit_strategy: Mapped[str | None] = mapped_column(Text)
+    y2a_early_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
 
 
 class CategoryChange(db.Model):

@@ -1,7 +1,9 @@
 """Team scoping: the one place that decides which rows a signed-in user may see.
 
 Every ORM SELECT goes through ``_apply_team_scope``. An officer or supervisor sees
-their own team's rows only; an admin sees every team. During a web request nothing
+their own team's rows only; an admin sees every team. A team also sees the people who
+were once in its cohort (an earlier period in ``cohort_periods``, before a transfer), so
+its past weeks keep their people; their contacts stay with the team that recorded them. During a web request nothing
 is visible until the request's user has been bound (``bind``), so a forgotten check
 fails closed. Command-line tools and scripts run outside requests and see everything.
 """
@@ -9,12 +11,13 @@ fails closed. Command-line tools and scripts run outside requests and see everyt
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.models import (
     AuditEvent,
     CategoryChange,
+    CohortPeriod,
     Contact,
     Pause,
     Person,
@@ -30,8 +33,11 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Person, Contact, User, AuditEvent, TeamDefaults, StoredPersonWeek)
-PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
+TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, StoredPersonWeek)
+PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod)
+# Earlier periods are read through the table (not the entity) inside the criteria below,
+# so that the criteria on people and on periods do not apply to each other without end.
+_PERIODS = CohortPeriod.__table__
 
 
 def bind(user) -> None:
@@ -69,7 +75,17 @@ def _apply_team_scope(state: ORMExecuteState) -> None:
         for model in TEAM_OWNED
     ]
     options.append(with_loader_criteria(Team, lambda cls: cls.id == team_id, include_aliases=True))
-    team_people = select(Person.id).where(Person.team_id == team_id).scalar_subquery()
+    options.append(with_loader_criteria(
+        Person,
+        lambda cls: or_(
+            cls.team_id == team_id,
+            cls.id.in_(select(_PERIODS.c.person_id).where(_PERIODS.c.team_id == team_id)),
+        ),
+        include_aliases=True,
+    ))
+    earlier = select(_PERIODS.c.person_id).where(_PERIODS.c.team_id == team_id)
+    people = Person.__table__
+    team_people = select(people.c.id).where(or_(people.c.team_id == team_id, people.c.id.in_(earlier))).scalar_subquery()
     options.extend(
         with_loader_criteria(model, model.person_id.in_(team_people), include_aliases=True)
         for model in PERSON_OWNED

@@ -20,7 +20,7 @@ from app.pwa.operations import current_build
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
-    return [caseload_row(row, language) for row in caseload(session, user.team_id, week, language)]
+    return [caseload_row(row, language, user.id) for row in caseload(session, user.team_id, week, language)]
 
 
 def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date,
@@ -29,7 +29,7 @@ def people_rows(session: Session, user: User, person_ids: Iterable[int], week: d
     language = language or current_language()
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
-    return [caseload_row(row, language) for row in person_weeks(session, people, week)]
+    return [caseload_row(row, language, user.id) for row in person_weeks(session, people, week)]
 
 
 def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:

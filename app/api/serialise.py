@@ -15,8 +15,8 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else iso_utc_millis(moment)
 
 
-def caseload_row(row: PersonWeek, language: str) -> dict:
-    """One person as the phone needs them to record offline: no notes, no addresses.
+def caseload_row(row: PersonWeek, language: str, user_id: int | None = None) -> dict:
+    """One person as the phone needs them to record offline and find them: no notes, no addresses.
 
     ``order_key`` is the name's place in the reader's alphabet (``app.collation``), which the
     phone sorts by so that its lists are in the server's order.
@@ -34,6 +34,9 @@ def caseload_row(row: PersonWeek, language: str) -> dict:
         "kept_this_week": count.kept,
         "last_contact_at": iso(row.last_contact_at),
         "offender_manager": None if manager is None else {"id": manager.id, "name": manager.name},
+        "is_mine": user_id is not None and person.offender_manager_id == user_id,
+        "delius_crn": person.delius_crn,
+        "niche_ref": person.niche_ref,
     }
 
 

@@ -17,13 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
-from app.domain.weeks import week_start
+from app.domain.weeks import local_date, week_start
+from app.presenters import full_date_in_sentence
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
 
 # A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
@@ -36,6 +37,15 @@ IN_THE_FUTURE = _l(
     "The time of the contact is in the future. Check the date and time, and the clock on your phone."
 )
 ID_UNUSABLE = _l("This record cannot be stored under its id. Record the contact again as a new one.")
+
+
+def after_leaving(left_on):
+    """The refusal of a contact dated on or after the person's first day out of the cohort."""
+    return gettext(
+        "This person left the cohort on %(date)s. A contact on that day or later cannot be recorded;"
+        " check the date, or re-admit the person first.",
+        date=full_date_in_sentence(left_on),
+    )
 
 
 class Status(enum.StrEnum):
@@ -221,6 +231,9 @@ def sync_contacts(
     """
     team_id = actor.team_id
     late_entry_days = actor.team.late_entry_days  # the team is loaded with the signed-in user
+    # The people of the actor's team among those named, and the day each left the cohort, in
+    # one query: a contact dated on or after that day is refused (late entries before it are not).
+    caseload, left_on = _caseload_and_leaving(session, team_id, {item.person_id for item in items})
     results: list[SyncResult | None] = [None] * len(items)
     rows: dict[uuid.UUID, dict] = {}
     hashes: list[str | None] = [None] * len(items)
@@ -228,6 +241,10 @@ def sync_contacts(
     for index, item in enumerate(items):
         if item.occurred_at - received_at > FUTURE_TOLERANCE:
             in_the_future.add(index)  # refused below, once we know the person is on the caseload
+            continue
+        left = left_on.get(item.person_id)
+        if left is not None and local_date(item.occurred_at) >= left:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": after_leaving(left)})
             continue
         row = contact_row(
             contact_id=item.contact_id,
@@ -282,7 +299,6 @@ def sync_contacts(
         return results  # type: ignore[return-value]
 
     # Only when something was not stored: was it the person, the time, or an id already held?
-    caseload = _on_caseload(session, team_id, {items[index].person_id for index in leftover})
     to_compare = []
     for index in leftover:
         item = items[index]
@@ -303,9 +319,14 @@ def sync_contacts(
     return results  # type: ignore[return-value]
 
 
-def _on_caseload(session: Session, team_id: int, person_ids: set[int]) -> set[int]:
-    """The people of the team among these."""
-    return set(session.scalars(select(Person.id).where(Person.id.in_(person_ids), Person.team_id == team_id)))
+def _caseload_and_leaving(session: Session, team_id: int, person_ids: set[int]) -> tuple[set[int], dict]:
+    """The people of the team among these, and the day each of them left (None: still in)."""
+    if not person_ids:
+        return set(), {}
+    left_on = dict(session.execute(
+        select(Person.id, Person.left_on).where(Person.id.in_(person_ids), Person.team_id == team_id)
+    ).tuples())
+    return set(left_on), left_on
 
 
 def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:

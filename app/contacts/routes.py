@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import clock
-from app.caseload import active_people
+from app.caseload import recordable_people
 from app.collation import sort_key_for
 from app.contacts import operations
 from app.contacts.forms import ContactForm
@@ -22,8 +22,8 @@ blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
 def _form_with_people() -> ContactForm:
     """The form, offering the people the user may record for: their own team's (admins too)."""
     form = ContactForm()
-    people = active_people(db.session, team_id=current_user.team_id)
-    people.sort(key=lambda person: sort_key_for(current_language())(person.display_name))
+    people = sorted(recordable_people(db.session, current_user.team_id, clock.now()),
+                    key=lambda person: sort_key_for(current_language())(person.display_name))
     form.person.choices = [SelectChoice("", gettext("Choose a person"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people
     ]

@@ -139,6 +139,48 @@ class CohortMembership:
         return self.joined <= day and (self.left is None or day < self.left)
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One period in a team's cohort, ``joined <= d < left`` (``left`` None: still in)."""
+
+    joined: date
+    left: date | None
+    team: int | None = None
+
+
+class CohortPeriods:
+    """Membership made of several periods (a re-admission, a transfer), optionally of one team.
+
+    Between periods nothing is required; each period's first and last weeks are pro-rated
+    like a single period's. ``team`` keeps only that team's periods, so a team's week view
+    counts a transferred person for the weeks they were its own.
+    """
+
+    __slots__ = ("periods",)
+
+    def __init__(self, periods: Sequence[Period], team: int | None = None) -> None:
+        for period in periods:
+            CohortMembership(period.joined, period.left)  # checks the dates
+        self.periods = tuple(
+            sorted((p for p in periods if team is None or p.team == team), key=lambda p: p.joined)
+        )
+
+    def includes(self, day: date) -> bool:
+        return any(
+            period.joined <= day and (period.left is None or day < period.left) for period in self.periods
+        )
+
+    def __repr__(self) -> str:
+        return f"CohortPeriods({list(self.periods)!r})"
+
+
+def days_in_cohort(monday: date, periods: Sequence[Period], team: int | None = None) -> tuple[date, ...]:
+    """The days of the week beginning ``monday`` on which the person was in the cohort
+    (of ``team``, if given). The one answer to "which days of this week count"."""
+    membership = CohortPeriods(periods, team)
+    return tuple(day for day in week_days(monday) if membership.includes(day))
+
+
 _ONE_DAY = timedelta(days=1)
 _SIX_DAYS = timedelta(days=DAYS_IN_WEEK - 1)
 
@@ -166,20 +208,23 @@ def category_on(day: date, spans: Sequence[CategorySpan]) -> Category | None:
     return None if latest is None else latest.category
 
 
-def is_active(day: date, membership: CohortMembership, pauses: Sequence[Pause]) -> bool:
+Membership = CohortMembership | CohortPeriods
+
+
+def is_active(day: date, membership: Membership, pauses: Sequence[Pause]) -> bool:
     """In the cohort and not paused on ``day``."""
     return membership.includes(day) and not any(p.covers(day) for p in pauses)
 
 
-def active_days(monday: date, membership: CohortMembership, pauses: Sequence[Pause]) -> int:
+def active_days(monday: date, membership: Membership, pauses: Sequence[Pause]) -> int:
     """How many days (0..7) of the week the person was in the cohort and not paused."""
     days = week_days(monday)
     return _active_days(monday, days[-1], membership, pauses)
 
 
-def _active_days(monday: date, sunday: date, membership: CohortMembership, pauses: Sequence[Pause]) -> int:
+def _active_days(monday: date, sunday: date, membership: Membership, pauses: Sequence[Pause]) -> int:
     in_week = [pause for pause in pauses if pause.start <= sunday and (pause.end is None or pause.end > monday)]
-    if not in_week:
+    if not in_week and isinstance(membership, CohortMembership):
         # No pause touches this week: the days in the cohort, by arithmetic (the week view
         # asks this for every person and week, so it is worth not walking the days).
         end = sunday + _ONE_DAY
@@ -190,7 +235,7 @@ def _active_days(monday: date, sunday: date, membership: CohortMembership, pause
     return sum(1 for day in week_days(monday) if is_active(day, membership, in_week))
 
 
-def reference_day(monday: date, membership: CohortMembership) -> date:
+def reference_day(monday: date, membership: Membership) -> date:
     """The day a week's level is decided on.
 
     The last day of the week on which the person was in the cohort, so that
@@ -201,7 +246,7 @@ def reference_day(monday: date, membership: CohortMembership) -> date:
     return _reference_day(monday, days[-1], membership)
 
 
-def _reference_day(monday: date, sunday: date, membership: CohortMembership) -> date:
+def _reference_day(monday: date, sunday: date, membership: Membership) -> date:
     if membership.includes(sunday):
         return sunday
     in_cohort = [day for day in week_days(monday) if membership.includes(day)]
@@ -242,7 +287,7 @@ def default_level(category: Category | None, defaults: Mapping[Category, int]) -
 def level_for_week(
     monday: date,
     *,
-    membership: CohortMembership,
+    membership: Membership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     defaults: Defaults,
@@ -255,7 +300,7 @@ def level_for_week(
 def _level_for_week(
     monday: date,
     sunday: date,
-    membership: CohortMembership,
+    membership: Membership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     defaults: Defaults,
@@ -275,7 +320,7 @@ def pro_rated(level: int, days_active: int) -> int:
 def required_for_week(
     monday: date,
     *,
-    membership: CohortMembership,
+    membership: Membership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     pauses: Sequence[Pause],
@@ -290,7 +335,7 @@ def required_for_week(
 def required_for_weeks(
     mondays: Sequence[date],
     *,
-    membership: CohortMembership,
+    membership: Membership,
     spans: Sequence[CategorySpan],
     reviews: Sequence[Review],
     pauses: Sequence[Pause],

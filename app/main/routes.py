@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from app.caseload import caseload
+from app.collation import matches_search
 from app.domain.weeks import week_start
 from app import clock
 from app.extensions import db
@@ -14,9 +15,17 @@ blueprint = Blueprint("main", __name__)
 @blueprint.route("/")
 @login_required
 def caseload_page():
+    """My caseload (the people I am offender manager for) first, then the rest of the team;
+    ``?q=`` searches names, CRNs and Niche references (accents folded)."""
     monday = week_start(clock.now())
-    rows = caseload(db.session, current_user.team_id, monday, current_language())
-    return render_template("main/caseload.html", rows=rows, week=monday)
+    query = (request.args.get("q") or "").strip()[:100]
+    everyone = caseload(db.session, current_user.team_id, monday, current_language())
+    rows = [row for row in everyone if matches_search(query, row.person.display_name, row.person.delius_crn,
+                                                          row.person.niche_ref)]
+    mine = [row for row in rows if row.person.offender_manager_id == current_user.id]
+    rest = [row for row in rows if row.person.offender_manager_id != current_user.id]
+    return render_template("main/caseload.html", rows=rows, mine=mine, rest=rest, week=monday, query=query,
+                           everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1")
 
 
 @blueprint.route("/language/<code>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from app.models import CategoryChange, Contact, Pause, Person, RagChange, Requir
 from app.supervision.presenters import audit_trail
 
 HISTORY_WEEKS = 12
-RECENT_CONTACTS = 30
+RECENT_CONTACTS = 1000  # every contact, in practice (a person has a few hundred at most)
 
 
 @dataclass(frozen=True)

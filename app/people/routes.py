@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.extensions import db
+from app.cohort.presenters import cohort_periods
 from app.people import queries
 from app.permissions import may
 from app.supervision import charts
@@ -32,4 +33,5 @@ def person_page(person_id: int):
         pauses=page.pauses,
         trail=page.trail,
         deselection_labels=DESELECTION_LABELS,
+        periods=cohort_periods(db.session, person),
     )

@@ -170,15 +170,6 @@ class EndPauseForm(PersonForm):
             raise ValidationError(str(_l("The first day back cannot be before the pause starts.")))
 
 
-class DeselectForm(PersonForm):
-    reason = ChoiceField(_l("Reason for de-selection"), DESELECTION_LABELS)
-    left_on = LocalDateField(_l("First day no longer in the cohort"),
-                             validators=[InputRequired(message=_l("Enter the first day the person is no longer in the cohort."))])
-
-    def validate_left_on(self, field):
-        self._not_before_joining(field)
-
-
 class TeamDefaultsForm(FlaskForm):
     default_fixed = _level_field(_l("Fixed: contacts a week"))
     default_flex = _level_field(_l("Flex: contacts a week"))

@@ -1,4 +1,4 @@
-"""What supervisors change: reviews, category and RAG, pauses, de-selection, team defaults.
+"""What supervisors change: reviews, category and RAG, pauses, team defaults (de-selection: app.cohort).
 
 Views call these after their forms have checked the input; these keep the records
 consistent (history row and current value together, in one transaction) and leave
@@ -25,7 +25,6 @@ from app.models import (
     CategoryChange,
     Contact,
     DeliusCode,
-    DeselectionReason,
     Pause,
     PauseReason,
     Person,
@@ -155,18 +154,6 @@ def open_pause(session: Session, person: Person, pause_id: int) -> Pause | None:
     return session.scalar(
         select(Pause).where(Pause.id == pause_id, Pause.person_id == person.id, Pause.end.is_(None))
     )
-
-
-def deselect(session: Session, person: Person, *, left_on: date, reason: DeselectionReason) -> Person:
-    """Record that the person leaves the cohort on ``left_on`` (their first day out of it)."""
-    if person.left_on is not None:
-        raise ValueError("this person has already left the cohort")
-    if left_on < person.joined_on:
-        raise ValueError("a person cannot leave before joining")
-    audit.label(person, "deselect")
-    person.left_on = left_on
-    person.left_reason = reason
-    return person
 
 
 def set_team_defaults(

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs
 from app.caseload import count_weeks, load_history, load_tallies, rag_spans
+from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (
     green_for_three_months,
@@ -210,15 +211,18 @@ def _in_cohort_during(first: date, last: date):
     return in_cohort_during(first, last)
 
 
-def _people(session: Session, team: Team, *conditions) -> list[Person]:
+def _people(session: Session, team: Team, *conditions, of_team: bool = True) -> list[Person]:
     """The team's people (with their offender managers) matching ``conditions``."""
+    in_team = [Person.team_id == team.id] if of_team else []
     people = list(
         session.scalars(
-            select(Person).where(Person.team_id == team.id, *conditions).options(selectinload(Person.offender_manager))
+            select(Person).where(*in_team, *conditions).options(selectinload(Person.offender_manager))
         )
     )
     for person in people:
-        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+        if person.team_id == team.id:
+            if person.team_id == team_id:
+            set_committed_value(person, "team", team)  # known already: no query, and no change to save
     return people
 
 
@@ -261,7 +265,8 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
     team_id = team.id
-    conditions = (Person.team_id == team_id, _in_cohort_during(week, sunday))
+    # Those who were in the team then (app.cohort): a person who moved on keeps the old team's past weeks.
+    conditions = (Person.id.in_(people_in_team_during(team_id, week, sunday)),)
     stored = read_stored(session, conditions, weeks, week)  # first: it may store missing weeks and commit
     selection = select(Person.id).where(*conditions)
     found = session.execute(
@@ -271,7 +276,8 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     suggestion = suggestion_weeks(week, today)
     rows = []
     for person, next_review_due in found:
-        set_committed_value(person, "team", team)  # known already: no query, and no change to save
+        if person.team_id == team_id:
+            set_committed_value(person, "team", team)  # known already: no query, and no change to save
         counts = stored_counts(stored, tallies, person.id, weeks)
         this_week = stored[person.id, week]
         rows.append(

@@ -18,10 +18,11 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
+from app.cohort import operations as cohort
+from app.cohort.forms import DeselectForm
 from app.supervision import charts, exports, operations, queries
 from app.supervision.forms import (
     CategoryForm,
-    DeselectForm,
     EndPauseForm,
     PauseForm,
     RagForm,
@@ -336,7 +337,10 @@ def deselect(person_id: int):
     if request.method == "GET":
         form.left_on.data = _today()
     if form.validate_on_submit():
-        operations.deselect(db.session, person, left_on=form.left_on.data, reason=DeselectionReason(form.reason.data))
+        cohort.deselect(
+            db.session, person, left_on=form.left_on.data, criteria=[DeselectionReason(item) for item in form.criteria.data],
+            exit_strategy=form.exit_strategy.data, y2a_early_reason=form.y2a_early_reason.data, today=_today(),
+        )
         db.session.commit()
         flash(gettext("The de-selection has been recorded."))
         return _back_to(person)

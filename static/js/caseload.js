@@ -27,9 +27,24 @@ export function ordered(people) {
   return [...people].sort((a, b) => stillNeeded(b) - stillNeeded(a) || byName(a, b));
 }
 
+function referenceText(text) {
+  return plainLetters(text || "").replace(/[^0-9a-z]/g, "");
+}
+
+/** Every word of the query in the name, or the query in the CRN or Niche reference
+ * (the server's app/collation.py matches_search: Siân finds "sian"). */
 export function matches(person, query) {
-  const wanted = plainLetters(query.trim());
-  return !wanted || plainLetters(person.display_name).includes(wanted);
+  const words = plainLetters(query).split(/\s+/).filter(Boolean);
+  if (!words.length) return true;
+  const name = plainLetters(person.display_name);
+  if (words.every((word) => name.includes(word))) return true;
+  const wanted = referenceText(query);
+  return Boolean(wanted) && [person.delius_crn, person.niche_ref].some((ref) => ref && referenceText(ref).includes(wanted));
+}
+
+/** The people the user is offender manager for, and the rest of the team. */
+export function mineFirst(people) {
+  return [people.filter((person) => person.is_mine), people.filter((person) => !person.is_mine)];
 }
 
 /** True when the cached counts are for a week that has ended (London calendar). */

@@ -2,7 +2,7 @@
 
 import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
 import { h, replaceChildren } from "./dom.js";
-import { fromEarlierWeek, matches, ordered, stillNeeded, weekStatus } from "./caseload.js";
+import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
 
 function statusText(person) {
   switch (weekStatus(person)) {
@@ -47,8 +47,23 @@ function personRow(person, waitingCount) {
 
 export function mount(container, ctx) {
   let query = "";
+  let showRest = false;
   const summary = h("div", { class: "summary-notes" });
   const list = h("ul", { class: "caseload", "aria-label": _("Your team's caseload") });
+  // "My caseload" first (the people I am offender manager for), the rest of the team a tap away.
+  const mineHeading = h("h2", {}, _("My caseload"));
+  const restHeading = h("h2", {}, _("The rest of the team"));
+  const restList = h("ul", { class: "caseload", id: "rest-of-team", "aria-label": _("The rest of the team") });
+  const restToggle = h("button", {
+    class: "button button--secondary",
+    type: "button",
+    "aria-controls": "rest-of-team",
+    onclick: () => {
+      showRest = !showRest;
+      shown = null;
+      renderList();
+    },
+  });
   const results = h("p", { class: "search-results", role: "status" });
   const search = h("input", {
     class: "input",
@@ -94,7 +109,18 @@ export function mount(container, ctx) {
     const waitingByPerson = new Map();
     for (const row of rows) waitingByPerson.set(row.contact.person_id, (waitingByPerson.get(row.contact.person_id) || 0) + 1);
     const people = caseload ? ordered(caseload.people).filter((person) => matches(person, query)) : [];
-    replaceChildren(list, people.map((person) => personRow(person, waitingByPerson.get(person.id) || 0)));
+    const [mine, rest] = mineFirst(people);
+    const split = Boolean(caseload) && caseload.people.some((person) => person.is_mine);
+    const restOpen = !split || showRest || Boolean(query.trim());
+    const row = (person) => personRow(person, waitingByPerson.get(person.id) || 0);
+    replaceChildren(list, (split ? mine : people).map(row));
+    replaceChildren(restList, split && restOpen ? rest.map(row) : []);
+    mineHeading.hidden = !split;
+    restHeading.hidden = !split || !restOpen;
+    restList.hidden = !split || !restOpen;
+    restToggle.hidden = !split || Boolean(query.trim());
+    restToggle.setAttribute("aria-expanded", String(restOpen));
+    replaceChildren(restToggle, restOpen ? _("Hide the rest of the team") : _("Show the rest of the team"));
     if (!caseload) {
       replaceChildren(results, _("Your caseload has not been downloaded to this phone yet. It will be when you have a signal."));
     } else if (query.trim()) {
@@ -117,9 +143,13 @@ export function mount(container, ctx) {
     lead,
     summary,
     h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact"))),
-    h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name")), search),
+    h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name, CRN or Niche reference")), search),
     results,
+    mineHeading,
     list,
+    restToggle,
+    restHeading,
+    restList,
   );
   renderSummary();
   renderList();

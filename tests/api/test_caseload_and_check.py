@@ -30,6 +30,9 @@ def test_the_caseload_has_what_recording_needs_and_nothing_more(api, officer, te
             "kept_this_week": 1,
             "last_contact_at": "2026-11-18T11:50:00.000Z",
             "offender_manager": {"id": officer.id, "name": officer.name},
+            "is_mine": True,  # what finding people needs: whose they are, and the references to search
+            "delius_crn": None,
+            "niche_ref": None,
         }
     ]
     assert "Private" not in response.get_data(as_text=True)

@@ -254,20 +254,20 @@ def test_another_persons_pause_cannot_be_ended_through_this_person(client, super
 def test_de_selection_records_the_reason_and_the_person_leaves_the_cohort(client, supervisor, signed_in):
     person = factories.person(supervisor.team, "Rhys Evans")
     signed_in(supervisor)
-    response = post(client, f"/supervision/people/{person.id}/deselect", {"reason": "moved_area", "left_on": "2026-11-02"})
+    response = post(client, f"/supervision/people/{person.id}/deselect", {"criteria": "moved_area", "left_on": "2026-11-02"})
     assert response.status_code == 302
     stored = reload(Person, person.id)
     assert (stored.left_on, stored.left_reason.value) == (date(2026, 11, 2), "moved_area")
     assert "Rhys Evans" not in client.get("/supervision/week").get_data(as_text=True)
     assert "Rhys Evans" in client.get("/supervision/week?week=2026-10-26").get_data(as_text=True)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "deselect")).one()
-    assert event.after == {"left_on": "2026-11-02", "left_reason": "moved_area"}
+    assert event.after == {"left_on": "2026-11-02", "left_reason": "moved_area", "left_criteria": ["moved_area"]}
 
 
 def test_someone_who_has_left_cannot_be_de_selected_again(client, supervisor, signed_in):
     person = factories.person(supervisor.team, left_on=date(2026, 11, 2))
     signed_in(supervisor)
-    response = post(client, f"/supervision/people/{person.id}/deselect", {"reason": "other", "left_on": "2026-11-16"})
+    response = post(client, f"/supervision/people/{person.id}/deselect", {"criteria": "moved_area", "left_on": "2026-11-16"})
     assert response.status_code == 409
     assert reload(Person, person.id).left_on == date(2026, 11, 2)
 
@@ -275,7 +275,7 @@ def test_someone_who_has_left_cannot_be_de_selected_again(client, supervisor, si
 def test_a_person_cannot_leave_before_joining(client, supervisor, signed_in):
     person = factories.person(supervisor.team, joined_on=date(2026, 6, 1))
     signed_in(supervisor)
-    response = post(client, f"/supervision/people/{person.id}/deselect", {"reason": "other", "left_on": "2026-05-31"})
+    response = post(client, f"/supervision/people/{person.id}/deselect", {"criteria": "moved_area", "left_on": "2026-05-31"})
     assert response.status_code == 400
     assert reload(Person, person.id).left_on is None
 

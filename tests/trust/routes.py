@@ -55,6 +55,11 @@ LOWEST_ROLE = {
     "supervision.end_pause": "supervisor",
     "supervision.deselect": "supervisor",
     "supervision.team_settings": "supervisor",
+    "cohort.admit": "supervisor",
+    "cohort.allocation": "supervisor",
+    "cohort.transfer": "supervisor",
+    "cohort.readmit": "supervisor",
+    "cohort.import_page": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

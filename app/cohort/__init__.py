@@ -1,0 +1,1 @@
+"""The cohort: admitting, allocating, transferring, de-selecting, re-admitting, importing."""

@@ -35,6 +35,7 @@ PUBLIC = {
     "pwa.service_worker",
     "pwa.script_catalogue",
     "pwa.manifest",
+    "account.set_password",  # the one-time link is the proof of who it is for
 }
 
 ROLES = ("officer", "supervisor", "admin")
@@ -51,6 +52,14 @@ LOWEST_ROLE = {
     "supervision.end_pause": "supervisor",
     "supervision.deselect": "supervisor",
     "supervision.team_settings": "supervisor",
+    "supervision.team_details": "supervisor",
+    "supervision.new_team": "admin",
+    "staff.staff_page": "supervisor",
+    "staff.invite": "supervisor",
+    "staff.account": "supervisor",
+    "staff.new_link": "supervisor",
+    "staff.deactivate": "supervisor",
+    "staff.reactivate": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -86,6 +95,11 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),
+    # A link that was never made: the page says it cannot be used (tests/test_staff.py uses real ones).
+    "token": Fixed("never-made-link-token"),
+    # One of the caller's own sign-ins is not known in advance: an id no sign-in has
+    # (tests/test_account.py ends real ones, and shows another user's answers as this does).
+    "sign_in_id": Fixed(987654),
 }
 
 

@@ -84,6 +84,8 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MIN_PASSWORD_LENGTH": integer(environ, "MIN_PASSWORD_LENGTH", 12, minimum=12),
+        # Where staff reach the service: the start of the one-time links `flask invite-user` prints.
+        "PUBLIC_URL": environ.get("PUBLIC_URL", "").strip() or "http://127.0.0.1:5000",
         # Signed out after this many minutes without a request (0: never). See app/security.py.
         "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
         # A sign-in ends this many hours after it began, whatever the activity (0: never).

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from flask import session as web_session
+from flask_babel import force_locale
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -132,7 +134,8 @@ def check_password(password: str, min_password_length: int, *, email: str = "", 
     """The password policy (app/auth/password_policy.py), as an AccountError saying every problem."""
     problems = password_problems(password, min_length=min_password_length, email=email, name=name)
     if problems:
-        raise AccountError(" ".join(problem_message(problem, min_length=min_password_length) for problem in problems))
+        with nullcontext() if has_request_context() else force_locale("en"):  # the command line is in English
+            raise AccountError(" ".join(problem_message(problem, min_length=min_password_length) for problem in problems))
 
 
 def check_password_length(password: str, min_password_length: int) -> None:

@@ -7,7 +7,8 @@ change and ``flask create-user``. The rules:
   (well above NCSC's "no limit below 64"); any characters, spaces and Welsh letters included;
 - not a common or breached password: the 30,000 most common passwords that ``zxcvbn`` ships
   (``zxcvbn.frequency_lists``, from breach corpora; loaded once), compared without case, and
-  also with trailing digits and symbols taken off ("Password2024!" is "password");
+  also with trailing digits and symbols taken off ("Password2024!" is "password"); and one
+  character repeated or a straight run ("1234567890123", "aaaaaaaaaaaa");
 - not containing the user's email address (its local part) or a part of their name
   (compared without case or accents, so "sian" is in "Siân").
 
@@ -52,10 +53,19 @@ def _plain(text: str) -> str:
     return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
+_RUNS = ("0123456789" * 30, "9876543210" * 30, "abcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcba")
+
+
+def _is_run(text: str) -> bool:
+    """One character repeated, or a straight run such as 1234567890123 or abcdefghijkl."""
+    return len(set(text)) == 1 or any(text in run for run in _RUNS)
+
+
 def is_common(password: str) -> bool:
     words = deny_list()
     folded = password.casefold().strip()
-    return folded in words or _TRAILING_DIGITS_AND_SYMBOLS.sub("", folded) in words
+    core = _TRAILING_DIGITS_AND_SYMBOLS.sub("", folded)
+    return folded in words or core in words or _is_run(folded) or (core and _is_run(core) and len(core) >= 4)
 
 
 def _name_parts(name: str) -> list[str]:

@@ -117,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.people.routes import blueprint as people
     from app.supervision.routes import blueprint as supervision
     from app.pwa.routes import blueprint as pwa
+    from app.account.routes import blueprint as account
+    from app.staff.routes import blueprint as staff
 
     app.register_blueprint(api)
     app.register_blueprint(audit_trail)
@@ -127,6 +129,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervision)
     app.register_blueprint(contacts)
     app.register_blueprint(pwa)
+    app.register_blueprint(account)
+    app.register_blueprint(staff)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -22,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def register(app: Flask) -> None:
     app.cli.add_command(create_team_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(invite_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(import_people_command)
     app.cli.add_command(translate)
@@ -76,16 +77,21 @@ def create_team_command(name: str, force_area: str, csp: str | None) -> None:
     click.echo(f"Created team '{team.name}' ({team.force_area}).")
 
 
-@click.command("create-user")
-@click.option("--email", required=True, type=ColumnText(User.email))
-@click.option("--name", required=True, type=ColumnText(User.name))
-@click.option("--team", "team_name", required=True, type=ColumnText(Team.name), help="The name of an existing team.")
-@click.option("--role", type=_choice(Role), required=True)
-@click.option("--agency", type=_choice(Agency), required=True)
-@click.option("--language", type=_choice(Language), default="en", show_default=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user_command(email, name, team_name, role, agency, language, password) -> None:
-    """Create a user account in a team."""
+def _account_options(command):
+    for option in reversed([
+        click.option("--email", required=True, type=ColumnText(User.email)),
+        click.option("--name", required=True, type=ColumnText(User.name)),
+        click.option("--team", "team_name", required=True, type=ColumnText(Team.name), help="The name of an existing team."),
+        click.option("--role", type=_choice(Role), required=True),
+        click.option("--agency", type=_choice(Agency), required=True),
+        click.option("--language", type=_choice(Language), default="en", show_default=True),
+    ]):
+        command = option(command)
+    return command
+
+
+def _new_account(email, name, team_name, role, agency, language, password):
+    """Create the account (``password=None``: invited); a clear message, never a traceback, when it cannot be."""
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -97,7 +103,7 @@ def create_user_command(email, name, team_name, role, agency, language, password
         raise click.UsageError(f"There is no team called '{team_name}'. Create it with 'flask create-team'.")
     audit.set_actor(None)
     try:
-        user = create_user(
+        return create_user(
             db.session,
             email=email,
             name=name,
@@ -111,8 +117,40 @@ def create_user_command(email, name, team_name, role, agency, language, password
     except AccountError as error:
         db.session.rollback()
         raise click.UsageError(str(error)) from None
+
+
+@click.command("create-user")
+@_account_options
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(email, name, team_name, role, agency, language, password) -> None:
+    """Create a user account in a team, with a password (the password policy applies)."""
+    user = _new_account(email, name, team_name, role, agency, language, password)
     db.session.commit()
-    click.echo(f"Created {user.role.value} {user.email} in team '{team.name}'.")
+    click.echo(f"Created {user.role.value} {user.email} in team '{user.team.name}'.")
+
+
+@click.command("invite-user")
+@_account_options
+def invite_user_command(email, name, team_name, role, agency, language) -> None:
+    """Create a user account with no password, and print the one-time link with which they set one."""
+    from app.account.links import VALID_FOR, issue
+    from app.models import LinkPurpose
+
+    user = _new_account(email, name, team_name, role, agency, language, None)
+    token = issue(db.session, user, LinkPurpose.INVITE, by=None)
+    db.session.commit()
+    hours = int(VALID_FOR.total_seconds() // 3600)
+    click.echo(f"Invited {user.role.value} {user.email} to team '{user.team.name}'.")
+    click.echo(f"Give them this link (it works once, for {hours} hours; it is not shown again):")
+    click.echo(f"  {one_time_link(token)}")
+
+
+def one_time_link(token: str) -> str:
+    """The link's full address: PUBLIC_URL (where staff reach the service) and the page's path."""
+    from flask import url_for
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for("account.set_password", token=token, _external=True)
 
 
 @click.command("seed-demo")
@@ -143,7 +181,17 @@ def seed_demo_command(password: str, if_empty: bool) -> None:
     db.session.commit()
     click.echo(f"Demo data loaded. Every account's password is: {password}")
     for account in accounts:
-        click.echo(f"  {account.email:<42} {account.role.value:<10} {account.agency.value:<9} {account.team.name}")
+        status = "  (deactivated: has left)" if not account.active else ""
+        status = "  (invited: has not set a password yet)" if account.invited else status
+        click.echo(f"  {account.email:<42} {account.role.value:<10} {account.agency.value:<9} {account.team.name}{status}")
+    for account in accounts:
+        if account.invited:  # a fresh link (only hashes are stored): try the invitation
+            from app.account.links import issue
+            from app.models import LinkPurpose
+
+            link = one_time_link(issue(db.session, account, LinkPurpose.INVITE, by=None))
+            db.session.commit()
+            click.echo(f"The invited user sets a password with: {link}")
 
 
 def _describe(difference) -> str:

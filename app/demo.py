@@ -116,7 +116,46 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
         next_index = (index + 1) % len(teams)
         _transfer(session, person, teams[next_index][0], officers_by_team[next_index][0], today)
     session.flush()
+    accounts.extend(_staff_comings_and_goings(session, teams[0][0], teams[0][1], password_hash, today))
+    session.flush()
     return accounts
+
+
+def _staff_comings_and_goings(session: Session, team: Team, slug: str, password_hash: str, today: date) -> list[User]:
+    """A new officer invited but not yet signed up, and a leaver whose account is deactivated.
+
+    The leaver's contacts (from before they left) stay theirs and keep counting. A random
+    generator of its own leaves the rest of the demo data as it was.
+    """
+    from sqlalchemy import select
+
+    from app.account.links import issue
+    from app.models import LinkPurpose
+
+    rng = random.Random(20261201)
+    invited = User(email=f"elin.newydd@{slug}.cyswllt.example", name="Elin Newydd", agency=Agency.PROBATION,
+                   role=Role.OFFICER, team=team, language=Language.WELSH, password_hash=None)
+    leaver = User(email=f"dewi.gadael@{slug}.cyswllt.example", name="Dewi Gadael", agency=Agency.POLICE,
+                  role=Role.OFFICER, team=team, language=Language.ENGLISH, password_hash=password_hash)
+    session.add_all([invited, leaver])
+    session.flush()
+    issue(session, invited, LinkPurpose.INVITE, by=None)
+    people = list(session.scalars(select(Person).where(Person.team_id == team.id, Person.left_on.is_(None))))
+    now = utcnow()
+    for days_ago in range(30, 9, -3):  # a contact every few days until they left, ten days ago
+        occurred = datetime.combine(today - timedelta(days=days_ago), time(rng.randint(9, 17)), LONDON)
+        occurred = occurred.astimezone(timezone.utc)
+        person = rng.choice(people)
+        if occurred.date() < person.joined_on or occurred > now:
+            continue
+        session.add(build_contact(
+            contact_id=uuid.UUID(int=rng.getrandbits(128), version=4), person=person, recorded_by=leaver,
+            type=rng.choice((ContactType.HOME_VISIT, ContactType.PHONE, ContactType.PUBLIC_PLACE)),
+            outcome=Outcome.KEPT, occurred_at=occurred, recorded_at=occurred + timedelta(minutes=20),
+            received_at=occurred + timedelta(minutes=25), duration_minutes=30,
+        ))
+    leaver.active = False
+    return [invited, leaver]
 
 
 def _unique_names(rng: random.Random, count: int) -> list[str]:

@@ -201,7 +201,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     language: Mapped[Language] = mapped_column(str_enum(Language, "language"), default=Language.ENGLISH)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None until the user sets a password with their one-time link (app/account/links.py).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -214,6 +215,11 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def invited(self) -> bool:
+        """Invited, and has not yet set a password with the one-time link."""
+        return self.password_hash is None
 
     @property
     def is_supervisor(self) -> bool:
@@ -478,6 +484,37 @@ class SignInSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the user's own page shows of each sign-in: the browser's User-Agent and the address.
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LinkPurpose(enum.StrEnum):
+    INVITE = "invite"
+    RESET = "reset"
+
+
+class AccountLink(db.Model):
+    """A one-time link with which a user sets their own password (an invitation or a reset).
+
+    The link holds a random token; only its SHA-256 is stored, and never in the audit trail.
+    It works once, until ``expires_at``; a newer link for the same user ends it.
+    """
+
+    __tablename__ = "account_links"
+    __audited__ = True
+    __audit_exclude__ = frozenset({"token_sha256"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, "link_purpose"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 # The Delius contact type a contact is keyed in as. Contacts recorded by police staff

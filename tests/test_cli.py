@@ -126,3 +126,55 @@ def test_seed_demo_refuses_to_run_in_production(app, runner):
     assert result.exit_code != 0 and "does not run in production" in result.output
     assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code != 0
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_create_user_applies_the_password_policy(runner, team):
+    base = ["create-user", "--email", "nia.rowlands@powys.example", "--name", "Nia Rowlands", "--team", "Powys IOM",
+            "--role", "officer", "--agency", "probation"]
+    for password, message in (("password123456", "too common"), ("nia rowlands password", "cannot contain your")):
+        result = runner.invoke(args=[*base, "--password", password])
+        assert result.exit_code != 0 and message in result.output, result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_over_long_names_get_a_clear_message_not_a_traceback(runner, team):
+    long_user = runner.invoke(args=[
+        "create-user", "--email", "a@powys.example", "--name", "N" * 121, "--team", "Powys IOM",
+        "--role", "officer", "--agency", "police", "--password", "a long enough password"])
+    assert long_user.exit_code == 2 and "at most 120 fit" in long_user.output
+    long_team = runner.invoke(args=["create-team", "--name", "T" * 121, "--force", "Gwent Police"])
+    assert long_team.exit_code == 2 and "at most 120 fit" in long_team.output
+    long_invite = runner.invoke(args=[
+        "invite-user", "--email", "b@powys.example", "--name", "N" * 500, "--team", "Powys IOM",
+        "--role", "officer", "--agency", "police"])
+    assert long_invite.exit_code == 2 and "at most 120 fit" in long_invite.output
+
+
+def test_invite_user_prints_a_one_time_link_that_sets_the_password(runner, team, app):
+    app.config["PUBLIC_URL"] = "https://cyswllt.example.gov.wales"
+    result = runner.invoke(args=[
+        "invite-user", "--email", "Elin@Powys.example", "--name", "Elin Newydd", "--team", "Powys IOM",
+        "--role", "officer", "--agency", "probation"])
+    assert result.exit_code == 0, result.output
+    import re
+
+    link = re.search(r"https://cyswllt\.example\.gov\.wales(/account/set-password/\S+)", result.output).group(1)
+    user = db.session.scalar(select(User))
+    assert user.email == "elin@powys.example" and user.password_hash is None
+    from tests.conftest import csrf_token_from, sign_in
+
+    browser = app.test_client()
+    response = browser.post(link, data={"password": "ceffyl cywir batri styffylwr",
+                                        "confirm": "ceffyl cywir batri styffylwr", "csrf_token": csrf_token_from(browser)})
+    assert response.status_code == 302
+    assert sign_in(app.test_client(), "elin@powys.example", "ceffyl cywir batri styffylwr").status_code == 302
+
+
+def test_seed_demo_shows_an_invited_user_and_a_leaver_whose_contacts_still_count(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "demo password 123"])
+    assert result.exit_code == 0, result.output
+    invited = db.session.scalar(select(User).where(User.password_hash.is_(None)))
+    leaver = db.session.scalar(select(User).where(User.active.is_(False)))
+    assert invited is not None and leaver is not None
+    assert "invited: has not set a password yet" in result.output and "/account/set-password/" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Contact).where(Contact.recorded_by_id == leaver.id)) > 0

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask import session as web_session
+from flask_babel import force_locale
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import audit, clock, scoping
+from app.auth.password_policy import password_problems, problem_message
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.models import Agency, Language, Role, SignInSession, Team, User
 
@@ -61,13 +64,28 @@ def sign_in(session: Session, user: User) -> None:
         session.execute(
             delete(SignInSession).where(SignInSession.user_id == user.id, SignInSession.created_at < oldest)
         )
-    session.add(SignInSession(user_id=user.id, token_sha256=_token_hash(token), created_at=clock.now()))
+    session.add(SignInSession(user_id=user.id, token_sha256=_token_hash(token), created_at=clock.now(),
+                              **_device()))
     login_user(user)
     web_session[SIGN_IN_TOKEN] = token
     web_session[LAST_ACTIVE] = int(clock.now().timestamp())
     scoping.bind(user)
     audit.set_actor(user.id)
     audit.record(session, "sign_in", "users", entity_id=user.id, team_id=user.team_id)
+
+
+def _device() -> dict:
+    """What the user's own page shows of a sign-in: the browser and the address it came from."""
+    if not has_request_context():
+        return {}
+    return {"user_agent": (request.user_agent.string or "")[:400] or None,
+            "ip_address": (request.remote_addr or "")[:64] or None}
+
+
+def current_sign_in_hash() -> str | None:
+    """The stored hash of this browser's sign-in, to tell it apart in the list of sign-ins."""
+    token = web_session.get(SIGN_IN_TOKEN)
+    return _token_hash(token) if token else None
 
 
 def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:
@@ -77,7 +95,7 @@ def load_signed_in_user(session: Session, user_id: str, token: str | None) -> Us
     query = (
         select(User)
         .join(SignInSession, SignInSession.user_id == User.id)
-        .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token))
+        .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token), User.active.is_(True))
         .options(joinedload(User.team))  # every request needs the team: no second query for it
         .execution_options(**scoping.UNSCOPED)  # runs before the request's scope is known
     )
@@ -104,10 +122,31 @@ def end_every_sign_in(session: Session, user: User) -> None:
     audit.record(session, "sign_out_everywhere", "users", entity_id=user.id, team_id=user.team_id)
 
 
+def end_other_sign_ins(session: Session, user: User) -> None:
+    """Sign a user out on every device but this one (after they change their password)."""
+    query = delete(SignInSession).where(SignInSession.user_id == user.id)
+    this_one = current_sign_in_hash()
+    if this_one:
+        query = query.where(SignInSession.token_sha256 != this_one)
+    session.execute(query)
+    audit.record(session, "sign_out_elsewhere", "users", entity_id=user.id, team_id=user.team_id)
+
+
+def check_password(password: str, min_password_length: int, *, email: str = "", name: str = "") -> None:
+    """The password policy (app/auth/password_policy.py), as an AccountError saying every problem."""
+    problems = password_problems(password, min_length=min_password_length, email=email, name=name)
+    if problems:
+        with nullcontext() if has_request_context() else force_locale("en"):  # the command line is in English
+            raise AccountError(" ".join(problem_message(problem, min_length=min_password_length) for problem in problems))
+
+
 def check_password_length(password: str, min_password_length: int) -> None:
-    """The one rule on password length (MIN_PASSWORD_LENGTH): whoever sets a password calls it."""
-    if len(password) < min_password_length:
-        raise AccountError(f"The password must be at least {min_password_length} characters long.")
+    """The policy without a user to compare with (the demo accounts' shared password)."""
+    check_password(password, min_password_length)
+
+
+NAME_MAX = 120  # users.name
+EMAIL_MAX = 254  # users.email
 
 
 def create_user(
@@ -118,15 +157,21 @@ def create_user(
     team: Team,
     role: Role,
     agency: Agency,
-    password: str,
+    password: str | None,
     min_password_length: int,
     language: Language = Language.ENGLISH,
 ) -> User:
+    """A new account; with ``password=None`` an invited one, who sets a password with a one-time link."""
     if find_user_by_email(session, email) is not None:
         raise AccountError(f"An account with the email {email} already exists.")
-    check_password_length(password, min_password_length)
     if not name.strip():
         raise AccountError("The name cannot be empty.")
+    if len(name.strip()) > NAME_MAX:
+        raise AccountError(f"The name must be {NAME_MAX} characters or fewer.")
+    if len(email.strip()) > EMAIL_MAX:
+        raise AccountError(f"The email address must be {EMAIL_MAX} characters or fewer.")
+    if password is not None:
+        check_password(password, min_password_length, email=email, name=name)
     user = User(
         email=email.strip().lower(),
         name=name.strip(),
@@ -134,7 +179,7 @@ def create_user(
         role=role,
         agency=agency,
         language=language,
-        password_hash=hash_password(password),
+        password_hash=None if password is None else hash_password(password),
         active=True,
     )
     session.add(user)

@@ -197,3 +197,49 @@ def delius_codes_form(labels: dict[str, object], data: dict | None = None) -> Fl
         ))
     return DeliusCodesForm(data=data)
 
+
+
+# --- The team's own settings (name, area, correction window, late-entry age) --------------
+
+TEAM_TEXT_MAX = 120  # teams.name, teams.force_area, teams.community_safety_partnership
+MAX_CORRECTION_WINDOW_DAYS = 90
+MAX_LATE_ENTRY_DAYS = 365
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _team_text(label, required_message):
+    validators = [DataRequired(message=required_message)] if required_message else [Optional()]
+    return StringField(label, filters=[_stripped], validators=[
+        *validators, Length(max=TEAM_TEXT_MAX, message=_l("Keep this to 120 characters or fewer."))])
+
+
+def _days_field(label, required, most, message):
+    return WholeNumberField(label, validators=[
+        InputRequired(message=required), NumberRange(min=1, max=most, message=message)])
+
+
+class TeamDetailsForm(FlaskForm):
+    """The team's name and area, and the two day limits the contact rules read."""
+
+    name = _team_text(_l("Team name"), _l("Enter the team's name."))
+    force_area = _team_text(_l("Police force area"), _l("Enter the police force area."))
+    community_safety_partnership = _team_text(_l("Community safety partnership (optional)"), None)
+    correction_window_days = _days_field(
+        _l("Correction window, in days"), _l("Enter the number of days."),
+        MAX_CORRECTION_WINDOW_DAYS, _l("Enter a number of days from 1 to 90."))
+    late_entry_days = _days_field(
+        _l("Late-entry age, in days"), _l("Enter the number of days."),
+        MAX_LATE_ENTRY_DAYS, _l("Enter a number of days from 1 to 365."))
+
+    def __init__(self, *args, team_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team_id = team_id
+
+    def validate_name(self, field):
+        from app.supervision.operations import team_name_taken
+
+        if field.data and team_name_taken(field.data, except_team_id=self.team_id):
+            raise ValidationError(str(_l("Another team already has this name.")))

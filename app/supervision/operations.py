@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -212,3 +212,37 @@ def delius_code_for(contact: Contact, codes: dict[str, str]) -> str:
     if contact.recorder_agency == Agency.POLICE:
         return codes[POLICE_LIAISON]
     return codes[contact.type.value]
+
+
+# --- The team's own settings -------------------------------------------------------
+
+
+def team_name_taken(name: str, *, except_team_id: int | None = None) -> bool:
+    """Whether another team (in any part of Wales) already has this name, whatever its case."""
+    from app import scoping
+    from app.extensions import db
+
+    query = select(Team.id).where(func.lower(Team.name) == name.strip().lower()).execution_options(**scoping.UNSCOPED)
+    if except_team_id is not None:
+        query = query.where(Team.id != except_team_id)
+    return db.session.scalar(query) is not None
+
+
+TEAM_DETAILS = ("name", "force_area", "community_safety_partnership", "correction_window_days", "late_entry_days")
+
+
+def update_team_details(team: Team, **values) -> None:
+    """Name, area and the two day limits. None of them changes a week's count, so the audit
+    trail (before and after) is their history; the levels keep their own (``set_team_defaults``)."""
+    for key in TEAM_DETAILS:
+        value = values[key] if key != "community_safety_partnership" else (values[key] or None)
+        if getattr(team, key) != value:
+            setattr(team, key, value)
+
+
+def create_team(session: Session, **values) -> Team:
+    team = Team(**{key: values[key] for key in TEAM_DETAILS})
+    team.community_safety_partnership = team.community_safety_partnership or None
+    session.add(team)
+    session.flush()
+    return team

@@ -28,6 +28,7 @@ from app.supervision.forms import (
     RagForm,
     ReviewForm,
     TeamDefaultsForm,
+    TeamDetailsForm,
     delius_codes_form,
 )
 from app.permissions import may, requires
@@ -350,6 +351,44 @@ def deselect(person_id: int):
 # --- Team and administration -------------------------------------------------------
 
 
+def _team_page(team, form=None, details=None, status=200):
+    form = form or TeamDefaultsForm(formdata=None, obj=team, effective=week_of(_today()))
+    details = details or TeamDetailsForm(formdata=None, obj=team, team_id=team.id)
+    history = sorted(team.default_history, key=lambda change: change.effective, reverse=True)
+    return render_template("supervision/team.html", form=form, details=details, team=team, teams=_all_teams(),
+                           history=history, since_the_start=TeamDefaults.SINCE_THE_START), status
+
+
+def _back_to_team(team):
+    return redirect(url_for("supervision.team_settings", **({"team": team.id} if may(current_user, "administer") else {})))
+
+
+@blueprint.route("/team/details", methods=["POST"])
+@login_required
+def team_details():
+    team = team_to_act_on(_team_arg())
+    details = TeamDetailsForm(team_id=team.id)
+    if not details.validate_on_submit():
+        return _team_page(team, details=details, status=400)
+    operations.update_team_details(team, **{key: getattr(details, key).data for key in operations.TEAM_DETAILS})
+    db.session.commit()
+    flash(gettext("The team's settings have been saved."))
+    return _back_to_team(team)
+
+
+@blueprint.route("/teams/new", methods=["GET", "POST"])
+@login_required
+@admin_required
+def new_team():
+    form = TeamDetailsForm(data=None if request.method == "POST" else {"correction_window_days": 7, "late_entry_days": 14})
+    if form.validate_on_submit():
+        team = operations.create_team(db.session, **{key: getattr(form, key).data for key in operations.TEAM_DETAILS})
+        db.session.commit()
+        flash(gettext("The team %(team)s has been created. Add its staff next.", team=team.name))
+        return redirect(url_for("staff.staff_page", team=team.id))
+    return render_template("supervision/new_team.html", form=form), _status(form)
+
+
 @blueprint.route("/team", methods=["GET", "POST"])
 @requires("supervise")
 def team_settings():
@@ -363,10 +402,8 @@ def team_settings():
         db.session.commit()
         flash(gettext("The team's default levels have been saved. They count from the week beginning %(date)s;"
                       " earlier weeks keep the levels they were counted by.", date=full_date_in_sentence(monday)))
-        return redirect(url_for("supervision.team_settings", **({"team": team.id} if may(current_user, "administer") else {})))
-    history = sorted(team.default_history, key=lambda change: change.effective, reverse=True)
-    return render_template("supervision/team.html", form=form, team=team, teams=_all_teams(), history=history,
-                           since_the_start=TeamDefaults.SINCE_THE_START), _status(form)
+        return _back_to_team(team)
+    return _team_page(team, form=form, status=_status(form))
 
 
 def delius_labels() -> dict:

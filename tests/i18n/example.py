@@ -67,7 +67,20 @@ ROUTE_ARGUMENTS = {
     # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
     "language": lambda data, language: language,
     "lang": lambda data, language: language,
+    # The one-time link's page: a real invitation, so that its form is shown.
+    "token": lambda data, language: invitation_token(data),
 }
+
+
+def invitation_token(data) -> str:
+    """One invitation link for the example officer (made once: a newer link would end it)."""
+    if not hasattr(data, "_invitation_token"):
+        from app.account import links
+        from app.models import LinkPurpose
+
+        data._invitation_token = links.issue(db.session, data.officer, LinkPurpose.INVITE, by=data.admin)
+        db.session.commit()
+    return data._invitation_token
 
 # Pages whose language switch rightly goes back to another address than their own: the
 # phone app's shell in one named language (precached by its service worker) switches to /app.

@@ -39,6 +39,7 @@ PUBLIC = {
     # For the load balancer and monitoring: whether the process is up and the database ready.
     "observability.healthz",
     "observability.readyz",
+    "account.set_password",  # the one-time link is the proof of who it is for
 }
 
 ROLES = ("officer", "supervisor", "admin")
@@ -60,6 +61,14 @@ LOWEST_ROLE = {
     "cohort.transfer": "supervisor",
     "cohort.readmit": "supervisor",
     "cohort.import_page": "supervisor",
+    "supervision.team_details": "supervisor",
+    "supervision.new_team": "admin",
+    "staff.staff_page": "supervisor",
+    "staff.invite": "supervisor",
+    "staff.account": "supervisor",
+    "staff.new_link": "supervisor",
+    "staff.deactivate": "supervisor",
+    "staff.reactivate": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -95,6 +104,11 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),
+    # A link that was never made: the page says it cannot be used (tests/test_staff.py uses real ones).
+    "token": Fixed("never-made-link-token"),
+    # One of the caller's own sign-ins is not known in advance: an id no sign-in has
+    # (tests/test_account.py ends real ones, and shows another user's answers as this does).
+    "sign_in_id": Fixed(987654),
 }
 
 

@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app import audit, scoping
+    from app import presenters
     from app.i18n import LANGUAGE_NAMES, current_language, other_language
 
     @app.before_request
@@ -131,6 +132,7 @@ def _register_request_hooks(app: Flask) -> None:
             "page_language": language,
             "switch_language": target,
             "switch_language_name": LANGUAGE_NAMES[target],
+            "switch_language_hint": presenters.language_switch_hint(target),
         }
 
 

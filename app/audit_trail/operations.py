@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,38 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock
+from app.audit_trail.labels import action_labels, describe, entity_labels
 from app.collation import sort_key_for
 from app.domain.weeks import local_date, local_midnight_utc
 from app.models import AuditEvent, Person, Team, User
-
-
-def action_labels() -> dict[str, str]:
-    return {
-        "create": pgettext("audit trail action", "Created"),
-        "update": pgettext("audit trail action", "Changed"),
-        "delete": pgettext("audit trail action", "Deleted"),
-        "void": pgettext("audit trail action", "Voided"),
-        "correct": pgettext("audit trail action", "Corrected"),
-        "sign_in": pgettext("audit trail action", "Signed in"),
-        "sign_out": pgettext("audit trail action", "Signed out"),
-        "idle_sign_out": gettext("Signed out after a time without activity"),
-        "sign_out_everywhere": gettext("Signed out on every device"),
-        "export_audit_trail": gettext("Exported the audit trail"),
-    }
-
-
-def entity_labels() -> dict[str, str]:
-    return {
-        "audit_events": pgettext("kind of record", "Audit trail"),
-        "category_changes": pgettext("kind of record", "Category change"),
-        "contacts": pgettext("kind of record", "Contact"),
-        "pauses": pgettext("kind of record", "Pause"),
-        "people": pgettext("kind of record", "Person"),
-        "rag_changes": pgettext("kind of record", "RAG status change"),
-        "requirement_reviews": pgettext("kind of record", "Review of the required level"),
-        "teams": pgettext("kind of record", "Team"),
-        "users": pgettext("kind of record", "User account"),
-    }
 
 
 def headings() -> list[str]:
@@ -98,10 +69,6 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def export_audit_trail(
     session: Session,
     *,
@@ -138,8 +105,8 @@ def export_audit_trail(
             _cell(event.entity_id),
             _cell(event.team_id),
             _cell(event.person_id),
-            _cell(_json(event.before)),
-            _cell(_json(event.after)),
+            _cell(describe(event.entity, event.before)),
+            _cell(describe(event.entity, event.after)),
             event.id,
         ])
 
@@ -157,5 +124,10 @@ def export_audit_trail(
     )
     session.commit()
     today = local_date(clock.now()).strftime("%Y%m%d")
-    who = f"team-{team_id}" + (f"-person-{person_id}" if person_id is not None else "")
-    return Export(filename=f"cyswllt-audit-{who}-{today}.csv", content=buffer.getvalue(), rows=len(events))
+    # Translators: file names. Letters a-z, digits and hyphens only.
+    if person_id is None:
+        filename = pgettext("file name", "cyswllt-audit-team-%(team)s-%(day)s.csv", team=team_id, day=today)
+    else:
+        filename = pgettext("file name", "cyswllt-audit-team-%(team)s-person-%(person)s-%(day)s.csv",
+                            team=team_id, person=person_id, day=today)
+    return Export(filename=filename, content=buffer.getvalue(), rows=len(events))

@@ -39,7 +39,7 @@ class LocalDateField(DateField):
             self.data = date.fromisoformat(valuelist[0].strip())
         except ValueError:
             self.data = None
-            raise ValueError(str(_l("Enter a real date, for example 2026-11-23."))) from None
+            raise ValueError(str(_l("Enter a real date, for example 23/11/2026."))) from None
 
 
 class WholeNumberField(IntegerField):

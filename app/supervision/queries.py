@@ -36,7 +36,7 @@ from app.domain.counting import (
     review_suggested,
     suggestion_weeks,
 )
-from app.domain.requirements import Category, CohortMembership, category_on, reference_day
+from app.domain.requirements import Category, CohortMembership, ProRating, category_on, pro_rating, reference_day
 from app.domain.weeks import local_midnight_utc, week_days, week_of, weeks_ending_with
 from app.models import Agency, Contact, ContactType, PauseReason, Person, Rag, Team, User
 
@@ -153,6 +153,8 @@ class WeekRow:
     review: ReviewState | None  # as of today
     next_review_due: date | None
     review_suggested: bool
+    pro_rating: ProRating | None = None  # why this week's requirement is pro-rated, if it is
+    pro_rating_pause: PauseReason | None = None  # the reason of the pause it names, if any
 
     def matches(self, filters: WeekFilters) -> bool:
         return (
@@ -267,6 +269,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
         history = histories[person.id]
         counts = count_weeks(person, history, weeks, tallies, defaults)
         category, rag = _status_in_week(person, history, week)
+        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), history.pauses)
         rows.append(
             WeekRow(
                 person=person,
@@ -278,9 +281,17 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
                 review=review_state(history.next_review_due, today) if person.left_on is None else None,
                 next_review_due=history.next_review_due,
                 review_suggested=review_suggested([counts[each] for each in suggestion]),
+                pro_rating=rating,
+                pro_rating_pause=_reason_of(rating, history),
             )
         )
     return rows
+
+
+def _reason_of(rating: ProRating | None, history: PersonHistory) -> PauseReason | None:
+    if rating is None or rating.pause is None:
+        return None
+    return next((reason for period, reason in history.pause_reasons if period is rating.pause), None)
 
 
 def week_view(
@@ -316,7 +327,7 @@ class TeamTotals:
     totals: CohortTotals
 
 
-def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
+def wales_summary(session: Session, week: date, language: str = "en") -> tuple[list[TeamTotals], CohortTotals]:
     """Every visible team's totals for the week, and the totals for all of them together.
 
     About 5,000 people: they are read as plain rows (id, team, dates, category), not as
@@ -342,7 +353,7 @@ def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], Cohor
         by_team[person.team_id].append((category, count))
         everyone.append((category, count))
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
-    summary.sort(key=lambda item: sort_key_for("en")(item.team.name))
+    summary.sort(key=lambda item: sort_key_for(language)(item.team.name))  # Welsh order for Welsh readers
     return summary, cohort_totals(everyone)
 
 

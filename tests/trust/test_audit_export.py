@@ -40,7 +40,7 @@ def test_an_administrator_downloads_a_teams_audit_trail(app, client, world, sign
     change = next(row for row in rows[1:] if row[4] == "Changed")
     assert change[2] == world.supervisor.name
     assert change[5] == "Person"
-    assert change[9] == '{"rag": "amber"}' and change[10] == '{"rag": "red"}'
+    assert change[9] == "RAG status: Amber" and change[10] == "RAG status: Red"
     assert all(row[7] == str(world.team.id) for row in rows[1:]), "another team's events leaked in"
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock
 from app.audit_trail.labels import action_labels, describe, entity_labels
-from app.collation import sort_key_for
 from app.domain.weeks import local_date, local_midnight_utc
 from app.models import AuditEvent, Person, Team, User
 
@@ -53,15 +52,15 @@ def team_choices(session: Session) -> list[tuple[int, str]]:
     return sorted(((team.id, team.name) for team in teams), key=lambda choice: choice[1].casefold())
 
 
-def people_choices(session: Session, language: str) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
-    """People to choose from (with their team), and which people are in which team."""
-    rows = session.execute(select(Person.id, Person.display_name, Person.team_id, Team.name).join(Team)).all()
-    sort_key = sort_key_for(language)
-    rows = sorted(rows, key=lambda row: (sort_key(row.display_name), row.id))
-    by_team: dict[int, set[int]] = {}
-    for row in rows:
-        by_team.setdefault(row.team_id, set()).add(row.id)
-    return [(row.id, f"{row.display_name} ({row.name})") for row in rows], by_team
+def chosen_person(session: Session, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
+    """The person chosen, and which team they are in, for the form
+    to check the choice against the team; nothing when no such person."""
+    if person_id is None:
+        return [], {}
+    row = session.execute(select(Person.id, Person.display_name, Person.team_id).where(Person.id == person_id)).first()
+    if row is None:
+        return [], {}
+    return [(row.id, row.display_name)], {row.team_id: {row.id}}
 
 
 def _cell(value) -> str:

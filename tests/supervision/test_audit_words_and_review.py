@@ -182,3 +182,56 @@ def test_a_page_with_errors_says_so_first_in_its_title(client, supervisor, signe
     bad = post(client, f"/supervision/people/{person.id}/review", {"contacts_per_week": "15"}).get_data(as_text=True)
     title = re.search(r"<title>([^<]*)</title>", bad).group(1)
     assert title.startswith(prefix), title
+
+
+# --- Supervisors browse their team's audit trail -------------------------------------
+
+
+def test_a_supervisor_browses_the_teams_audit_trail_by_person_user_kind_and_date(
+        app, client, supervisor, officer, other_team, signed_in):
+    rhys = factories.person(supervisor.team, "Rhys Evans")
+    factories.person(supervisor.team, "Aled Jones")
+    factories.person(other_team, "Rhys Arall")
+    signed_in(supervisor)
+    assert post(client, f"/supervision/people/{rhys.id}/rag",
+                {"rag": "green", "effective": "2026-11-16", "reason": "Engaged"}).status_code == 302
+    page = text_of(client.get("/audit/team?person=rhys").get_data(as_text=True))
+    assert "Rhys Evans" in page and "Aled Jones" not in page and "Rhys Arall" not in page
+    assert "RAG status: Amber" in page and "RAG status: Green" in page
+    by_user = text_of(client.get(f"/audit/team?user={supervisor.id}").get_data(as_text=True))
+    assert "Aled Jones" not in by_user and "Rhys Evans" in by_user
+    by_kind = text_of(client.get("/audit/team?kind=rag_changes").get_data(as_text=True))
+    assert "RAG status change" in by_kind and "Contact" not in by_kind.split("Before After", 1)[-1]
+    assert "0 events match." in text_of(client.get("/audit/team?start=2020-01-01&end=2020-01-31").get_data(as_text=True))
+    assert client.get(f"/audit/team?team={other_team.id}").status_code in (403, 404)
+    assert signed_in(officer, app.test_client()).get("/audit/team").status_code == 403
+
+
+def test_the_teams_audit_trail_comes_a_page_at_a_time(client, supervisor, signed_in):
+    from app.audit_trail.browse import PAGE_SIZE
+
+    for number in range(PAGE_SIZE + 5):
+        factories.person(supervisor.team, f"Person {number:03d}")
+    signed_in(supervisor)
+    first = client.get("/audit/team?kind=people").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Older events" in first
+    second = client.get("/audit/team?kind=people&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Newer events" in second
+    assert second.count("<tr>") - 1 == 5
+    assert client.get("/audit/team?page=999999999999999999999&user=99999999999999999999999").status_code == 200
+
+
+def test_the_audit_export_finds_a_person_by_name_instead_of_listing_everyone(client, admin, other_team, signed_in):
+    rhys = factories.person(admin.team, "Rhys Evans")
+    factories.person(admin.team, "Aled Jones")
+    factories.person(other_team, "Rhys Arall")
+    signed_in(admin)
+    empty = client.get("/audit/export").get_data(as_text=True)
+    assert "Rhys Evans" not in empty and "Aled Jones" not in empty
+    found = client.get(f"/audit/export?team={admin.team_id}&person_search=rhys&find=1")
+    assert found.status_code == 200 and found.mimetype == "text/html"
+    page = found.get_data(as_text=True)
+    assert f'<option value="{rhys.id}">Rhys Evans</option>' in page
+    assert "Aled Jones" not in page and "Rhys Arall" not in page
+    download = client.get(f"/audit/export?team={admin.team_id}&person_search=rhys&person={rhys.id}")
+    assert download.mimetype == "text/csv"

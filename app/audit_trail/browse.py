@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit_trail.labels import action_labels, describe, entity_labels
+from app.audit_trail.labels import TECHNICAL, action_labels, describe, entity_labels
 from app.domain.weeks import local_midnight_utc
 from app.models import AuditEvent, Person, User
 
@@ -122,8 +122,8 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
             kind=kinds.get(event.entity, event.entity),
             person_id=event.person_id,
             person=person_names.get(event.person_id, ""),
-            before=describe(event.entity, event.before),
-            after=describe(event.entity, event.after),
+            before=describe(event.entity, event.before, TECHNICAL),
+            after=describe(event.entity, event.after, TECHNICAL),
         )
         for event in events
     ]

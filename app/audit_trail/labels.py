@@ -253,8 +253,14 @@ def _label_of(enum_class, labels, value) -> str:
         return str(value)
 
 
-def describe(entity: str, values: dict | None) -> str:
+# Identifiers and fingerprints: in the CSV for whoever checks records across systems, left
+# out of the page, where they are noise (the page links to the person instead).
+TECHNICAL = frozenset({"id", "team_id", "person_id", "content_sha256", "received_sha256"})
+
+
+def describe(entity: str, values: dict | None, leave_out: frozenset[str] = frozenset()) -> str:
     """A whole snapshot or change as "Label: value; Label: value", in the reader's language."""
     if not values:
         return ""
-    return "; ".join(f"{field_label(entity, key)}: {value_text(entity, key, value)}" for key, value in values.items())
+    return "; ".join(f"{field_label(entity, key)}: {value_text(entity, key, value)}"
+                     for key, value in values.items() if key not in leave_out)

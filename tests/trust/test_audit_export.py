@@ -116,8 +116,13 @@ def test_a_wrong_choice_is_explained_in_the_users_language(client, world, team, 
     assert "Dewiswch dîm." in no_team
 
 
-def test_the_export_page_offers_every_team_and_person(client, world, signed_in):
+def test_the_export_page_offers_every_team_and_finds_people_by_name(client, world, signed_in):
+    """A searchable picker: every team, but people only as the matches of a name search."""
     signed_in(world.admin)
     page = html.unescape(client.get("/audit/export").get_data(as_text=True))
     assert world.other_team.name in page
-    assert f"{world.other_person.display_name} ({world.other_team.name})" in page
+    assert world.other_person.display_name not in page
+    search = world.other_person.display_name.split()[0]
+    found = html.unescape(client.get(f"/audit/export?team={world.other_team.id}&person_search={search}&find=1")
+                          .get_data(as_text=True))
+    assert world.other_person.display_name in found

@@ -134,7 +134,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app import audit, permissions, scoping
+    from app import audit, permissions, presenters, scoping
     from app.i18n import LANGUAGE_NAMES, current_language, other_language
 
     @app.before_request
@@ -152,6 +152,7 @@ def _register_request_hooks(app: Flask) -> None:
             "page_language": language,
             "switch_language": target,
             "switch_language_name": LANGUAGE_NAMES[target],
+            "switch_language_hint": presenters.language_switch_hint(target),
         }
 
 

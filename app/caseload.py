@@ -69,7 +69,8 @@ class PersonHistory:
 def category_spans(person: Person, changes: Sequence[CategoryChange]) -> list[CategorySpan]:
     if not changes:
         return [CategorySpan(person.category, person.joined_on)]
-    return [CategorySpan(change.category, change.effective) for change in changes]
+    # When each was recorded orders a change and a review on the same day (domain.requirements.supersedes).
+    return [CategorySpan(change.category, change.effective, getattr(change, "created_at", None)) for change in changes]
 
 
 def rag_spans(person: Person, changes: Sequence[StatusSpan]) -> list[StatusSpan]:
@@ -164,7 +165,7 @@ def load_history(
     ):
         histories[row.person_id].periods.append(row)
     for row in session.execute(
-        select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective)
+        select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective, CategoryChange.created_at)
         .where(CategoryChange.person_id.in_(selection))
         .order_by(CategoryChange.effective, CategoryChange.id),
         execution_options=options,
@@ -175,14 +176,15 @@ def load_history(
         RequirementReview.effective,
         RequirementReview.contacts_per_week,
         RequirementReview.next_review_due,
+        RequirementReview.created_at,
     ).where(RequirementReview.person_id.in_(selection))
     if from_day is not None:
         reviews = _in_force_from(reviews, RequirementReview, selection, from_day)
-    for person_id, effective, level, next_due in session.execute(
+    for person_id, effective, level, next_due, recorded in session.execute(
         reviews.order_by(RequirementReview.effective, RequirementReview.id), execution_options=options
     ):
         history = histories[person_id]
-        history.reviews.append(Review(effective, level))
+        history.reviews.append(Review(effective, level, recorded))
         history.next_review_due = next_due  # the latest review's wins
     for person_id, start, end, reason in session.execute(
         select(Pause.person_id, Pause.start, Pause.end, Pause.reason)

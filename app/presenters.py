@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_datetime, get_locale, gettext, lazy_gettext as _l, ngettext
+from flask_babel import force_locale, format_date, format_datetime, get_locale, gettext, lazy_gettext as _l, ngettext
 
 from app.domain.counting import WeekCount, WeekStatus
-from app.domain.requirements import Category
+from app.domain.requirements import Category, ProRating, ProRatingReason
 from app.models import Agency, ContactType, Outcome, Pathway, PauseReason, Rag, Role
 
 CATEGORY_LABELS = {Category.FIXED: _l("Fixed"), Category.FLEX: _l("Flex"), Category.FREE: _l("Free")}
@@ -49,6 +49,19 @@ PAUSE_LABELS = {
 }
 
 
+# The language switch's hidden text, HMRC's pattern: written in the language it switches to,
+# like the link itself ("English" / "Change the language to English" on a Welsh page).
+LANGUAGE_SWITCH_HINTS = {
+    "en": _l("Change the language to English"),
+    "cy": _l("Change the language to Welsh"),
+}
+
+
+def language_switch_hint(target: str) -> str:
+    with force_locale(target):
+        return str(LANGUAGE_SWITCH_HINTS[target])
+
+
 def week_status(count: WeekCount) -> str:
     if count.status == WeekStatus.NOT_REQUIRED:
         return gettext("Not required this week")
@@ -60,9 +73,10 @@ def week_status(count: WeekCount) -> str:
 
 
 def counts_summary(count: WeekCount) -> str:
-    """One whole sentence, so that each language can order and mutate it properly."""
+    """Three labelled numbers, not a sentence: a label reads right with any number in either
+    language ("Cynigiwyd: 1"), where a sentence would need agreement with three counts at once."""
     return gettext(
-        "%(offered)d offered, %(kept)d kept, %(required)d required",
+        "Offered: %(offered)d · Kept: %(kept)d · Required: %(required)d",
         offered=count.offered,
         kept=count.kept,
         required=count.required,
@@ -77,11 +91,16 @@ def still_needed(count: WeekCount) -> str:
     )
 
 
-# GOV.UK-style patterns: "Monday 23 November 2026" / "Dydd Llun 23 Tachwedd 2026".
+# GOV.UK-style patterns: "Monday 23 November 2026" / "Dydd Llun 23 Tachwedd 2026". Month and
+# day names are always written in full: Welsh abbreviations are rarely read ("Gorff", "Chwef")
+# and ambiguous in March ("Maw 3 Maw 2026" is Tuesday 3 March); HMRC's and gov.wales's Welsh
+# services write "3 Mawrth 2026". The phone app uses these same patterns (/i18n/<lang>.json).
 FULL_DATE = "EEEE d MMMM y"
-SHORT_DATE = "d MMM y"
-DATE_TIME = "EEE d MMM y, HH:mm"
-RECENT_TIME = "d MMM, HH:mm"
+SHORT_DATE = "d MMMM y"
+DATE_TIME = "d MMMM y, HH:mm"  # GOV.UK: "3 March 2026, 13:15"; no day name to abbreviate
+RECENT_TIME = "d MMMM, HH:mm"
+WEEKDAY = "EEEE"
+DAY_AND_MONTH = "d MMMM"
 
 
 def full_date(value) -> str:
@@ -100,6 +119,48 @@ def full_date_in_sentence(value) -> str:
     if get_locale() is not None and get_locale().language == "cy" and text.startswith("Dydd "):
         return "ddydd " + text[len("Dydd "):]
     return text
+
+
+def weekday_in_sentence(value) -> str:
+    """The day's name inside a sentence: "Wednesday"; Welsh "ddydd Mercher" (mutated, as in
+    full_date_in_sentence), so "o %(day)s ymlaen" reads "o ddydd Mercher ymlaen"."""
+    text = format_date(value, WEEKDAY)
+    if get_locale() is not None and get_locale().language == "cy" and text.startswith("Dydd "):
+        return "ddydd " + text[len("Dydd "):]
+    return text
+
+
+def pro_rating_note(rating: ProRating | None, required: int, pause_reason: PauseReason | None = None) -> str:
+    """Why a week's requirement is lower than the weekly level: "In custody from Wednesday:
+    1 contact required". Empty when the week was not pro-rated."""
+    if rating is None:
+        return ""
+    day = weekday_in_sentence(rating.day)
+    reason = rating.reason
+    if reason is ProRatingReason.JOINED:
+        return ngettext("Joined the cohort on %(day)s: %(num)d contact required",
+                        "Joined the cohort on %(day)s: %(num)d contacts required", required, day=day)
+    if reason is ProRatingReason.LEFT:
+        return ngettext("Left the cohort on %(day)s: %(num)d contact required",
+                        "Left the cohort on %(day)s: %(num)d contacts required", required, day=day)
+    if reason is ProRatingReason.RESUMED:
+        return ngettext("Back from a pause on %(day)s: %(num)d contact required",
+                        "Back from a pause on %(day)s: %(num)d contacts required", required, day=day)
+    if reason is ProRatingReason.PAUSED_ALL_WEEK:
+        return ""  # the week's status says so already ("Not required this week: in custody")
+    if pause_reason is PauseReason.CUSTODY:
+        return ngettext("In custody from %(day)s: %(num)d contact required",
+                        "In custody from %(day)s: %(num)d contacts required", required, day=day)
+    if pause_reason is PauseReason.HOSPITAL:
+        return ngettext("In hospital from %(day)s: %(num)d contact required",
+                        "In hospital from %(day)s: %(num)d contacts required", required, day=day)
+    return ngettext("Paused from %(day)s: %(num)d contact required",
+                    "Paused from %(day)s: %(num)d contacts required", required, day=day)
+
+
+def label_date(value) -> str:
+    """A day and a full month with no year, for a chart's axis ("23 November", "23 Tachwedd")."""
+    return format_date(value, DAY_AND_MONTH)
 
 
 def short_date(value) -> str:
@@ -124,6 +185,7 @@ def register(app) -> None:
         week_status=week_status,
         counts_summary=counts_summary,
         still_needed=still_needed,
+        pro_rating_note=pro_rating_note,
         category_label=lambda value: CATEGORY_LABELS[value],
         rag_label=lambda value: RAG_LABELS[value],
         agency_label=lambda value: AGENCY_LABELS[value],

@@ -31,7 +31,7 @@ def test_offered_counts_every_outcome_and_kept_counts_only_kept(client, officer,
     factories.contact(person, officer, at(16), outcome="kept")
     factories.contact(person, officer, at(17), outcome="did_not_attend")
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "2 offered, 1 kept, 3 required" in row
+    assert "Offered: 2 · Kept: 1 · Required: 3" in row
     assert "Short by 1 contact" in row
 
 
@@ -42,14 +42,14 @@ def test_a_void_contact_counts_for_nothing(client, officer, signed_in):
     voided.voided = True
     db.session.commit()
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "1 offered, 1 kept, 3 required" in row
+    assert "Offered: 1 · Kept: 1 · Required: 3" in row
 
 
 def test_contacts_in_other_weeks_do_not_count_this_week(client, officer, signed_in):
     person = factories.person(officer.team)
     factories.contact(person, officer, datetime(2026, 11, 15, 23, 59, tzinfo=timezone.utc))  # Sunday
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "0 offered, 0 kept, 3 required" in row
+    assert "Offered: 0 · Kept: 0 · Required: 3" in row
 
 
 def test_people_still_needing_contacts_come_first(client, officer, signed_in):
@@ -68,7 +68,7 @@ def test_a_person_paused_all_week_is_not_required(client, officer, signed_in):
     factories.pause(person, date(2026, 11, 2), None)
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
     assert "Not required this week" in row
-    assert "0 required" in row
+    assert "Required: 0" in row
 
 
 def test_a_reviewed_level_replaces_the_category_default(client, officer, signed_in):
@@ -76,7 +76,7 @@ def test_a_reviewed_level_replaces_the_category_default(client, officer, signed_
     factories.review(person, date(2026, 10, 1), 1)
     factories.contact(person, officer, at(16))
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "1 required" in row
+    assert "Required: 1" in row
     assert "Met" in row
 
 
@@ -86,13 +86,13 @@ def test_a_team_default_replaces_the_national_default(client, team, signed_in):
     officer = factories.user(team, "o@powys.example")
     factories.person(team, category="flex")
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "2 required" in row
+    assert "Required: 2" in row
 
 
 def test_someone_who_joined_on_thursday_needs_a_pro_rated_number(client, officer, signed_in):
     factories.person(officer.team, joined_on=date(2026, 11, 19))
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "0 offered, 0 kept, 2 required" in row
+    assert "Offered: 0 · Kept: 0 · Required: 2" in row
 
 
 def test_people_who_have_left_the_cohort_are_not_on_the_caseload(client, officer, signed_in):
@@ -104,7 +104,7 @@ def test_the_last_contact_is_shown_in_london_time(client, officer, signed_in):
     person = factories.person(officer.team)
     factories.contact(person, officer, datetime(2026, 11, 17, 18, 30, tzinfo=timezone.utc))
     [row] = rows(signed_in(officer).get("/").get_data(as_text=True))
-    assert "Last contact: 17 Nov, 18:30" in row
+    assert "Last contact: 17 November, 18:30" in row
 
 
 def test_the_caseload_reads_in_welsh_with_welsh_plurals_and_dates(client, team, signed_in):
@@ -125,6 +125,6 @@ def test_the_person_page_shows_twelve_weeks_newest_first(client, officer, signed
     page = signed_in(officer).get(f"/people/{person.id}").get_data(as_text=True)
     weeks = re.findall(r'<th scope="row">([^<]+)</th>', page)
     assert len(weeks) == 12
-    assert weeks[0] == "16 Nov 2026"
-    assert weeks[-1] == "31 Aug 2026"
+    assert weeks[0] == "16 November 2026"
+    assert weeks[-1] == "31 August 2026"
     assert "Refused" in page

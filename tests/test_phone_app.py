@@ -63,7 +63,7 @@ def test_the_shell_in_each_language_holds_no_personal_data_and_no_inline_code(cl
     assert response.headers["Cache-Control"] == "no-cache"
     assert f'<html lang="{language}"' in page
     assert f'href="/manifest/{language}.webmanifest"' in page
-    assert f">{switch}</a>" in page
+    assert f"<span aria-hidden=\"true\">{switch}</span></a>" in page
     assert "Rhys Evans" not in page and officer.name not in page and "csrf" not in page.lower()
     assert not INLINE_SCRIPT.search(page) and not INLINE_STYLE.search(page) and not INLINE_HANDLER.search(page)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,38 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import audit, clock, spreadsheet
-from app.collation import sort_key_for
+from app.audit_trail.labels import action_labels, describe, entity_labels
 from app.domain.weeks import local_date, local_midnight_utc
 from app.models import AuditEvent, Person, Team, User
-
-
-def action_labels() -> dict[str, str]:
-    return {
-        "create": pgettext("audit trail action", "Created"),
-        "update": pgettext("audit trail action", "Changed"),
-        "delete": pgettext("audit trail action", "Deleted"),
-        "void": pgettext("audit trail action", "Voided"),
-        "correct": pgettext("audit trail action", "Corrected"),
-        "sign_in": pgettext("audit trail action", "Signed in"),
-        "sign_out": pgettext("audit trail action", "Signed out"),
-        "idle_sign_out": gettext("Signed out after a time without activity"),
-        "sign_out_everywhere": gettext("Signed out on every device"),
-        "export_audit_trail": gettext("Exported the audit trail"),
-    }
-
-
-def entity_labels() -> dict[str, str]:
-    return {
-        "audit_events": pgettext("kind of record", "Audit trail"),
-        "category_changes": pgettext("kind of record", "Category change"),
-        "contacts": pgettext("kind of record", "Contact"),
-        "pauses": pgettext("kind of record", "Pause"),
-        "people": pgettext("kind of record", "Person"),
-        "rag_changes": pgettext("kind of record", "RAG status change"),
-        "requirement_reviews": pgettext("kind of record", "Review of the required level"),
-        "teams": pgettext("kind of record", "Team"),
-        "users": pgettext("kind of record", "User account"),
-    }
 
 
 def headings() -> list[str]:
@@ -80,24 +50,20 @@ def team_choices(session: Session) -> list[tuple[int, str]]:
     return sorted(((team.id, team.name) for team in teams), key=lambda choice: choice[1].casefold())
 
 
-def people_choices(session: Session, language: str) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
-    """People to choose from (with their team), and which people are in which team."""
-    rows = session.execute(select(Person.id, Person.display_name, Person.team_id, Team.name).join(Team)).all()
-    sort_key = sort_key_for(language)
-    rows = sorted(rows, key=lambda row: (sort_key(row.display_name), row.id))
-    by_team: dict[int, set[int]] = {}
-    for row in rows:
-        by_team.setdefault(row.team_id, set()).add(row.id)
-    return [(row.id, f"{row.display_name} ({row.name})") for row in rows], by_team
+def chosen_person(session: Session, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
+    """The person chosen, and which team they are in, for the form
+    to check the choice against the team; nothing when no such person."""
+    if person_id is None:
+        return [], {}
+    row = session.execute(select(Person.id, Person.display_name, Person.team_id).where(Person.id == person_id)).first()
+    if row is None:
+        return [], {}
+    return [(row.id, row.display_name)], {row.team_id: {row.id}}
 
 
 def _cell(value) -> str:
     text = "" if value is None else str(value)
     return spreadsheet.neutralise(text)
-
-
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def export_audit_trail(
@@ -136,8 +102,8 @@ def export_audit_trail(
             _cell(event.entity_id),
             _cell(event.team_id),
             _cell(event.person_id),
-            _cell(_json(event.before)),
-            _cell(_json(event.after)),
+            _cell(describe(event.entity, event.before)),
+            _cell(describe(event.entity, event.after)),
             event.id,
         ])
 
@@ -154,5 +120,10 @@ def export_audit_trail(
         },
     )
     today = local_date(clock.now()).strftime("%Y%m%d")
-    who = f"team-{team_id}" + (f"-person-{person_id}" if person_id is not None else "")
-    return Export(filename=f"cyswllt-audit-{who}-{today}.csv", content=buffer.getvalue(), rows=len(events))
+    # Translators: file names. Letters a-z, digits and hyphens only.
+    if person_id is None:
+        filename = pgettext("file name", "cyswllt-audit-team-%(team)s-%(day)s.csv", team=team_id, day=today)
+    else:
+        filename = pgettext("file name", "cyswllt-audit-team-%(team)s-person-%(person)s-%(day)s.csv",
+                            team=team_id, person=person_id, day=today)
+    return Export(filename=filename, content=buffer.getvalue(), rows=len(events))

@@ -79,7 +79,7 @@ class ContactForm(FlaskForm):
     date = CalendarDateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Enter the date of the contact."))],
-        invalid_value_message=_l("Enter the date of the contact, for example 2026-11-18."),
+        invalid_value_message=_l("Enter the date of the contact, for example 18/11/2026."),
     )
     time = TimeField(
         _l("Time"),

@@ -2,10 +2,13 @@
 
 A person's weekly level is their category's default (set per team, and in force
 from a given week, so a change never rewrites past weeks) unless a recorded review
-set an individual level. A later re-categorisation supersedes
-an individual level: the person goes back to the new category's default until
-they are reviewed again. The weekly level is pro-rated, rounding up, for the
-days of the week on which the person was in the cohort and not paused.
+set an individual level. A review's level lasts until the next review or a change of
+category, whichever comes later: a change of category dated after the review, or dated
+the same day and recorded after it, supersedes the review, and the person goes back to
+the new category's default until they are reviewed again. A review recorded after a
+change of category on the same day (or dated later) stands. This is the rule the review
+form states. The weekly level is pro-rated, rounding up, for the days of the week on
+which the person was in the cohort and not paused; ``pro_rating`` says why.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.weeks import DAYS_IN_WEEK, week_days
@@ -39,10 +42,15 @@ MAX_LEVEL = 14
 
 @dataclass(frozen=True, slots=True)
 class CategorySpan:
-    """The person is in ``category`` from ``start`` until the next span starts."""
+    """The person is in ``category`` from ``start`` until the next span starts.
+
+    ``recorded`` is when the change was recorded, if known: it orders a change of category
+    and a review dated the same day (see ``supersedes``).
+    """
 
     category: Category
     start: date
+    recorded: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +98,12 @@ def defaults_on(day: date, defaults: Defaults) -> Mapping[Category, int]:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """An individual level, in force from ``effective`` until a later review."""
+    """An individual level, in force from ``effective`` until a later review or a change
+    of category that supersedes it. ``recorded``: when it was recorded, if known."""
 
     effective: date
     contacts_per_week: int
+    recorded: datetime | None = None
 
     def __post_init__(self) -> None:
         if not MIN_LEVEL <= self.contacts_per_week <= MAX_LEVEL:
@@ -262,16 +272,35 @@ def latest_review(day: date, reviews: Sequence[Review]) -> Review | None:
     return latest
 
 
+def supersedes(change: CategorySpan, review: Review) -> bool:
+    """Whether a change of category ends a review's individual level.
+
+    A change dated after the review does. A change dated the same day does when it was
+    recorded after the review; a review recorded after the change (or when either time
+    is unknown) stands. So the order in which a supervisor recorded the two on one day
+    is the order they take effect in.
+    """
+    if change.start != review.effective:
+        return change.start > review.effective
+    return change.recorded is not None and review.recorded is not None and change.recorded > review.recorded
+
+
+def real_changes(spans: Sequence[CategorySpan]) -> list[CategorySpan]:
+    """The spans that change the category (restating the category in force is not a change)."""
+    return [span for span in spans if category_on(span.start - timedelta(days=1), spans) != span.category]
+
+
+def recategorised_since(review: Review, until: date, spans: Sequence[CategorySpan]) -> bool:
+    """Whether a change of category on or before ``until`` supersedes ``review``."""
+    return any(change.start <= until and supersedes(change, review) for change in real_changes(spans))
+
+
 def recategorised_between(after: date, until: date, spans: Sequence[CategorySpan]) -> bool:
     """Whether the category changed on a day ``after < d <= until``.
 
     A span that merely restates the category already in force is not a change.
     """
-    for span in spans:
-        if after < span.start <= until:
-            if category_on(span.start - timedelta(days=1), spans) != span.category:
-                return True
-    return False
+    return any(after < change.start <= until for change in real_changes(spans))
 
 
 def default_level(category: Category | None, defaults: Mapping[Category, int]) -> int:
@@ -307,7 +336,7 @@ def _level_for_week(
 ) -> int:
     day = _reference_day(monday, sunday, membership)
     review = latest_review(day, reviews)
-    if review is not None and not recategorised_between(review.effective, day, spans):
+    if review is not None and not recategorised_since(review, day, spans):
         return review.contacts_per_week
     return default_level(category_on(day, spans), defaults_on(day, defaults))
 
@@ -352,16 +381,14 @@ def required_for_weeks(
     ordered_reviews = sorted(reviews, key=lambda review: review.effective)
     review_days = [review.effective for review in ordered_reviews]
     # The days on which the category really changed (restating it is not a change).
-    change_days = [
-        span.start for span in spans if category_on(span.start - timedelta(days=1), spans) != span.category
-    ]
+    changes = real_changes(spans)
     required = []
     for monday in mondays:
         sunday = _sunday_of(monday)
         day = _reference_day(monday, sunday, membership)
         found = bisect_right(review_days, day)
         review = ordered_reviews[found - 1] if found else None
-        if review is not None and not any(review.effective < change <= day for change in change_days):
+        if review is not None and not any(change.start <= day and supersedes(change, review) for change in changes):
             level = review.contacts_per_week
         else:
             found = bisect_right(span_starts, day)
@@ -369,3 +396,55 @@ def required_for_weeks(
             level = default_level(category, defaults_on(day, defaults))
         required.append(pro_rated(level, _active_days(monday, sunday, membership, pauses)))
     return required
+
+
+class ProRatingReason(StrEnum):
+    """Why a week's requirement is lower than the person's weekly level."""
+
+    JOINED = "joined"  # joined the cohort on ``day``
+    LEFT = "left"  # ``day`` is the first day no longer in the cohort
+    PAUSED = "paused"  # paused (custody, hospital) from ``day``
+    RESUMED = "resumed"  # back from a pause on ``day``
+    PAUSED_ALL_WEEK = "paused_all_week"  # paused on every day of the week
+
+
+@dataclass(frozen=True, slots=True)
+class ProRating:
+    """A week's requirement was pro-rated: the reason, its day, and the pause if there was one.
+
+    ``pause`` is the very ``Pause`` object given, so a caller can find its reason (custody,
+    hospital) in its own records.
+    """
+
+    reason: ProRatingReason
+    day: date
+    active_days: int
+    pause: Pause | None = None
+
+
+def pro_rating(monday: date, membership: CohortMembership, pauses: Sequence[Pause]) -> ProRating | None:
+    """Why the week's requirement is pro-rated, or ``None`` when the person counts all week.
+
+    Joining or leaving that week is named first (it is what changed the person's record),
+    then the first pause that touches the week: from the day it starts, or until the day
+    it ends if it began before the week.
+    """
+    sunday = _sunday_of(monday)
+    days = _active_days(monday, sunday, membership, pauses)
+    if days == DAYS_IN_WEEK:
+        return None
+    if monday < membership.joined <= sunday:
+        return ProRating(ProRatingReason.JOINED, membership.joined, days)
+    if membership.left is not None and monday < membership.left <= sunday:
+        return ProRating(ProRatingReason.LEFT, membership.left, days)
+    touching = sorted(
+        (pause for pause in pauses if pause.start <= sunday and (pause.end is None or pause.end > monday)),
+        key=lambda pause: pause.start,
+    )
+    for pause in touching:
+        if pause.start > monday:
+            return ProRating(ProRatingReason.PAUSED, pause.start, days, pause)
+        if pause.end is not None and pause.end <= sunday:
+            return ProRating(ProRatingReason.RESUMED, pause.end, days, pause)
+        return ProRating(ProRatingReason.PAUSED_ALL_WEEK, monday, days, pause)
+    return None

@@ -18,7 +18,7 @@ from flask_babel import get_locale, gettext, ngettext
 from markupsafe import Markup, escape
 
 from app.domain.counting import WeekCount, WeekStatus
-from app.presenters import short_date
+from app.presenters import label_date, short_date
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,20 @@ def summary(weeks: Sequence[WeekCount]) -> str:
             kept=kept,
         )),
     ]
+    sentences.append(_words(("each",) + tuple((week.week, week.offered, week.kept, week.required) for week in weeks),
+                            lambda: _week_by_week(weeks)))
     return " ".join(sentences)
+
+
+def _week_by_week(weeks: Sequence[WeekCount]) -> str:
+    """Every week's numbers, so the text alternative carries what the bars show."""
+    return " ".join(
+        _words(("week", week.week, week.offered, week.kept, week.required), lambda week=week: gettext(
+            "Week beginning %(date)s. Offered: %(offered)d, kept: %(kept)d, required: %(required)d.",
+            date=short_date(week.week), offered=week.offered, kept=week.kept, required=week.required,
+        ))
+        for week in weeks
+    )
 
 
 # Stands for the chart's id in a remembered chart; no id can contain it.
@@ -135,9 +148,11 @@ def _draw(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize) -> Markup:
                 f' x2="{left + size.slot - 1}" y2="{level:.1f}"/>'
             )
         if size.labels and (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
+            # The last label ends at the chart's right edge, so no part of it is cut off.
+            last = index == len(weeks) - 1
             parts.append(
-                f'<text class="chart__label" x="{left + size.slot / 2:g}" y="{total_height - 6}"'
-                f' text-anchor="middle">{escape(short_date(week.week))}</text>'
+                f'<text class="chart__label" x="{width - 1 if last else left + size.slot / 2:g}" y="{total_height - 6}"'
+                f' text-anchor="{"end" if last else "middle"}">{escape(label_date(week.week))}</text>'
             )
     if size.labels:
         parts.append(f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>')

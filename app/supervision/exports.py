@@ -111,7 +111,9 @@ def week_rows(view: WeekView) -> list[list]:
 
 
 def week_filename(view: WeekView) -> str:
-    return f"cyswllt-week-{view.week.isoformat()}.csv"
+    """The download's name in the reader's language (ASCII, so every system keeps it)."""
+    # Translators: a file name. Letters a-z, digits and hyphens only.
+    return pgettext("file name", "cyswllt-week-%(week)s.csv", week=view.week.isoformat())
 
 
 def contact_header() -> list[str]:
@@ -191,7 +193,9 @@ def _pathways(values) -> list[Pathway]:
 
 
 def contacts_filename(filters: ContactFilters) -> str:
-    return f"cyswllt-contacts-{filters.start.isoformat()}-to-{filters.end.isoformat()}.csv"
+    # Translators: a file name. Letters a-z, digits and hyphens only.
+    return pgettext("file name", "cyswllt-contacts-%(start)s-to-%(end)s.csv",
+                    start=filters.start.isoformat(), end=filters.end.isoformat())
 
 
 def record_export(

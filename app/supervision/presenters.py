@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext, lazy_gettext as _l, pgettext
+from flask_babel import gettext, lazy_gettext as _l, ngettext, pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from app.presenters import (
     PAUSE_LABELS,
     RAG_LABELS,
     date_time,
+    pro_rating_note,
     short_date,
     week_status,
 )
@@ -61,10 +62,22 @@ SORT_LABELS = {
 
 
 def row_status(row) -> str:
-    """The week's status in words; a week with nothing required says why if paused."""
+    """The week's status in words; a week with nothing required says why if paused. A
+    shortfall says what it is measured against: contacts offered, against the requirement."""
     if row.count.status is WeekStatus.NOT_REQUIRED and row.paused is not None:
         return str(PAUSED_STATUS[row.paused])
+    if row.count.status is WeekStatus.SHORT:
+        return ngettext(
+            "Short by %(num)d contact: %(offered)d offered of %(required)d required",
+            "Short by %(num)d contacts: %(offered)d offered of %(required)d required",
+            row.count.shortfall, offered=row.count.offered, required=row.count.required,
+        )
     return week_status(row.count)
+
+
+def row_pro_rating(row) -> str:
+    """Why the row's requirement is lower this week ("In custody from Wednesday: 1 contact required")."""
+    return pro_rating_note(row.pro_rating, row.count.required, row.pro_rating_pause)
 
 
 def review_state_label(state: ReviewState) -> str:

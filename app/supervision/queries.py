@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -38,12 +38,13 @@ from app.domain.counting import (
     review_suggested,
     suggestion_weeks,
 )
-from app.domain.requirements import Category
+from app.domain.requirements import Category, CohortMembership, Pause as PausePeriod, ProRating, pro_rating
 from app.domain.weeks import local_midnight_utc, week_of, weeks_ending_with
 from app.models import (
     Agency,
     Contact,
     ContactType,
+    Pause,
     PauseReason,
     Person,
     Rag,
@@ -157,6 +158,8 @@ class WeekRow:
     review: ReviewState | None  # as of today
     next_review_due: date | None
     review_suggested: bool
+    pro_rating: ProRating | None = None  # why this week's requirement is pro-rated, if it is
+    pro_rating_pause: PauseReason | None = None  # the reason of the pause it names, if any
 
     def matches(self, filters: WeekFilters) -> bool:
         return (
@@ -273,6 +276,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
         select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
     ).all()
     tallies = load_tallies(session, selection, weeks)
+    pauses = _pauses_touching(session, selection, week, sunday)
     suggestion = suggestion_weeks(week, today)
     rows = []
     for person, next_review_due in found:
@@ -280,6 +284,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
         counts = stored_counts(stored, tallies, person.id, weeks)
         this_week = stored[person.id, week]
+        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses[person.id]])
         rows.append(
             WeekRow(
                 person=person,
@@ -291,9 +296,29 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
                 review=review_state(next_review_due, today) if person.left_on is None else None,
                 next_review_due=next_review_due,
                 review_suggested=review_suggested([counts[each] for each in suggestion]),
+                pro_rating=rating,
+                pro_rating_pause=_reason_of(rating, pauses[person.id]),
             )
         )
     return rows
+
+
+def _pauses_touching(session: Session, selection, monday: date, sunday: date) -> dict[int, list]:
+    """Each person's pauses that touch the week, with their reasons (why a week is pro-rated)."""
+    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)
+    for person_id, start, end, reason in session.execute(
+        select(Pause.person_id, Pause.start, Pause.end, Pause.reason)
+        .where(Pause.person_id.in_(selection), Pause.start <= sunday, or_(Pause.end.is_(None), Pause.end >= monday))
+        .order_by(Pause.start, Pause.id)
+    ):
+        pauses[person_id].append((PausePeriod(start, end), reason))
+    return pauses
+
+
+def _reason_of(rating: ProRating | None, pauses: list) -> PauseReason | None:
+    if rating is None or rating.pause is None:
+        return None
+    return next((reason for period, reason in pauses if period is rating.pause), None)
 
 
 def week_view(
@@ -329,7 +354,7 @@ class TeamTotals:
     totals: CohortTotals
 
 
-def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], CohortTotals]:
+def wales_summary(session: Session, week: date, language: str = "en") -> tuple[list[TeamTotals], CohortTotals]:
     """Every visible team's totals for the week, and the totals for all of them together.
 
     About 5,500 people: their stored week (``app.person_weeks``, one statement) and the
@@ -348,7 +373,7 @@ def wales_summary(session: Session, week: date) -> tuple[list[TeamTotals], Cohor
         by_team[person.team_id].append(pair)
         everyone.append(pair)
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
-    summary.sort(key=lambda item: sort_key_for("en")(item.team.name))
+    summary.sort(key=lambda item: sort_key_for(language)(item.team.name))  # Welsh order for Welsh readers
     return summary, cohort_totals(everyone)
 
 

@@ -33,7 +33,8 @@ from app.supervision.forms import (
 )
 from app.permissions import may, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
-from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_status
+from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_pro_rating, row_status
+from app.supervision.review_summary import review_summary
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
 
@@ -49,12 +50,14 @@ def supervision_helpers() -> dict:
     return {
         "chart": charts.week_chart,
         "percent": percent,
-        "row_status": _remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused)),
+        "row_status": _remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused,
+                                                               row.count.offered, row.count.required)),
+        "row_pro_rating": row_pro_rating,
         "category_label": _remembered(lambda value: str(CATEGORY_LABELS[value])),
         "rag_label": _remembered(lambda value: str(RAG_LABELS[value])),
         "agency_label": _remembered(lambda value: str(AGENCY_LABELS[value])),
         "contact_mix": _remembered(
-            lambda count: gettext("%(face)d face to face, %(remote)d by phone or online",
+            lambda count: gettext("Face to face: %(face)d · By phone or online: %(remote)d",
                                   face=count.face_to_face, remote=count.remote),
             key=lambda count: (count.face_to_face, count.remote),
         ),
@@ -147,7 +150,7 @@ def week_export():
 def wales_page():
     today = _today()
     week = queries.chosen_week(request.args.get("week"), today)
-    summary, totals = queries.wales_summary(db.session, week)
+    summary, totals = queries.wales_summary(db.session, week, current_language())
     current = week_of(today)
     following = week + timedelta(weeks=1)
     return render_template(
@@ -246,7 +249,9 @@ def review_person(person_id: int):
         db.session.commit()
         flash(gettext("The review has been saved."))
         return _back_to(person)
-    return _form_page("supervision/review_form.html", form, person)
+    summary = review_summary(db.session, person, today)
+    return _form_page("supervision/review_form.html", form, person, summary=summary,
+                      summary_chart=charts.week_chart(summary.weeks, f"review-chart-{person.id}", charts.LARGE))
 
 
 @blueprint.route("/people/<int:person_id>/category", methods=["GET", "POST"])
@@ -267,6 +272,9 @@ def change_category(person_id: int):
         return _back_to(person)
     return _form_page("supervision/change_form.html", form, person, choice=form.category,
                       title=gettext("Change category"),
+                      effective_hint=gettext("From this date the person goes back to the new category's default, "
+                                             "ending a reviewed level. A review recorded after this change, on the "
+                                             "same day or later, sets the level again."),
                       heading=gettext("Change the category for %(name)s", name=person.display_name))
 
 

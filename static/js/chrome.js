@@ -47,7 +47,7 @@ export function renderChrome() {
   if (Math.abs(state.clockOffset) > CLOCK_TOLERANCE_MS) {
     banners.push(banner("clock", _("This phone's clock is wrong by more than 10 minutes. Check its date and time settings. Times you record are worked out from the server's clock.")));
   }
-  if (state.storageRefused && !state.storageNoticeDismissed) {
+  if (user && !state.signedOut && state.storageRefused && !state.storageNoticeDismissed) { // only once signed in
     banners.push(banner("storage", _("This browser has not agreed to keep what is saved on this phone if it runs short of space. Send your records as soon as you can."),
       h("button", { class: "button button--small button--secondary", type: "button", onclick: dismissStorageNotice }, _("I understand"))));
   }

@@ -25,7 +25,7 @@ function personRow(person, waitingCount) {
     h(
       "p",
       { class: "caseload__counts" },
-      _("%(offered)d offered, %(kept)d kept, %(required)d required", {
+      _("Offered: %(offered)d · Kept: %(kept)d · Required: %(required)d", {
         offered: person.offered_this_week,
         kept: person.kept_this_week,
         required: person.required_this_week,

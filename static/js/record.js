@@ -101,9 +101,10 @@ export function mount(container, ctx, params) {
     typeError,
     CONTACT_TYPES.map(([code, text]) => radio("type", code, text(), initial ? initial.type === code : false)),
   );
+  // Outcome and when are tiles too, two a row on a phone, so Save is within two screens.
   const outcomes = fieldset(
     _("Outcome"),
-    "choices",
+    "choices choices--tiles",
     OUTCOMES.map(([code, text]) => radio("outcome", code, text(), initial ? initial.outcome === code : code === "kept")),
   );
 
@@ -119,7 +120,7 @@ export function mount(container, ctx, params) {
   );
   const when = fieldset(
     _("When"),
-    "choices",
+    "choices choices--tiles",
     whenError,
     QUICK_TIMES.map((minutes) => radio("when", String(minutes), quickTimeLabel(minutes), !initial && minutes === 0)),
     radio("when", "exact", _("Another date or time"), Boolean(initial), { "aria-controls": "exact-time" }),

@@ -60,12 +60,15 @@ export function mount(container, ctx) {
         unsent)));
       const actions = h("div", { class: "form-actions form-actions--stacked" });
       if (waiting && stage === "start") {
-        actions.append(h("button", { class: "button", type: "button", onclick: () => run(() => ctx.sendThenSignOut()) }, _("Send them, then sign out")));
+        actions.append(h("button", { class: "button", type: "button", onclick: () => run(() => ctx.sendThenSignOut()) }, ngettext("Send %(num)d record, then sign out", "Send %(num)d records, then sign out", waiting)));
       }
       actions.append(
-        h("button", { class: "button button--secondary", type: "button", onclick: () => run(() => ctx.signOut({ discard: false })) }, _("Sign out and keep them on this phone")),
-        h("p", { class: "hint" }, _("They will be sent when you sign in again on this phone. Nobody else who signs in here can see them.")),
-        h("button", { class: "link-button link-button--danger", type: "button", onclick: () => { stage = "confirm-delete"; render(); } }, _("Delete them and sign out")),
+        h("button", { class: "button button--secondary", type: "button", onclick: () => run(() => ctx.signOut({ discard: false })) }, ngettext("Sign out and keep %(num)d record on this phone", "Sign out and keep %(num)d records on this phone", unsent)),
+        h("p", { class: "hint" }, ngettext(
+          "%(num)d record will be sent when you sign in again on this phone. Nobody else who signs in here can see it.",
+          "%(num)d records will be sent when you sign in again on this phone. Nobody else who signs in here can see them.",
+          unsent)),
+        h("button", { class: "link-button link-button--danger", type: "button", onclick: () => { stage = "confirm-delete"; render(); } }, ngettext("Sign out and delete %(num)d record", "Sign out and delete %(num)d records", unsent)),
         h("a", { class: "cancel", href: "#/" }, _("Cancel")),
       );
       parts.push(actions);

@@ -54,8 +54,10 @@ export function mount(container, ctx) {
     if (waiting) lines.push(ngettext("%(num)d record is waiting to send.", "%(num)d records are waiting to send.", waiting));
     if (attention) lines.push(ngettext("%(num)d record needs your attention.", "%(num)d records need your attention.", attention));
     if (sending) lines.push(_("Sending now…"));
-    else if (signedOut && waiting) lines.push(_("Sign in to send them."));
-    else if (!online && waiting) lines.push(_("You are offline. They will be sent when you have a signal."));
+    else if (signedOut && waiting) lines.push(ngettext("Sign in to send %(num)d record.", "Sign in to send %(num)d records.", waiting));
+    else if (!online && waiting) lines.push(ngettext(
+      "You are offline. %(num)d record will be sent when you have a signal.",
+      "You are offline. %(num)d records will be sent when you have a signal.", waiting));
     else if (lastSend && lastSend.status === "failed" && waiting) {
       lines.push(_("The last attempt to send did not work. The app will try again by itself, or you can send now."));
     }

@@ -80,7 +80,7 @@ def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page,
         page.wait_for_timeout(50)
     assert refused, "the send on save never reached the server"
     context.unroute("**/api/v1/contacts/sync")  # the server is back
-    page.get_by_role("button", name="Send them, then sign out").click()
+    page.get_by_role("button", name="Send 1 record, then sign out").click()
     page.wait_for_url("**/login")
     assert stored_count() == 1
     assert page.evaluate("import(new URL('store.js', document.querySelector('script[type=module]').src).href).then(s => s.getCaseload(%d))" % officer.id) is None
@@ -95,17 +95,17 @@ def test_unsent_records_are_deleted_only_after_a_clear_warning(server, page, con
     context.route("**/api/v1/contacts/sync", lambda route: route.fulfill(status=500, body="down"))
     record_for(page, "Rhys Evans")
     page.get_by_role("link", name="Sign out").click()
-    page.get_by_role("button", name="Send them, then sign out").click()
+    page.get_by_role("button", name="Send 1 record, then sign out").click()
     expect(page.get_by_text("Not everything could be sent.")).to_be_visible()
     assert len(outbox_rows(page)) == 1
 
-    page.get_by_role("button", name="Delete them and sign out").click()
+    page.get_by_role("button", name="Sign out and delete 1 record").click()
     warning = page.get_by_role("alert").filter(has_text="Delete records that have not been sent?")
     expect(warning).to_contain_text("1 record has not reached the server. If you delete it, it is gone for good")
     page.get_by_role("button", name="Do not delete anything").click()
     assert len(outbox_rows(page)) == 1
 
-    page.get_by_role("button", name="Delete them and sign out").click()
+    page.get_by_role("button", name="Sign out and delete 1 record").click()
     page.get_by_role("button", name="Delete 1 record and sign out").click()
     page.wait_for_url("**/login")
     assert outbox_rows(page) == []
@@ -118,7 +118,7 @@ def test_signing_out_and_keeping_the_records_sends_them_when_the_same_officer_si
     context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))
     record_for(page, "Rhys Evans")
     page.get_by_role("link", name="Sign out").click()
-    page.get_by_role("button", name="Sign out and keep them on this phone").click()
+    page.get_by_role("button", name="Sign out and keep 1 record on this phone").click()
     page.wait_for_url("**/login")
     context.unroute("**/api/v1/contacts/sync")
     assert stored_count() == 0
@@ -253,7 +253,7 @@ def test_without_javascript_the_record_form_still_records_a_contact(server, brow
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Contact recorded.")
-    expect(page.locator(".caseload__row")).to_contain_text("1 offered, 1 kept, 3 required")
+    expect(page.locator(".caseload__row")).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
     assert stored_count() == 1
     context.close()
 

@@ -58,7 +58,7 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
 ):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    expect(page.locator(".caseload__row")).to_contain_text("0 offered, 0 kept, 3 required")
+    expect(page.locator(".caseload__row")).to_contain_text("Offered: 0 · Kept: 0 · Required: 3")
 
     cut_network(context)
     taps = []
@@ -73,7 +73,7 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
 
     restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
-    expect(page.locator(".caseload__row")).to_contain_text("1 offered, 1 kept, 3 required")
+    expect(page.locator(".caseload__row")).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
     [contact] = stored_contacts()
     assert str(contact.id) == row["id"] and contact.recorded_by_id == officer.id
     assert server.statuses() == ["created"]

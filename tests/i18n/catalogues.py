@@ -19,6 +19,21 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w+\}")
 POSITIONAL = re.compile(r"%[sdif]")
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
+# Count messages whose Welsh zero form says "none" in words rather than "0 wythnos" (review G8):
+# "Ni chyrhaeddwyd y lefel ofynnol mewn unrhyw wythnos", not "Cyrhaeddwyd ... mewn 0 wythnos".
+# Only msgstr[0] may leave out %(num)d, and only for these.
+ZERO_IN_WORDS = frozenset({
+    "The required level was met in %(num)d week.",
+    "It was not met in %(num)d week.",
+})
+
+# A number in a message that is not a count message is allowed only as a label's value
+# ("Cynigiwyd: 1"), which reads right with any number, or as one of these (with the reason).
+NUMBER_NOT_A_COUNT = {
+    "%(percent)d%%": "a percentage on its own: no word agrees with it",
+    "Enter a date between %(first)d and %(last)d.": "years, not counts: nothing agrees with a year",
+}
+
 
 def catalogue(language: str):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:

@@ -12,8 +12,10 @@ from tests.i18n.catalogues import (
     ROOT,
     PLACEHOLDER,
     POSITIONAL,
+    NUMBER_NOT_A_COUNT,
     TAG,
     WELSH_PLURAL_CATEGORIES,
+    ZERO_IN_WORDS,
     WELSH_PLURAL_FORMS,
     catalogue,
     extract,
@@ -58,8 +60,11 @@ def test_placeholders_and_tags_match_between_english_and_welsh():
     problems = []
     for message in messages("cy"):
         for source in ids(message):
-            for translation in filter(None, strings(message)):  # empty ones fail the test above
-                if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translation)):
+            for index, translation in enumerate(filter(None, strings(message))):  # empty ones fail the test above
+                wanted = sorted(PLACEHOLDER.findall(source))
+                if index == 0 and message.pluralizable and ids(message)[0] in ZERO_IN_WORDS:
+                    wanted = [placeholder for placeholder in wanted if placeholder != "%(num)d"]
+                if wanted != sorted(PLACEHOLDER.findall(translation)):
                     problems.append(("placeholders", source, translation))
                 if sorted(TAG.findall(source)) != sorted(TAG.findall(translation)):
                     problems.append(("tags", source, translation))
@@ -77,6 +82,44 @@ def test_every_count_message_names_its_count():
     assert problems == []
 
 
+# A number in a sentence must agree with the words around it ("1 wedi'i gynnig", "2 wedi'u
+# cynnig"): only ngettext can choose the form (review G1: "1 wedi'u cynnig" on every caseload row).
+NUMBER = re.compile(r"%\((\w+)\)d")
+LABEL_VALUE = re.compile(r"(?:^|: )%\((\w+)\)d")
+
+
+def test_every_message_with_a_number_in_it_is_a_count_message_or_a_label():
+    """A %(x)d outside ngettext is allowed only as a label's value ("Offered: %(offered)d"),
+    which reads the same with any number in either language, or in the reasoned list."""
+    problems = []
+    for message in messages("cy"):
+        if message.pluralizable:
+            continue
+        numbers = set(NUMBER.findall(message.id))
+        as_labels = set(LABEL_VALUE.findall(message.id))
+        if numbers - as_labels and message.id not in NUMBER_NOT_A_COUNT:
+            problems.append(message.id)
+    assert problems == [], "use ngettext, or write the number as a label's value (\"Kept: %(kept)d\")"
+
+
+def test_a_label_with_a_number_is_a_label_in_welsh_too():
+    """Where the English gives a number as a label's value, so does the Welsh (no agreement needed)."""
+    problems = []
+    for message in messages("cy"):
+        if message.pluralizable or message.id in NUMBER_NOT_A_COUNT:
+            continue
+        for name in LABEL_VALUE.findall(message.id):
+            if not re.search(r"(?:^|: )%\(" + name + r"\)d", message.string):
+                problems.append((message.id, message.string))
+    assert problems == []
+
+
+def test_the_reviewed_zero_forms_say_none_in_words():
+    with_words = {ids(message)[0]: strings(message)[0] for message in messages("cy") if message.pluralizable}
+    assert with_words["The required level was met in %(num)d week."] == "Ni chyrhaeddwyd y lefel ofynnol mewn unrhyw wythnos."
+    assert with_words["It was not met in %(num)d week."] == "Ni fu'r un wythnos yn brin."
+
+
 def _every_count_message():
     return [message for message in messages("cy") if message.pluralizable]
 
@@ -91,7 +134,8 @@ def test_every_welsh_count_message_shows_the_number_for(app, count):
             others = {name: 5 for name in _named(singular + plural) if name != "num"}  # fits %(x)s and %(x)d; no count contains 5
             text = ngettext(singular, plural, count, **others)
             expected = strings(message)[welsh_plural_index(count)] % {"num": count, **others}
-            if str(count) not in text or text != expected:
+            in_words = count == 0 and singular in ZERO_IN_WORDS
+            if (str(count) not in text and not in_words) or text != expected:
                 problems.append((singular, count, text))
     assert problems == []
 

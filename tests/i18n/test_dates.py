@@ -39,13 +39,13 @@ def test_a_date_inside_an_english_sentence_is_the_full_date(app):
     ("moment", "welsh", "english"),
     [
         # Spring forward, Sunday 29 March 2026: 01:00 GMT becomes 02:00 BST.
-        (datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc), "Sul 29 Maw 2026, 00:30", "Sun 29 Mar 2026, 00:30"),
-        (datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc), "Sul 29 Maw 2026, 02:30", "Sun 29 Mar 2026, 02:30"),
+        (datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc), "29 Mawrth 2026, 00:30", "29 March 2026, 00:30"),
+        (datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc), "29 Mawrth 2026, 02:30", "29 March 2026, 02:30"),
         # Fall back, Sunday 25 October 2026: 01:30 happens twice, first in BST then in GMT.
-        (datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc), "Sul 25 Hyd 2026, 01:30", "Sun 25 Oct 2026, 01:30"),
-        (datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc), "Sul 25 Hyd 2026, 01:30", "Sun 25 Oct 2026, 01:30"),
+        (datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc), "25 Hydref 2026, 01:30", "25 October 2026, 01:30"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc), "25 Hydref 2026, 01:30", "25 October 2026, 01:30"),
         # 23:30 UTC on the Saturday is already 00:30 on the Sunday in London (still BST).
-        (datetime(2026, 10, 24, 23, 30, tzinfo=timezone.utc), "Sul 25 Hyd 2026, 00:30", "Sun 25 Oct 2026, 00:30"),
+        (datetime(2026, 10, 24, 23, 30, tzinfo=timezone.utc), "25 Hydref 2026, 00:30", "25 October 2026, 00:30"),
     ],
 )
 def test_times_on_the_clock_change_weekends_are_london_times(app, moment, welsh, english):
@@ -59,10 +59,42 @@ def test_a_contact_on_the_night_the_clocks_go_back_shows_london_time_in_both_lan
     person = factories.person(team, "Rhys Evans")
     factories.contact(person, reader, occurred_at=datetime(2026, 10, 24, 23, 30, tzinfo=timezone.utc))
     welsh = signed_in(reader).get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Sul 25 Hyd 2026, 00:30" in welsh
+    assert "25 Hydref 2026, 00:30" in welsh
     client.get("/language/en?next=/")
     english = client.get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Sun 25 Oct 2026, 00:30" in english
+    assert "25 October 2026, 00:30" in english
+
+
+@pytest.mark.parametrize("function", [presenters.short_date, presenters.date_time, presenters.recent_time])
+def test_no_date_is_written_with_an_abbreviated_month_or_day(app, function):
+    """Review D1: "Maw 3 Maw 2026" is Tuesday 3 March; HMRC and gov.wales write "3 Mawrth 2026"."""
+    from tests.i18n.visible import abbreviated_date_problems
+
+    moment = datetime(2026, 3, 3, 13, 15, tzinfo=timezone.utc)
+    value = moment.date() if function is presenters.short_date else moment
+    welsh, english = in_language(app, "cy", function, value), in_language(app, "en", function, value)
+    assert "3 Mawrth" in welsh and "3 March" in english
+    assert abbreviated_date_problems([welsh], "cy") == [] and abbreviated_date_problems([english], "en") == []
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Maw 3 Maw 2026, 13:15", "cy"), ("1 Gorff 2026", "cy"), ("28 Tach, 19:45", "cy"),
+    ("Tue 3 Mar 2026, 13:15", "en"), ("28 Nov, 19:45", "en"),
+])
+def test_the_page_check_finds_abbreviated_dates(text, language):
+    from tests.i18n.visible import abbreviated_date_problems
+
+    assert abbreviated_date_problems([text], language)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Dydd Mawrth 3 Mawrth 2026", "cy"), ("ddydd Llun 23 Tachwedd 2026", "cy"), ("3 Mai 2026", "cy"),
+    ("Tuesday 3 March 2026", "en"), ("3 May 2026, 10:00", "en"), ("Mae 3 person yn cyfateb", "cy"),
+])
+def test_the_page_check_leaves_full_dates_alone(text, language):
+    from tests.i18n.visible import abbreviated_date_problems
+
+    assert abbreviated_date_problems([text], language) == []
 
 
 def test_the_caseload_says_which_week_in_a_whole_welsh_sentence(app, client, team, signed_in):

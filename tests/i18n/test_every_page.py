@@ -21,7 +21,8 @@ from tests.i18n.example import (
     who_can_see,
 )
 from tests.i18n.visible import (
-    language_neutral, read, stray_english_words, untranslated, welsh_date_problems, welsh_vocabulary,
+    abbreviated_date_problems, language_neutral, read, stray_english_words, untranslated, welsh_date_problems,
+    welsh_vocabulary,
 )
 
 
@@ -83,6 +84,8 @@ def check_html(where: str, urls, welsh: Rendering, english: Rendering, allowed, 
     same = untranslated(welsh_page.texts, english_page.texts, allowed)
     problems += [f"{where}: the Welsh page shows {text!r} as the English page does" for text in same]
     problems += [f"{where}: {problem}" for problem in welsh_date_problems(welsh_page.texts)]
+    problems += [f"{where} (cy): {problem}" for problem in abbreviated_date_problems(welsh_page.texts, "cy")]
+    problems += [f"{where} (en): {problem}" for problem in abbreviated_date_problems(english_page.texts, "en")]
     problems += [f"{where}: English words in the Welsh page's {text!r}"
                  for text in stray_english_words(welsh_page.texts, english_page.texts, welsh_vocabulary(allowed))
                  if text not in same]
@@ -90,6 +93,8 @@ def check_html(where: str, urls, welsh: Rendering, english: Rendering, allowed, 
 
 
 SWITCH_NAMES = {"cy": "Cymraeg", "en": "English"}
+# HMRC's hidden text, in the language the switch goes to (A1 in the Welsh review).
+SWITCH_HINTS = {"cy": "Newid yr iaith i'r Gymraeg", "en": "Change the language to English"}
 
 
 def switch_problems(page, target: str, url: str | None) -> list[str]:
@@ -98,8 +103,9 @@ def switch_problems(page, target: str, url: str | None) -> list[str]:
         return [f"expected one language switch, found {len(page.switches)}"]
     switch = page.switches[0]
     problems = []
-    if (switch.get("lang"), switch.get("hreflang"), switch["text"]) != (target, target, SWITCH_NAMES[target]):
-        problems.append(f"the switch should read {SWITCH_NAMES[target]!r} with lang and hreflang {target!r}: {switch}")
+    expected_text = f"{SWITCH_HINTS[target]} {SWITCH_NAMES[target]}"
+    if (switch.get("lang"), switch.get("hreflang"), switch["text"]) != (target, target, expected_text):
+        problems.append(f"the switch should read {expected_text!r} with lang and hreflang {target!r}: {switch}")
     link = urlsplit(switch.get("href", ""))
     if link.path != f"/language/{target}":
         problems.append(f"the switch goes to {switch.get('href')!r}")

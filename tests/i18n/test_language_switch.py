@@ -12,7 +12,9 @@ from tests.conftest import csrf_token_from
 def test_the_sign_in_page_offers_cymraeg_in_welsh_with_its_language_marked(client):
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="en">' in page
-    assert re.search(r'<a class="language-switch" href="/language/cy\?next=/login"\s+lang="cy" hreflang="cy">Cymraeg</a>', page)
+    assert re.search(r'<a class="language-switch" href="/language/cy\?next=/login"\s+lang="cy" hreflang="cy">'
+                     r'<span class="visually-hidden">Newid yr iaith i(?:&#39;|\')r Gymraeg </span><span aria-hidden="true">Cymraeg</span></a>',
+                     page)
 
 
 def test_choosing_cymraeg_before_sign_in_is_remembered_on_the_device(client):
@@ -21,7 +23,7 @@ def test_choosing_cymraeg_before_sign_in_is_remembered_on_the_device(client):
     page = client.get("/login").get_data(as_text=True)
     assert '<html lang="cy">' in page
     assert "Mewngofnodi" in page
-    assert ">English</a>" in page
+    assert '<span class="visually-hidden">Change the language to English </span><span aria-hidden="true">English</span></a>' in page
 
 
 def test_the_switch_keeps_the_query_string_of_the_page(client, officer, signed_in):

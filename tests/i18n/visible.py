@@ -83,7 +83,10 @@ class _Reader(HTMLParser):
         if self._skipping:
             return
         if self._switch is not None:
+            # The switch is written in the language it switches to (its lang says so),
+            # visible name and hidden text alike: it is checked on its own, not as page text.
             self._switch["text"] += data
+            return
         self._add(data)
 
     def _add(self, text: str) -> None:
@@ -167,3 +170,25 @@ def welsh_date_problems(texts) -> list[str]:
             problems.append(f"{text!r}: a day's name inside a sentence is written 'ddydd Llun' or 'dydd Llun' "
                             "(full_date_in_sentence), not 'Dydd Llun'")
     return problems
+
+
+def _abbreviated_names(language: str) -> tuple[list[str], list[str]]:
+    """Babel's abbreviated month and day names that differ from the full ones ("Maw", "Tach",
+    "Nov"; not "Mai" or "May", which are the full names too)."""
+    from babel import Locale
+
+    locale = Locale.parse({"cy": "cy", "en": "en_GB"}[language])
+    months = [name.rstrip(".") for number, name in locale.months["format"]["abbreviated"].items()
+              if name.rstrip(".") != locale.months["format"]["wide"][number]]
+    days = [name.rstrip(".") for number, name in locale.days["format"]["abbreviated"].items()]
+    return months, days
+
+
+def abbreviated_date_problems(texts, language: str) -> list[str]:
+    """Dates written with an abbreviated month ("3 Maw 2026", "28 Nov") or day ("Maw 3", "Tue 3"):
+    dates are written in full in both languages ("Dydd Mawrth 3 Mawrth 2026", "3 March 2026")."""
+    months, days = _abbreviated_names(language)
+    month = re.compile(r"\b\d{1,2} (?:%s)\b(?!\w)" % "|".join(map(re.escape, months)))
+    # A day's short name before a number, except inside the full name ("Dydd Llun 3").
+    day = re.compile(r"(?<![Dd]ydd )(?<!\w)(?:%s)\.? \d{1,2}\b" % "|".join(map(re.escape, days)))
+    return [f"{text!r}: an abbreviated date" for text in texts if month.search(text) or day.search(text)]

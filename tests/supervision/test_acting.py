@@ -108,7 +108,7 @@ def test_a_review_sets_the_persons_level_with_its_reasoning_and_next_date(client
         ({"difficulties_attending": ""}, "Write your reasoning on difficulties in attending appointments."),
         ({"next_review_due": "2026-11-16"}, "The next review must be after the date of this review."),
         ({"next_review_due": ""}, "Enter the date the next review is due."),
-        ({"effective": "2026-02-30"}, "Enter a real date, for example 2026-11-23."),
+        ({"effective": "2026-02-30"}, "Enter a real date, for example 23/11/2026."),
         ({"effective": "2026-11-19"}, "The date cannot be in the future."),
         ({"effective": "2025-12-01"}, "The date cannot be before the person joined the cohort."),
     ],
@@ -130,8 +130,8 @@ def test_review_errors_are_in_welsh_for_welsh_users(client, team, signed_in):
     response = post(client, f"/supervision/people/{person.id}/review", {"contacts_per_week": "15"})
     page = response.get_data(as_text=True)
     assert "Rhowch nifer o gysylltiadau yr wythnos o 0 i 14." in page
-    assert "Ysgrifennwch eich rhesymu ynghylch risg." in page
-    assert "Ysgrifennwch eich rhesymu ynghylch anawsterau o ran mynychu apwyntiadau." in page
+    assert "Ysgrifennwch eich rhesymau ynghylch risg." in page
+    assert "Ysgrifennwch eich rhesymau ynghylch anawsterau o ran mynychu apwyntiadau." in page
 
 
 # --- Category and RAG --------------------------------------------------------------------
@@ -224,7 +224,9 @@ def test_adding_and_ending_a_pause_changes_what_the_week_requires(client, superv
     assert response.status_code == 302
     assert reload(Pause, pause.id).end == date(2026, 11, 19)
     # Back on Thursday: four days of the week, so ceil(3 x 4 / 7) = 2.
-    assert " 2 0 0 Short by 2 contacts" in row_for(client.get("/supervision/week").get_data(as_text=True), "Gethin Ysbyty")
+    row = row_for(client.get("/supervision/week").get_data(as_text=True), "Gethin Ysbyty")
+    # The row says why fewer are required, and what the shortfall is measured against.
+    assert " 2 Back from a pause on Thursday: 2 contacts required 0 0 Short by 2 contacts: 0 offered of 2 required" in row
     assert client.get(f"/supervision/people/{person.id}/pauses/{pause.id}/end").status_code == 404  # already ended
 
 
@@ -294,7 +296,7 @@ def test_a_supervisor_sets_the_teams_default_levels(client, supervisor, signed_i
     assert response.status_code == 302
     team = reload(Team, supervisor.team_id)
     assert (team.default_fixed, team.default_flex, team.default_free) == (4, 2, 1)
-    assert " 2 0 0 Short by 2 contacts" in row_for(client.get("/supervision/week").get_data(as_text=True), "Aled Flex")
+    assert " 0 0 Short by 2 contacts: 0 offered of 2 required" in row_for(client.get("/supervision/week").get_data(as_text=True), "Aled Flex")
 
 
 def test_changing_a_default_leaves_the_weeks_before_it_as_they_were_counted(client, supervisor, signed_in):
@@ -323,7 +325,7 @@ def test_the_settings_page_lists_each_change_with_who_made_it_and_the_change_is_
     post(client, "/supervision/team",
          {"default_fixed": "2", "default_flex": "1", "default_free": "0", "effective": "2026-12-07"})
     page = text_of(client.get("/supervision/team").get_data(as_text=True))
-    assert f"7 Dec 2026 2 1 0 {supervisor.name} 16 Nov 2026 4 1 0 {supervisor.name} The start 3 1 0" in page
+    assert f"7 December 2026 2 1 0 {supervisor.name} 16 November 2026 4 1 0 {supervisor.name} The start 3 1 0" in page
     audited = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "team_defaults")).all()
     assert len(audited) == 3 and {event.team_id for event in audited} == {supervisor.team_id}
 

@@ -39,7 +39,7 @@ def test_the_week_export_is_an_attachment_with_the_identifiers_each_system_needs
     assert (row["Delius CRN"], row["Niche or PNC reference"]) == ("X123456", "22/123456A")
     assert (row["Week beginning"], row["Contacts required"], row["Contacts offered"], row["Contacts kept"]) == (
         "2026-11-16", "3", "1", "1")
-    assert row["Status"] == "Short by 2 contacts"
+    assert row["Status"] == "Short by 2 contacts: 1 offered of 3 required"
 
 
 def test_the_week_export_is_filtered_as_on_screen(client, supervisor, officer, signed_in):

@@ -18,7 +18,7 @@ def test_each_person_has_a_row_with_required_offered_kept_and_status(client, sup
     page = signed_in(supervisor).get("/supervision/week").get_data(as_text=True)
     row = row_for(page, "Rhys Evans")
     assert row.startswith("Rhys Evans Fixed Amber Police Officer 3 2 1 Short by 1 contact")
-    assert "1 face to face, 1 by phone or online" in row
+    assert "Face to face: 1 · By phone or online: 1" in row
 
 
 def test_a_person_who_met_the_level_shows_met(client, supervisor, officer, signed_in):
@@ -33,7 +33,7 @@ def test_any_past_week_can_be_chosen_by_any_day_in_it(client, supervisor, office
     factories.contact(person, officer, at(LAST_WEEK + timedelta(days=2)))
     page = signed_in(supervisor).get("/supervision/week?week=2026-11-12").get_data(as_text=True)
     assert "Week beginning Monday 9 November 2026" in page
-    assert " 3 1 1 Short by 2 contacts" in row_for(page, "Rhys Evans")
+    assert " 3 1 1 Short by 2 contacts: 1 offered of 3 required" in row_for(page, "Rhys Evans")
     assert 'href="/supervision/week?week=2026-11-02"' in page
     assert 'href="/supervision/week?week=2026-11-16"' in page
 
@@ -65,7 +65,7 @@ def test_only_people_in_the_cohort_during_the_week_are_listed(client, supervisor
     page = signed_in(supervisor).get("/supervision/week").get_data(as_text=True)
     names = [row.split(" Fixed")[0] for row in week_rows(page)]
     assert names == ["Left Midweek"]
-    assert " 1 0 0 Short by 1 contact" in row_for(page, "Left Midweek")  # two days of three a week
+    assert " 1 Left the cohort on Wednesday: 1 contact required 0 0 Short by 1 contact: 0 offered of 1 required" in row_for(page, "Left Midweek")  # two days of three a week
 
 
 def test_another_teams_people_never_appear(client, supervisor, other_team, signed_in):
@@ -181,10 +181,14 @@ def test_each_row_has_a_twelve_week_chart_with_a_text_alternative(client, superv
     svg = re.search(rf'<svg[^>]*aria-labelledby="chart-{person.id}".*?</svg>', page, flags=re.S).group(0)
     assert 'role="img"' in svg
     title = re.search(rf'<title id="chart-{person.id}">([^<]+)</title>', svg).group(1)
-    assert title == (
-        "Contacts in the 12 weeks up to the week beginning 16 Nov 2026. The required level was met in 1 week."
+    assert title.startswith(
+        "Contacts in the 12 weeks up to the week beginning 16 November 2026. The required level was met in 1 week."
         " It was not met in 11 weeks. 3 contacts were offered in all, and 3 kept."
-    )
+        " Week beginning 31 August 2026. Offered: 0, kept: 0, required: 3."
+    )  # and every week's numbers, as the bars show them
+    assert title.endswith(" Week beginning 9 November 2026. Offered: 3, kept: 3, required: 3."
+                          " Week beginning 16 November 2026. Offered: 0, kept: 0, required: 3.")
+    assert title.count("Week beginning") == 12
     assert svg.count('class="chart__required"') == 12
 
 
@@ -202,7 +206,7 @@ def test_the_week_view_reads_in_welsh(client, team, signed_in):
     assert "Wythnos yn dechrau ddydd Llun 16 Tachwedd 2026" in page
     row = row_for(page, "Rhys Evans")
     assert "Sefydlog" in row and "3 chyswllt yn brin" in row
-    assert "Cysylltiadau dros 12 wythnos, hyd at yr wythnos yn dechrau 16 Tach 2026." in page
+    assert "Cysylltiadau dros 12 wythnos, hyd at yr wythnos yn dechrau 16 Tachwedd 2026." in page
 
 
 def test_a_level_set_by_a_review_long_before_the_twelve_weeks_still_applies(client, supervisor, signed_in):
@@ -217,3 +221,14 @@ def test_a_level_set_by_a_review_long_before_the_twelve_weeks_still_applies(clie
     assert now.startswith("Rhys Evans Fixed Green Police Not assigned 2 0 0 ")
     february = row_for(client.get("/supervision/week?week=2026-02-02").get_data(as_text=True), "Rhys Evans")
     assert february.startswith("Rhys Evans Fixed Red Police Not assigned 1 0 0 ")
+
+
+def test_someone_taken_into_custody_on_wednesday_shows_why_fewer_are_required(client, supervisor, signed_in):
+    person = factories.person(supervisor.team, "Gethin Dalfa")
+    factories.pause(person, date(2026, 11, 18), None, reason="custody")  # Wednesday of the week of 16 November
+    english = row_for(signed_in(supervisor).get("/supervision/week").get_data(as_text=True), "Gethin Dalfa")
+    assert " 1 In custody from Wednesday: 1 contact required 0 0 Short by 1 contact: 0 offered of 1 required" in english
+    supervisor.language = "cy"
+    db.session.commit()
+    welsh = row_for(client.get("/supervision/week").get_data(as_text=True), "Gethin Dalfa")
+    assert "Yn y ddalfa o ddydd Mercher ymlaen: angen 1 cyswllt" in welsh

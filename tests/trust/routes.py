@@ -45,6 +45,7 @@ PUBLIC = {
 ROLES = ("officer", "supervisor", "admin")
 LOWEST_ROLE = {
     "audit_trail.export": "admin",
+    "audit_trail.browse": "supervisor",
     "supervision.wales_page": "admin",
     "supervision.delius_codes": "admin",
     "supervision.reviews_page": "supervisor",

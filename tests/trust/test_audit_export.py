@@ -40,7 +40,7 @@ def test_an_administrator_downloads_a_teams_audit_trail(app, client, world, sign
     change = next(row for row in rows[1:] if row[4] == "Changed")
     assert change[2] == world.supervisor.name
     assert change[5] == "Person"
-    assert change[9] == '{"rag": "amber"}' and change[10] == '{"rag": "red"}'
+    assert change[9] == "RAG status: Amber" and change[10] == "RAG status: Red"
     assert all(row[7] == str(world.team.id) for row in rows[1:]), "another team's events leaked in"
 
 
@@ -116,8 +116,13 @@ def test_a_wrong_choice_is_explained_in_the_users_language(client, world, team, 
     assert "Dewiswch dîm." in no_team
 
 
-def test_the_export_page_offers_every_team_and_person(client, world, signed_in):
+def test_the_export_page_offers_every_team_and_finds_people_by_name(client, world, signed_in):
+    """A searchable picker: every team, but people only as the matches of a name search."""
     signed_in(world.admin)
     page = html.unescape(client.get("/audit/export").get_data(as_text=True))
     assert world.other_team.name in page
-    assert f"{world.other_person.display_name} ({world.other_team.name})" in page
+    assert world.other_person.display_name not in page
+    search = world.other_person.display_name.split()[0]
+    found = html.unescape(client.get(f"/audit/export?team={world.other_team.id}&person_search={search}&find=1")
+                          .get_data(as_text=True))
+    assert world.other_person.display_name in found

@@ -10,6 +10,8 @@ Doing anything else is decided here, by named abilities::
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
     may(user, "see_sensitive_notes", team)      # sensitive notes in exports
     may(user, "correct_contact", contact)       # and "void_contact": the same people
+    may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
+    may(user, "change_role_or_status", account) # the same, never one's own account
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -50,6 +52,25 @@ def _change_contact(user, contact) -> bool:
     return contact.recorded_by_id == user.id or (_supervise(user) and user.team_id == contact.team_id)
 
 
+def _manage_account(user, account) -> bool:
+    """Administrators manage every account; supervisors their own team's officers."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SUPERVISOR and account.team_id == user.team_id and account.role == Role.OFFICER
+
+
+def _change_role_or_status(user, account) -> bool:
+    """As managing, but never one's own account (so the last administrator cannot lock everyone out)."""
+    return _manage_account(user, account) and user.id != account.id
+
+
+def roles_to_give(user) -> list[Role]:
+    """The roles a user may give an account: supervisors never make an administrator."""
+    if user.role == Role.ADMIN:
+        return [Role.OFFICER, Role.SUPERVISOR, Role.ADMIN]
+    return [Role.OFFICER, Role.SUPERVISOR]
+
+
 ABILITIES: dict[str, Callable[..., bool]] = {
     "supervise": _supervise,
     "administer": _administer,
@@ -57,6 +78,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "see_sensitive_notes": _act_for_team,
     "correct_contact": _change_contact,
     "void_contact": _change_contact,
+    "manage_account": _manage_account,
+    "change_role_or_status": _change_role_or_status,
+    "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
 }
 
 

@@ -181,24 +181,6 @@ def _end_idle_sign_in():
     return None
 
 
-# --- roles -------------------------------------------------------------------------------
-
-def role_required(*roles):
-    """Signed in, with one of these roles; anyone else gets 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
 # --- reverse proxies ---------------------------------------------------------------------
 
 def _install_proxy_fix(app: Flask) -> None:

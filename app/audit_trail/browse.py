@@ -1,7 +1,7 @@
 """A team's audit trail on a page, for its supervisors and for administrators: filtered by
 person (a text search on the name), by who made the change, by kind of record and by date,
 newest first, a page at a time. Team scoping (app/scoping.py) applies to every query, and
-the view lets only those who may act for the team in (app/supervision/permissions.py)."""
+the view lets only those who may act for the team in (app/permissions.py)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ from app.domain.requirements import Category
 from app.domain.weeks import local_date
 from app.extensions import db
 from app.models import Agency, Rag, Role, Team, User
-from app.supervision.permissions import person_to_act_on, supervisor_required, team_to_act_on
+from app.permissions import requires
+from app.supervision.lookups import person_to_act_on, team_to_act_on
 
 blueprint = Blueprint("cohort", __name__, url_prefix="/cohort")
 
@@ -67,8 +68,7 @@ def _already_held(form, holders) -> bool:
 
 
 @blueprint.route("/admit", methods=["GET", "POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def admit():
     team = team_to_act_on(_team_arg())
     today = _today()
@@ -162,8 +162,7 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 @blueprint.route("/import", methods=["GET", "POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def import_page():
     team = team_to_act_on(_team_arg())
     form = ImportForm()

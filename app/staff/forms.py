@@ -36,7 +36,7 @@ class _AccountForm(FlaskForm):
     team = SelectField(_l("Team"), coerce=_team_id, invalid_choice_message=_l("Choose one of the options."))
 
     def offer(self, roles, teams) -> None:
-        """The roles and teams the signed-in user may give (``app.staff.permissions``)."""
+        """The roles and teams the signed-in user may give (``app.permissions``)."""
         self.role.choices = [SelectChoice(role.value, ROLE_LABELS[role]) for role in roles]
         self.team.choices = [SelectChoice(team.id, team.name) for team in teams]
 

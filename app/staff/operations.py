@@ -1,5 +1,5 @@
 """Managing staff accounts: invite, change, reset, deactivate. Permissions are checked here too,
-so that no caller can forget them (``app.staff.permissions`` says who may do what)."""
+so that no caller can forget them (``app.permissions`` says who may do what)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from app import audit
 from app.account import links
 from app.auth.operations import create_user, end_every_sign_in
 from app.models import Agency, Language, LinkPurpose, Person, Role, Team, User
-from app.staff import permissions
+from app.permissions import may, roles_to_give
 
 
 class NotAllowed(PermissionError):
@@ -25,8 +25,8 @@ def team_staff(session: Session, team: Team) -> list[User]:
 def invite(session: Session, *, by: User | None, email: str, name: str, team: Team, role: Role, agency: Agency,
            language: Language, min_password_length: int) -> tuple[User, str]:
     """A new account with no password, and the one-time link's token with which its user sets one."""
-    if by is not None and (role not in permissions.roles_to_give(by)
-                           or (not permissions.may_move_teams(by) and team.id != by.team_id)):
+    if by is not None and (role not in roles_to_give(by)
+                           or (not may(by, "move_between_teams") and team.id != by.team_id)):
         raise NotAllowed
     user = create_user(session, email=email, name=name, team=team, role=role, agency=agency, language=language,
                        password=None, min_password_length=min_password_length)
@@ -35,17 +35,17 @@ def invite(session: Session, *, by: User | None, email: str, name: str, team: Te
 
 def new_link(session: Session, user: User, *, by: User) -> str:
     """A fresh one-time link: an invitation again if no password was ever set, else a reset."""
-    if not permissions.may_manage(by, user) or not user.active:
+    if not may(by, "manage_account", user) or not user.active:
         raise NotAllowed
     return links.issue(session, user, LinkPurpose.INVITE if user.invited else LinkPurpose.RESET, by=by)
 
 
 def change(session: Session, user: User, *, by: User, role: Role, team: Team, agency: Agency) -> None:
-    if not permissions.may_manage(by, user):
+    if not may(by, "manage_account", user):
         raise NotAllowed
-    if role != user.role and (role not in permissions.roles_to_give(by) or by.id == user.id):
+    if role != user.role and (role not in roles_to_give(by) or by.id == user.id):
         raise NotAllowed
-    if team.id != user.team_id and not permissions.may_move_teams(by):
+    if team.id != user.team_id and not may(by, "move_between_teams"):
         raise NotAllowed
     if user.role != role:
         user.role = role
@@ -67,7 +67,7 @@ def deactivate(session: Session, user: User, *, by: User) -> None:
 
     Nothing they recorded changes: their contacts keep their author and keep counting.
     """
-    if not permissions.may_change_role_or_status(by, user):
+    if not may(by, "change_role_or_status", user):
         raise NotAllowed
     if not user.active:
         return
@@ -78,7 +78,7 @@ def deactivate(session: Session, user: User, *, by: User) -> None:
 
 
 def reactivate(session: Session, user: User, *, by: User) -> None:
-    if not permissions.may_change_role_or_status(by, user):
+    if not may(by, "change_role_or_status", user):
         raise NotAllowed
     if user.active:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.account.links import VALID_FOR
@@ -12,9 +12,10 @@ from app.auth.operations import AccountError
 from app.extensions import db
 from app.models import Agency, Language, Role, Team, User
 from app.presenters import ROLE_LABELS
-from app.staff import operations, permissions
+from app.staff import operations
 from app.staff.forms import ChangeAccountForm, InviteForm
-from app.supervision.permissions import supervisor_required, visible_team
+from app.permissions import may, requires, roles_to_give
+from app.supervision.lookups import visible_team
 
 blueprint = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -26,7 +27,7 @@ def staff_helpers() -> dict:
 
 def _teams_to_give() -> list[Team]:
     """Administrators may put an account in any team; supervisors only in their own."""
-    if permissions.may_move_teams(current_user):
+    if may(current_user, "move_between_teams"):
         return sorted(db.session.scalars(select(Team)), key=lambda team: team.name.casefold())
     return [current_user.team]
 
@@ -36,7 +37,7 @@ def _user_to_manage(user_id: int) -> User:
     user = db.session.scalar(select(User).where(User.id == user_id))
     if user is None:
         abort(404)
-    if not permissions.may_manage(current_user, user):
+    if not may(current_user, "manage_account", user):
         abort(403)
     return user
 
@@ -59,21 +60,19 @@ def _link_hours() -> int:
 
 
 @blueprint.route("")
-@login_required
-@supervisor_required
+@requires("supervise")
 def staff_page():
     team = visible_team(_team_arg())
     teams = _teams_to_give() if current_user.is_admin else []
     return render_template("staff/list.html", team=team, teams=teams, users=operations.team_staff(db.session, team),
-                           may_manage=lambda user: permissions.may_manage(current_user, user))
+                           may_manage=lambda user: may(current_user, "manage_account", user))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def invite():
     form = InviteForm()
-    form.offer(permissions.roles_to_give(current_user), _teams_to_give())
+    form.offer(roles_to_give(current_user), _teams_to_give())
     if request.method == "GET":
         form.team.data = _team_arg() or current_user.team_id
         form.role.data, form.agency.data, form.language.data = Role.OFFICER.value, Agency.POLICE.value, "en"
@@ -98,13 +97,12 @@ def invite():
 
 
 @blueprint.route("/<int:user_id>", methods=["GET", "POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def account(user_id: int):
     user = _user_to_manage(user_id)
     form = ChangeAccountForm(data={"role": user.role.value, "agency": user.agency.value, "team": user.team_id}
                              if request.method == "GET" else None)
-    roles = permissions.roles_to_give(current_user) if user.id != current_user.id else [user.role]
+    roles = roles_to_give(current_user) if user.id != current_user.id else [user.role]
     if user.role not in roles:
         roles = [user.role, *roles]
     form.offer(roles, _teams_to_give())
@@ -122,14 +120,13 @@ def account(user_id: int):
     status = 400 if request.method == "POST" else 200
     return render_template(
         "staff/account.html", user=user, form=form,
-        may_change_status=permissions.may_change_role_or_status(current_user, user),
+        may_change_status=may(current_user, "change_role_or_status", user),
         managed=operations.people_managed_by(db.session, user),
     ), status
 
 
 @blueprint.route("/<int:user_id>/link", methods=["POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def new_link(user_id: int):
     user = _user_to_manage(user_id)
     if not user.active:
@@ -142,8 +139,7 @@ def new_link(user_id: int):
 
 
 @blueprint.route("/<int:user_id>/deactivate", methods=["POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def deactivate(user_id: int):
     user = _user_to_manage(user_id)
     try:
@@ -157,8 +153,7 @@ def deactivate(user_id: int):
 
 
 @blueprint.route("/<int:user_id>/reactivate", methods=["POST"])
-@login_required
-@supervisor_required
+@requires("supervise")
 def reactivate(user_id: int):
     user = _user_to_manage(user_id)
     try:

@@ -224,7 +224,6 @@ def _people(session: Session, team: Team, *conditions, of_team: bool = True) -> 
     )
     for person in people:
         if person.team_id == team.id:
-            if person.team_id == team_id:
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
     return people
 

@@ -385,8 +385,7 @@ def team_details():
 
 
 @blueprint.route("/teams/new", methods=["GET", "POST"])
-@login_required
-@admin_required
+@requires("administer")
 def new_team():
     form = TeamDetailsForm(data=None if request.method == "POST" else {"correction_window_days": 7, "late_entry_days": 14})
     if form.validate_on_submit():

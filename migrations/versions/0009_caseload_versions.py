@@ -1,7 +1,7 @@
 """caseload versions: one counter per team, raised with every change to its caseload
 
-Revision ID: h8_caseload_versions
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 08:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'h8_caseload_versions'
-down_revision = '0005'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

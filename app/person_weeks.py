@@ -95,7 +95,7 @@ def horizon(today: date | None = None) -> date:
 def cohort_weeks(joined_on: date, left_on: date | None, through: date) -> list[date]:
     """The Mondays of the weeks with at least one day in the cohort, up to ``through``.
 
-    The same weeks as ``queries._in_cohort_during``: joined on or before the Sunday,
+    The same weeks as ``in_cohort_during`` selects people for: joined on or before the Sunday,
     and not left (``left_on`` being the first day out) on or before the Monday.
     """
     last = through if left_on is None else min(through, week_of(left_on - _ONE_DAY))

@@ -223,9 +223,8 @@ def recategorised_between(after: date, until: date, spans: Sequence[CategorySpan
     A span that merely restates the category already in force is not a change.
     """
     for span in spans:
-        if after < span.start <= until:
-            if category_on(span.start - timedelta(days=1), spans) != span.category:
-                return True
+        if after < span.start <= until and category_on(span.start - timedelta(days=1), spans) != span.category:
+            return True
     return False
 
 

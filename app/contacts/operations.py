@@ -223,7 +223,7 @@ def sync_contacts(
     caseload, late_entry_days = set(), None
     if person_ids:
         # The people of the actor's team among those named, with the team's late-entry age, in one query.
-        for person_id, _late_entry_days in session.execute(
+        for person_id, late_entry_days in session.execute(  # noqa: B007 (the team's, used below)
             select(Person.id, Team.late_entry_days)
             .join(Team, Team.id == Person.team_id)
             .where(Person.id.in_(person_ids), Person.team_id == team_id)

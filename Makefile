@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres setup translations db demo extract update compile browser servers clean
+.PHONY: run test test-sqlite test-postgres setup translations db demo extract update compile browser servers clean lock lint js-test
 
 ## Install everything, create or upgrade the SQLite database, load demo data if empty, serve.
 run: setup translations db demo
@@ -12,16 +12,33 @@ run: setup translations db demo
 
 ## Install everything (a browser and the scale-out servers included) and run the whole test suite, on every core.
 PYTEST_WORKERS ?= auto
-test: setup translations browser servers
+test: setup translations browser servers lint js-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## ruff (rules in pyproject.toml) and mypy on app/: zero findings.
+lint: setup
+	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/mypy
+
+## The phone's modules under Node's own test runner (every tests/js/*.test.mjs), with fake-indexeddb.
+js-test:
+	cd tests/js && npm ci --silent --no-audit --no-fund && node --test
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+## Every package exactly as locked, each checked against its hash; then the app itself.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+## Make requirements.lock again from pyproject.toml (after adding or changing a dependency).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 ## The real Chromium the browser tests drive (Playwright cannot download its own here).
 browser:
@@ -54,5 +71,5 @@ compile: setup
 	$(BIN)/flask translate compile
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-lock instance .pytest_cache .hypothesis tests/js/node_modules
 	find app -name '*.mo' -delete

@@ -261,6 +261,6 @@ def _refuse_changes_to_audit_events(session: Session, _flush_context, _instances
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes_to_audit_events(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
-        if state.bind_mapper.class_ is AuditEvent:
-            raise AuditTrailError("Audit events cannot be changed or deleted.")
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is AuditEvent:
+        raise AuditTrailError("Audit events cannot be changed or deleted.")

@@ -341,15 +341,14 @@ def load_contacts(kind: str, engine, generator: Generator) -> int:
     else:
         raw = engine.raw_connection()
         driver = raw.driver_connection
-        with driver.cursor() as cursor:
-            with cursor.copy(f"COPY contacts ({columns}) FROM STDIN") as copy:
-                for row in with_later_columns(generator.contacts(), extra):
-                    if generator.rng.random() < 0.005:
-                        sample.append(row)
-                    copy.write_row(row)
-                    total += 1
-                    if total % (BATCH * 10) == 0:
-                        progress()
+        with driver.cursor() as cursor, cursor.copy(f"COPY contacts ({columns}) FROM STDIN") as copy:
+            for row in with_later_columns(generator.contacts(), extra):
+                if generator.rng.random() < 0.005:
+                    sample.append(row)
+                copy.write_row(row)
+                total += 1
+                if total % (BATCH * 10) == 0:
+                    progress()
         driver.commit()
         raw.close()
     progress()

@@ -2,7 +2,6 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Contact, Person, RequirementReview, Pause, Role, Team, User
-from tests import factories
 
 
 def test_create_team_makes_a_team_with_the_national_default_levels(runner):

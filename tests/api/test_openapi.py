@@ -63,7 +63,7 @@ def check_against_document(path: str, method: str, response) -> None:
 
 def test_every_schema_in_the_document_is_valid_json_schema_2020_12():
     assert DOCUMENT["openapi"].startswith("3.1")
-    for name, schema in DOCUMENT["components"]["schemas"].items():
+    for schema in DOCUMENT["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
 
 

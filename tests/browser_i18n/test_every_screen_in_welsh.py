@@ -71,7 +71,7 @@ def test_every_page_the_browser_shows_is_in_welsh(app, live_server, browser):
     for role in ROLES:
         set_language(getattr(example, role), "en")
     checked = []
-    for rule, urls, role in pages:
+    for rule, urls, _role in pages:
         if (rule.endpoint, "cy") in renderings and (rule.endpoint, "en") in renderings:
             checked.append(urls["cy"])
             problems += check_html(f"{urls['cy']} in the browser", urls, renderings[rule.endpoint, "cy"],

@@ -260,7 +260,7 @@ def test_more_than_three_weeks_is_a_mistake_in_the_caller():
 
 
 def test_every_lighter_way_of_making_contact_is_a_face_to_face_type():
-    assert FACE_TO_FACE_TYPES == {
+    assert {
         "home_visit",
         "public_place",
         "office",
@@ -268,11 +268,11 @@ def test_every_lighter_way_of_making_contact_is_a_face_to_face_type():
         "lift_practical",
         "welfare_help",
         "activity",
-    }
+    } == FACE_TO_FACE_TYPES
 
 
 def test_telephone_and_internet_discussions_are_remote():
-    assert REMOTE_TYPES == {"phone", "video_online"}
+    assert {"phone", "video_online"} == REMOTE_TYPES
 
 
 def test_no_contact_type_is_both_face_to_face_and_remote():

@@ -98,9 +98,9 @@ def test_every_form_with_a_notes_field_is_posted_not_put_in_the_address():
     form = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
     for template in TEMPLATES.rglob("*.html"):
         for match in form.finditer(template.read_text()):
-            if re.search(r"""name=["']notes["']|\.notes\b|form\.notes""", match.group("body")):
-                if not re.search(r"""method=["']post["']""", match.group("attrs"), re.I):
-                    problems.append(str(template.relative_to(TEMPLATES)))
+            if re.search(r"""name=["']notes["']|\.notes\b|form\.notes""", match.group("body")) \
+                    and not re.search(r"""method=["']post["']""", match.group("attrs"), re.I):
+                problems.append(str(template.relative_to(TEMPLATES)))
     assert problems == []
 
 

@@ -4,7 +4,6 @@ rules on passwords."""
 from __future__ import annotations
 
 import html
-import os
 import socket
 import uuid
 

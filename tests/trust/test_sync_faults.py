@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
@@ -142,7 +142,7 @@ class Gunicorn:
 
     def start(self):
         environment = {**os.environ, "DATABASE_URL": self.database_url, "CYSWLLT_ENV": "development",
-                       "SECRET_KEY": shared.test_settings("")["SECRET_KEY"]}
+                       "SECRET_KEY": shared.test_settings("")["SECRET_KEY"], "PASSWORD_HASH_PROFILE": "cheapest"}
         command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{self.port}",
                    "--workers", "1", "--worker-class", "gthread", "--threads", "4", "--log-level", "error",
                    "wsgi:app"]
@@ -151,15 +151,15 @@ class Gunicorn:
         for _ in range(300):  # ready when it answers (not merely when something accepts)
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn stopped while starting")
+            probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
             try:
-                probe = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 probe.request("GET", "/login")
-                ready = probe.getresponse().status == 200
-                probe.close()
-                if ready:
+                if probe.getresponse().status == 200:
                     return self
             except (OSError, http.client.HTTPException):
                 pass
+            finally:
+                probe.close()  # also when it timed out on a busy machine
             time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 

@@ -117,3 +117,14 @@ def test_check_refuses_a_body_that_is_not_a_list_of_ids(api, officer):
         assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
     response = client.post("/api/v1/contacts/check", json={"ids": ["x"] * 501})
     assert response.get_json()["error"] == {"code": "too_many_ids", "message": "Ask about at most 500 ids at a time."}
+
+
+def test_an_officers_new_name_changes_the_caseload_and_a_new_password_does_not(api, officer, person):
+    client = api(officer)
+    etag = client.get("/api/v1/caseload").headers["ETag"]
+    officer.password_hash = officer.password_hash + "x"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 304
+    officer.name = "Sioned Hughes"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200

@@ -34,7 +34,7 @@ from app.models import (
     User,
 )
 
-_TEAM_OWNED = (Contact, TeamDefaults, User)
+_TEAM_OWNED = (Contact, TeamDefaults)
 _PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
 
 _PENDING_TEAMS = "caseload_teams"
@@ -85,6 +85,11 @@ def _teams_of(session: Session, instance) -> tuple[set[int], set[int]]:
         history = inspect(instance).attrs.team_id.history
         teams.update(history.deleted or ())  # a person moved: both teams' caseloads change
         return {team for team in teams if team is not None}, set()
+    if isinstance(instance, User):
+        # Only a name shows in a caseload (as offender manager): a new password, role or
+        # language changes nothing there.
+        renamed = inspect(instance).attrs.name.history.has_changes()
+        return ({instance.team_id} if renamed and instance.team_id is not None else set()), set()
     if isinstance(instance, _TEAM_OWNED):
         return ({instance.team_id} if instance.team_id is not None else set()), set()
     if isinstance(instance, _PERSON_OWNED) and instance.person_id is not None:

@@ -139,3 +139,14 @@ def test_only_answers_without_personal_data_may_be_cached(app):
     assert not any(endpoint.startswith(("main.", "people.", "supervision.", "audit_trail.", "contacts."))
                    for endpoint in CACHEABLE)
     assert {endpoint for endpoint in CACHEABLE if endpoint.startswith("api.")} == {"api.openapi"}
+
+
+def test_an_officers_new_name_changes_the_caseload_and_a_new_password_does_not(api, officer, person):
+    client = api(officer)
+    etag = client.get("/api/v1/caseload").headers["ETag"]
+    officer.password_hash = officer.password_hash + "x"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 304
+    officer.name = "Sioned Hughes"
+    db.session.commit()
+    assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200

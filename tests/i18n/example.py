@@ -17,6 +17,7 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
 # Endpoints with no page of their own, each with the reason. Keep it short.
 NOT_PAGES = {
     "static": "files served as they are; the phone app's screens are checked in the browser",
+    "static_unversioned": "the same files at their plain addresses (app/assets.py)",
     "main.switch_language": "redirects back to the page the switch was followed from",
 }
 

@@ -110,6 +110,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     # One of the caller's own sign-ins is not known in advance: an id no sign-in has
     # (tests/test_account.py ends real ones, and shows another user's answers as this does).
     "sign_in_id": Fixed(987654),
+    ("static", "build"): Fixed("0123456789abcdef"),  # any build is answered (app/assets.py)
 }
 
 

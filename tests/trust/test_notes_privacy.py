@@ -132,7 +132,7 @@ def test_syncing_a_contact_logs_nothing_of_its_notes_even_with_sql_logging_on(cl
     response = client.post("/api/v1/contacts/sync", json={"sent_at": made, "contacts": [contact]},
                            headers={"X-CSRFToken": csrf})
     assert response.get_json()["results"][0]["status"] == "created"
-    people = response.get_json()["people"]
-    assert people and "notes" not in json.dumps(people)
+    tallies = response.get_json()["tallies"]
+    assert tallies and "notes" not in json.dumps(tallies)
     assert any("INSERT INTO" in record.getMessage() for record in caplog.records), "SQL logging was not on"
     assert "sister" not in caplog.text

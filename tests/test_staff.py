@@ -264,3 +264,16 @@ def test_deactivating_ends_the_leavers_links_and_reactivating_lets_them_sign_in_
     actions = [event.action for event in db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "users").order_by(AuditEvent.id))]
     assert "deactivate" in actions and "sign_out_everywhere" in actions and "reactivate" in actions
+
+
+def test_an_email_address_taken_by_another_request_meanwhile_is_a_field_error_not_a_server_error(
+        app, admin, officer, signed_in, monkeypatch):
+    from app.auth import operations as auth_operations
+    from app.staff import forms
+
+    client = signed_in(admin)
+    monkeypatch.setattr(forms, "find_user_by_email", lambda *args: None)  # the form's check ran before
+    monkeypatch.setattr(auth_operations, "find_user_by_email", lambda *args: None)  # and so did create_user's
+    response = invite(client, email=officer.email)
+    assert response.status_code == 400
+    assert "An account with this email address already exists." in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.account.links import VALID_FOR
 from app.auth.operations import AccountError
@@ -84,13 +85,13 @@ def invite():
                 team=team, role=Role(form.role.data), agency=Agency(form.agency.data),
                 language=Language(form.language.data), min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
             )
+            db.session.commit()
         except operations.NotAllowed:
             abort(403)
-        except AccountError:  # another request took the email address meanwhile
+        except (AccountError, IntegrityError):  # another request took the email address meanwhile
             db.session.rollback()
             form.email.errors.append(gettext("An account with this email address already exists."))
         else:
-            db.session.commit()
             return _link_page(user, token, invited=True)
     status = 400 if request.method == "POST" else 200
     return render_template("staff/invite.html", form=form, hours=_link_hours()), status

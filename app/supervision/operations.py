@@ -243,6 +243,5 @@ def update_team_details(team: Team, **values) -> None:
 def create_team(session: Session, **values) -> Team:
     team = Team(**{key: values[key] for key in TEAM_DETAILS})
     team.community_safety_partnership = team.community_safety_partnership or None
-    session.add(team)
-    session.flush()
+    session.add(team)  # stored on commit: a name taken meanwhile is refused there
     return team

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.domain.cohort import add_months
@@ -371,6 +372,17 @@ def _back_to_team(team):
     return redirect(url_for("supervision.team_settings", **({"team": team.id} if may(current_user, "administer") else {})))
 
 
+def _committed_unless_name_taken(form) -> bool:
+    """Commit; if another request took the team's name meanwhile, say so on the field instead."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.name.errors.append(gettext("Another team already has this name."))
+        return False
+    return True
+
+
 @blueprint.route("/team/details", methods=["POST"])
 @login_required
 def team_details():
@@ -379,7 +391,8 @@ def team_details():
     if not details.validate_on_submit():
         return _team_page(team, details=details, status=400)
     operations.update_team_details(team, **{key: getattr(details, key).data for key in operations.TEAM_DETAILS})
-    db.session.commit()
+    if not _committed_unless_name_taken(details):
+        return _team_page(team_to_act_on(_team_arg()), details=details, status=400)
     flash(gettext("The team's settings have been saved."))
     return _back_to_team(team)
 
@@ -390,9 +403,10 @@ def new_team():
     form = TeamDetailsForm(data=None if request.method == "POST" else {"correction_window_days": 7, "late_entry_days": 14})
     if form.validate_on_submit():
         team = operations.create_team(db.session, **{key: getattr(form, key).data for key in operations.TEAM_DETAILS})
-        db.session.commit()
-        flash(gettext("The team %(team)s has been created. Add its staff next.", team=team.name))
-        return redirect(url_for("staff.staff_page", team=team.id))
+        if _committed_unless_name_taken(form):
+            flash(gettext("The team %(team)s has been created. Add its staff next.", team=team.name))
+            return redirect(url_for("staff.staff_page", team=team.id))
+        return render_template("supervision/new_team.html", form=form), 400
     return render_template("supervision/new_team.html", form=form), _status(form)
 
 

@@ -145,6 +145,8 @@ def build_example(app) -> ExampleData:
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
         *(user.name for user in (officer, supervisor, admin)), *(user.email for user in (officer, supervisor, admin)),
         "Rhys Evans", "Lowri Evans", "Llew Jones", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
+        # The own page names each sign-in's browser and system as the device reported them.
+        "HeadlessChrome", "Linux",
     })
     return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words)
 

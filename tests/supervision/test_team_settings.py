@@ -87,3 +87,17 @@ def test_the_levels_form_still_keeps_its_history_beside_the_new_settings(app, te
                                                    "effective": "2026-11-18"})
     assert response.status_code == 302
     assert len(fresh(team).default_history) == 2
+
+
+def test_a_name_taken_by_another_request_meanwhile_is_a_field_error_not_a_server_error(
+        app, team, other_team, admin, signed_in, monkeypatch):
+    from app.supervision import operations
+
+    client = signed_in(admin)
+    monkeypatch.setattr(operations, "team_name_taken", lambda *args, **kwargs: False)  # the check ran before
+    renamed = post(client, "/supervision/team/details", {**GOOD, "name": other_team.name})
+    created = post(client, "/supervision/teams/new", {**GOOD, "name": other_team.name})
+    for response in (renamed, created):
+        assert response.status_code == 400
+        assert "Another team already has this name." in response.get_data(as_text=True)
+    assert fresh(team).name == "Powys IOM"

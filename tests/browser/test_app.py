@@ -204,7 +204,7 @@ def test_choosing_cymraeg_offline_switches_the_app_and_tells_the_server_later(se
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     cut_network(context)
-    page.get_by_role("link", name="Cymraeg").click()
+    page.locator("a.language-switch").click()  # its accessible name is "Newid yr iaith i'r Gymraeg"
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
     restore_network(context)
     page.reload()

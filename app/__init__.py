@@ -178,7 +178,7 @@ def _register_error_pages(app: Flask) -> None:
         g._login_user = login_manager.anonymous_user()
         if api_errors.is_api_request():
             return api_errors.for_status(503)
-        body, _status = render_error(500, gettext("Something went wrong"), gettext("Nothing you saved on your phone has been lost. Try again in a few minutes."))
+        body, _status, _headers = render_error(500, gettext("Something went wrong"), gettext("Nothing you saved on your phone has been lost. Try again in a few minutes."))
         return body, 503, {"Retry-After": str(api_errors.RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(CSRFError)

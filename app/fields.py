@@ -15,7 +15,7 @@ from wtforms import DateField
 
 from app import inputs
 
-NOT_A_DATE = _l("Enter a real date, for example 2026-11-23.")
+NOT_A_DATE = _l("Enter a real date, for example 23/11/2026.")
 
 
 class CalendarDateField(DateField):

@@ -37,9 +37,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from app import bulk, clock
 from app.caseload import PersonHistory, category_spans, load_history, rag_spans
+from app.cohort.operations import periods_of
 from app.domain.cohort import value_on
 from app.domain.counting import WeekCount
 from app.domain.requirements import (
+    CohortPeriods,
+    Period,
     CohortMembership,
     Defaults,
     category_on,
@@ -129,11 +132,15 @@ def paused_in(week: date, pause_reasons: Sequence[tuple]) -> PauseReason | None:
 def person_week_records(person, history: PersonHistory, defaults: Defaults, weeks: Sequence[date]) -> list[WeekRecord]:
     """Each week's stored values for one person, from the domain rules (nothing else decides them).
 
-    ``person`` needs ``team_id``, ``joined_on``, ``left_on``, ``category`` and ``rag``.
+    ``person`` needs ``team_id``, ``joined_on``, ``left_on``, ``category`` and ``rag``. Every
+    period in the cohort counts (an earlier one before a transfer or a re-admission, from
+    ``history.periods``); each week is kept under the team the person was in on the day its
+    level is decided.
     """
     if not weeks:
         return []
-    membership = CohortMembership(person.joined_on, person.left_on)
+    periods = periods_of(person, history.periods)
+    membership = CohortPeriods(periods) if len(periods) > 1 else CohortMembership(person.joined_on, person.left_on)
     spans = category_spans(person, history.changes)
     rags = rag_spans(person, history.rag)
     required = required_for_weeks(
@@ -146,10 +153,26 @@ def person_week_records(person, history: PersonHistory, defaults: Defaults, week
         rag = value_on(day, rags)
         paused = paused_in(week, history.pause_reasons)
         records.append(WeekRecord(
-            week, person.team_id, level, category.value if category else None,
+            week, _team_on(day, periods, person.team_id), level, category.value if category else None,
             rag if rag else Rag(person.rag).value, paused.value if paused else None,
         ))
     return records
+
+
+def _team_on(day: date, periods: Sequence[Period], otherwise: int) -> int:
+    """The team whose cohort the person was in on ``day`` (the current team if none)."""
+    for period in periods:
+        if period.joined <= day and (period.left is None or day < period.left) and period.team is not None:
+            return period.team
+    return otherwise
+
+
+def periods_weeks(person, history: PersonHistory, through: date) -> list[date]:
+    """The Mondays of every week with a day in any of the person's periods, up to ``through``."""
+    weeks: set[date] = set()
+    for period in periods_of(person, history.periods):
+        weeks.update(cohort_weeks(period.joined, period.left, through))
+    return sorted(weeks)
 
 
 def _team_defaults(session: Session, team_ids: Iterable[int]) -> dict[int, Defaults]:
@@ -180,7 +203,7 @@ def expected_records(
     return {
         person.id: person_week_records(
             person, histories[person.id], defaults[person.team_id],
-            [week for week in cohort_weeks(person.joined_on, person.left_on, through) if since is None or week >= since],
+            [week for week in periods_weeks(person, histories[person.id], through) if since is None or week >= since],
         )
         for person in people
     }

@@ -33,8 +33,10 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, StoredPersonWeek)
-PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod)
+TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults)
+# A person's stored weeks go with the person (not with the team they are in now), so a team
+# that a person moved on from still reads their past weeks.
+PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod, StoredPersonWeek)
 # Earlier periods are read through the table (not the entity) inside the criteria below,
 # so that the criteria on people and on periods do not apply to each other without end.
 _PERIODS = CohortPeriod.__table__

@@ -40,6 +40,7 @@ from app.models import (
     StoredPersonWeek,
     Team,
 )
+from app.cohort import operations as cohort
 from app.supervision import operations
 from tests import factories
 
@@ -163,8 +164,9 @@ def _apply(change: tuple, people: list[Person], teams: list[Team], supervisor) -
             person.left_on = person.joined_on
     elif kind == "leave":
         if person.left_on is None:
-            operations.deselect(db.session, person, left_on=person.joined_on + timedelta(days=change[2]),
-                                reason=DeselectionReason.MOVED_AREA)
+            cohort.deselect(db.session, person, left_on=person.joined_on + timedelta(days=change[2]),
+                            criteria=[DeselectionReason.MOVED_AREA], exit_strategy=None, y2a_early_reason=None,
+                            today=date(2099, 12, 31))
     elif kind == "back":  # a de-selection recorded in error, undone
         person.left_on, person.left_reason = None, None
     elif kind == "delete":
@@ -207,7 +209,8 @@ def test_a_new_person_has_every_week_from_joining_to_the_horizon(app, team):
 def test_a_person_who_leaves_keeps_no_weeks_after_leaving(app, team):
     app.config["FIXED_NOW"] = NOW
     person = factories.person(team, joined_on=date(2026, 9, 7))
-    operations.deselect(db.session, person, left_on=date(2026, 10, 1), reason=DeselectionReason.MOVED_AREA)
+    cohort.deselect(db.session, person, left_on=date(2026, 10, 1), criteria=[DeselectionReason.MOVED_AREA],
+                    exit_strategy=None, y2a_early_reason=None, today=date(2026, 11, 18))
     db.session.commit()
     assert max(_stored(person)) == date(2026, 9, 28)
 

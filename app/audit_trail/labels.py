@@ -79,6 +79,8 @@ def entity_labels() -> dict[str, str]:
         "users": pgettext("kind of record", "User account"),
         "week_view": pgettext("kind of record", "Week view"),
         "contact_log": pgettext("kind of record", "Contact log"),
+        "cohort_periods": pgettext("kind of record", "Period in the cohort"),
+        "account_links": pgettext("kind of record", "One-time link"),
     }
 
 
@@ -157,6 +159,16 @@ FIELD_LABELS = {
     "role": _l("Role"),
     "language": _l("Language"),
     "active": _l("Can sign in"),
+    "user_id": _l("User number"),
+    "purpose": _l("What the link is for"),
+    "expires_at": _l("Stops working at"),
+    "used_at": _l("Used at"),
+    "started_on": _l("Joined the cohort"),
+    "ended_on": _l("First day no longer in the cohort"),
+    "ended_by": _l("How the period ended"),
+    "left_criteria": _l("De-selection criteria"),
+    "exit_strategy": _l("Exit strategy"),
+    "y2a_early_reason": _l("Why de-selected before the end of the Y2A minimum"),
     # What an export recorded about itself.
     "filters": _l("Filters"),
     "rows": _l("Rows"),
@@ -197,13 +209,14 @@ def _enum_labels(key: str):
         "type": (ContactType, CONTACT_TYPE_LABELS),
         "outcome": (Outcome, OUTCOME_LABELS),
         "left_reason": (DeselectionReason, _supervision_labels()[0]),
+        "left_criteria": (DeselectionReason, _supervision_labels()[0]),
         "status": (WeekStatus, _supervision_labels()[1]),
     }.get(key)
 
 
-_DATES = {"effective", "start", "end", "joined_on", "left_on", "y2a_minimum_ends", "next_review_due",
+_DATES = {"effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
-_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at"}
+_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at"}
 
 
 def field_label(entity: str, key: str) -> str:

@@ -285,6 +285,8 @@ def sync_contacts(
     created_rows = {}
     leftover = []
     for index, item in enumerate(items):
+        if results[index] is not None:
+            continue  # refused already (a contact dated after the person left)
         if item.contact_id in inserted and index not in in_the_future:
             inserted.discard(item.contact_id)  # later copies in the same batch are compared below
             row = rows[item.contact_id]
@@ -323,9 +325,9 @@ def _caseload_and_leaving(session: Session, team_id: int, person_ids: set[int]) 
     """The people of the team among these, and the day each of them left (None: still in)."""
     if not person_ids:
         return set(), {}
-    left_on = dict(session.execute(
+    left_on = {person_id: left for person_id, left in session.execute(
         select(Person.id, Person.left_on).where(Person.id.in_(person_ids), Person.team_id == team_id)
-    ).tuples())
+    )}
     return set(left_on), left_on
 
 

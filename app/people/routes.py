@@ -32,6 +32,7 @@ def person_page(person_id: int):
         rag_changes=page.rag_changes,
         pauses=page.pauses,
         trail=page.trail,
+        can_act=can_act,
         deselection_labels=DESELECTION_LABELS,
         periods=cohort_periods(db.session, person),
     )

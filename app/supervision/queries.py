@@ -52,7 +52,7 @@ from app.models import (
     Team,
     User,
 )
-from app.person_weeks import in_cohort_during, read_stored, stored_counts
+from app.person_weeks import in_cohort_during, read_stored, store_missing, stored_counts
 
 CHART_WEEKS = 12
 MAX_EXPORT_DAYS = 366
@@ -274,8 +274,17 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     found = session.execute(
         select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
     ).all()
+    if any((person.id, week) not in stored for person, _ in found):
+        # Someone who was in the team's cohort in an earlier period: never stored for this week yet.
+        store_missing(session, [person.id for person, _ in found if (person.id, week) not in stored], week)
+        stored = read_stored(session, conditions, weeks, week)
+        found = session.execute(
+            select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
+        ).all()
     tallies = load_tallies(session, selection, weeks)
-    pauses = _pauses_touching(session, selection, week, sunday)
+    # Only a week a pause touches needs the pause's dates to say why it is pro-rated.
+    paused = [person.id for person, _ in found if stored[person.id, week].paused]
+    pauses = _pauses_touching(session, paused, week, sunday) if paused else {}
     suggestion = suggestion_weeks(week, today)
     rows = []
     for person, next_review_due in found:
@@ -283,7 +292,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
         counts = stored_counts(stored, tallies, person.id, weeks)
         this_week = stored[person.id, week]
-        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses[person.id]])
+        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses.get(person.id, [])])
         rows.append(
             WeekRow(
                 person=person,
@@ -296,7 +305,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
                 next_review_due=next_review_due,
                 review_suggested=review_suggested([counts[each] for each in suggestion]),
                 pro_rating=rating,
-                pro_rating_pause=_reason_of(rating, pauses[person.id]),
+                pro_rating_pause=_reason_of(rating, pauses.get(person.id, [])),
             )
         )
     return rows
@@ -304,7 +313,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
 
 def _pauses_touching(session: Session, selection, monday: date, sunday: date) -> dict[int, list]:
     """Each person's pauses that touch the week, with their reasons (why a week is pro-rated)."""
-    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)
+    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)  # noqa: the ids are few
     for person_id, start, end, reason in session.execute(
         select(Pause.person_id, Pause.start, Pause.end, Pause.reason)
         .where(Pause.person_id.in_(selection), Pause.start <= sunday, or_(Pause.end.is_(None), Pause.end >= monday))

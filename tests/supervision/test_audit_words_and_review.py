@@ -78,7 +78,7 @@ def _everything_a_team_does(client, supervisor, officer, signed_in):
     assert post(client, f"{base}/rag", {"rag": "green", "effective": "2026-11-16", "reason": "Engaged"}).status_code == 302
     assert post(client, f"{base}/pause", {"reason": "hospital", "start": "2026-11-17"}).status_code == 302
     assert post(client, f"/supervision/people/{leaver.id}/deselect",
-                {"reason": "moved_area", "left_on": "2026-11-16"}).status_code == 302
+                {"criteria": ["moved_area"], "left_on": "2026-11-16"}).status_code == 302
     assert post(client, "/supervision/team", {"default_fixed": "4", "default_flex": "2", "default_free": "1",
                                              "effective": "2026-11-16"}).status_code == 302
     assert client.get("/supervision/week.csv?status=short&category=flex&sort=name").status_code == 200

@@ -26,7 +26,7 @@ def test_weeks_never_stored_are_worked_out_stored_and_shown(app, client, supervi
     db.session.commit()
     again = browser.get("/supervision/week").get_data(as_text=True)
     assert row_for(again, "Rhys Evans") == before
-    assert " 2 1 1 Short by 1 contact" in before  # Fixed: 3 a week for the 3 days before the pause, rounded up
+    assert " 2 In hospital from Thursday: 2 contacts required 1 1 Short by 1 contact" in before  # Fixed: 3 a week for the 3 days before the pause, rounded up
     assert _stored_rows() == stored
 
 

@@ -404,9 +404,8 @@ def _touched(session: Session) -> tuple[set[int], dict[int, date], set[int]]:
             team_id = instance.team_id if instance.team_id is not None else _changed_from(instance, "team_id")[0]
             first = min([instance.effective, *_changed_from(instance, "effective")])
             histories[team_id] = min(histories.get(team_id, first), first)
-        elif isinstance(instance, Team) and instance in session.dirty:
-            if _changed_keys(instance):
-                teams.add(instance.id)
+        elif isinstance(instance, Team) and instance in session.dirty and _changed_keys(instance):
+            teams.add(instance.id)
     people.discard(None)
     return people, histories, teams
 

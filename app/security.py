@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from functools import wraps
 
 from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import lazy_gettext as _l, ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import clock

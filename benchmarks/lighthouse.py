@@ -127,7 +127,7 @@ def main() -> None:
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start")
+                    raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.2)
         cookie = sign_in(port, email)
         for run in range(arguments.runs):

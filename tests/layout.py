@@ -132,7 +132,7 @@ class Layout:
         return self
 
     def _spawn(self, name: str, command: list[str], environment: dict | None = None, cwd: Path | None = None):
-        log = open(self.folder / f"{name}.log", "ab")
+        log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (the server's log, open while it runs)
         self.processes[name] = subprocess.Popen(
             command, cwd=cwd or self.folder, env=environment or os.environ.copy(), stdout=log, stderr=log,
             start_new_session=True,

@@ -155,7 +155,7 @@ def test_the_same_batch_sent_to_both_app_servers_at_the_same_moment_is_stored_on
 
 def test_an_app_server_killed_in_the_middle_of_the_load_loses_nothing(layout, world):
     phones = []
-    for number in range(4):
+    for _ in range(4):
         phone = Phone(layout.port)
         assert phone.sign_in(world["officer"]) == 302
         phone.start_session()

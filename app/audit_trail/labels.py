@@ -197,7 +197,7 @@ def _supervision_labels():
     return DESELECTION_LABELS, STATUS_FILTER_LABELS, SORT_LABELS
 
 
-def _enum_labels(key: str):
+def _enum_labels(key: str) -> tuple | None:
     """The labels for a field holding an enum's stored value, as (enum class, labels)."""
     return {
         "category": (Category, CATEGORY_LABELS),
@@ -248,7 +248,8 @@ def value_text(entity: str, key: str, value) -> str:
         return str(_supervision_labels()[2].get(value, value))
     labels = _enum_labels(key)
     if labels is not None:
-        return _label_of(*labels, value)
+        enum_class, names = labels
+        return _label_of(enum_class, names, value)
     try:
         if key in _DATES and isinstance(value, str):
             return short_date(date.fromisoformat(value))

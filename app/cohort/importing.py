@@ -107,11 +107,12 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
             continue  # a blank line
         row_problems: list[Problem] = []
 
+        # Called only within this row's iteration, so the row's variables are the right ones.
         def clean(column, rule, *args):
             try:
-                return rule(record.get(column), *args)
+                return rule(record.get(column), *args)  # noqa: B023
             except rules.Invalid as problem:
-                row_problems.append(Problem(line, column, problem.message))
+                row_problems.append(Problem(line, column, problem.message))  # noqa: B023
                 return None
 
         row_team = team
@@ -132,7 +133,7 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
         agency = clean("lead_agency", rules.clean_agency)
         joined_on = clean("joined_on", rules.clean_date)
         if joined_on is not None:
-            joined_on = clean("joined_on", lambda _value: rules.clean_joined_on(joined_on, today))
+            joined_on = clean("joined_on", lambda _value: rules.clean_joined_on(joined_on, today))  # noqa: B023
         mappa, wisdom, y2a = (clean(column, rules.clean_flag) for column in ("mappa", "wisdom", "y2a"))
         manager_id = None
         email = (record.get("offender_manager_email") or "").strip().casefold()

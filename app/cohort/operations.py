@@ -19,7 +19,7 @@ from app import audit
 from app.cohort.rules import y2a_minimum_end
 from app.domain.cohort import y2a_minimum_passed
 from app.domain.requirements import Category, CohortPeriods, Period
-from app.models import Agency, CohortPeriod, DeselectionReason, Person, Rag, Team, User
+from app.models import Agency, CohortPeriod, DeselectionReason, Person, Rag, Team
 from app.scoping import UNSCOPED
 
 # The toolkit's de-selection criteria (§9) that the form offers; "other" is kept only for

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from app.cohort.forms import (
 from app.domain.requirements import Category
 from app.domain.weeks import local_date
 from app.extensions import db
-from app.models import Agency, Rag, Role, Team, User
+from app.models import Agency, Rag, Role, User
 from app.permissions import requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on
 

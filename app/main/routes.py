@@ -36,8 +36,7 @@ def switch_language(code: str):
     response = redirect(target)
     if code not in current_app.config["LANGUAGES"]:
         return response
-    if request.method == "POST" and current_user.is_authenticated:
-        if keep_on_profile(current_user, code):
-            db.session.commit()
+    if request.method == "POST" and current_user.is_authenticated and keep_on_profile(current_user, code):
+        db.session.commit()
     remember_on_device(response, code)
     return response

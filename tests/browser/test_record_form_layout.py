@@ -36,7 +36,7 @@ def test_save_is_within_two_screens_and_no_tile_spills_at_360(server, page, offi
     for scrolled in (0, PHONE["height"], 2 * PHONE["height"]):
         page.evaluate(f"window.scrollTo(0, {scrolled})")
         box = page.locator("button.button--save").bounding_box()
-        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (scrolled, box)
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (scrolled, box)
     page.evaluate("window.scrollTo(0, 0)")
     spilling = page.evaluate(
         "() => [...document.querySelectorAll('.choice__label')]"

@@ -17,15 +17,14 @@ import io
 import re
 
 import pytest
-from sqlalchemy import inspect as inspect_model
 
-from app import audit, models
+from app import models
 from app.audit import _audited_columns_of
-from app.audit_trail.labels import FIELD_LABELS, PER_ENTITY_LABELS, action_labels, entity_labels
+from app.audit_trail.labels import FIELD_LABELS, PER_ENTITY_LABELS, entity_labels
 from app.domain.counting import WeekStatus
 from app.domain.requirements import Category
 from app.extensions import db
-from app.models import Language, Person
+from app.models import Language
 from tests import factories
 from tests.supervision.conftest import THIS_WEEK, at, row_for, text_of
 from tests.supervision.test_acting import REASONING, post

@@ -93,7 +93,7 @@ def admit():
 
 
 @blueprint.route("/people/<int:person_id>/allocation", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def allocation(person_id: int):
     person = person_to_act_on(person_id)
     form = AllocationForm(person=person, today=_today(), obj=None if request.method == "POST" else person)
@@ -114,7 +114,7 @@ def allocation(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/transfer", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def transfer(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()
@@ -137,7 +137,7 @@ def transfer(person_id: int):
 
 
 @blueprint.route("/people/<int:person_id>/readmit", methods=["GET", "POST"])
-@login_required
+@requires("supervise")
 def readmit(person_id: int):
     person = person_to_act_on(person_id)
     today = _today()

@@ -384,7 +384,7 @@ def _committed_unless_name_taken(form) -> bool:
 
 
 @blueprint.route("/team/details", methods=["POST"])
-@login_required
+@requires("supervise")
 def team_details():
     team = team_to_act_on(_team_arg())
     details = TeamDetailsForm(team_id=team.id)

@@ -52,7 +52,7 @@ def own_app_context():
         _cv_app.reset(token)
 
 
-def test_every_answer_of_the_api_is_what_its_document_says(app, world, quick_passwords):
+def test_every_answer_of_the_api_is_what_its_document_says(app, world):
     with own_app_context():
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     cookie, token = signed_in(app, world.officer)

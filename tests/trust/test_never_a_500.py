@@ -65,7 +65,7 @@ def url_for_rule(rule, draw_value) -> str:
 
 
 @pytest.fixture
-def callers(app, world, quick_passwords):
+def callers(app, world):
     return {
         "signed out": Caller(app),
         "officer": Caller(app, world.officer),

@@ -92,7 +92,7 @@ def test_the_too_many_attempts_page_states_the_wait_it_sends_in_the_visitors_lan
     response = attempt(client, officer.email, language="cy")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 429
-    assert "Gormod o ymdrechion" in page
+    assert "Gormod o ymgeisiau" in page
     assert '<html lang="cy">' in page
     seconds = int(response.headers["Retry-After"])
     assert 0 < seconds <= 15 * 60 + 1

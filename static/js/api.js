@@ -120,6 +120,19 @@ export function postSync(contacts) {
   });
 }
 
+/** Keep a language on the signed-in user's profile: a same-site POST, as the server asks
+ *  (a GET to /language/… changes only this device). */
+export async function saveLanguage(code) {
+  const response = await fetch(`/language/${code}?next=/app`, {
+    method: "POST",
+    headers: { "X-CSRFToken": csrfToken || "" },
+    credentials: "same-origin",
+    redirect: "manual",
+    cache: "no-store",
+  });
+  return response.type === "opaqueredirect" || response.ok;
+}
+
 /** Sign out of the web session (the same one the API uses). */
 export async function signOut() {
   try {

@@ -44,7 +44,7 @@ async function reconcileLanguage(profileLanguage) {
     // Chosen on this phone while offline: tell the server now.
     if (pending !== profileLanguage) {
       try {
-        await fetch(`/language/${pending}?next=/app`, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+        if (!(await api.saveLanguage(pending))) return; // try again at the next session check
       } catch {
         return;
       }

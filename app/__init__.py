@@ -83,8 +83,11 @@ def _bind_extensions(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         # The API answers 401 JSON (the phone keeps its queue); pages send the visitor to sign in.
+        from app.devices.reports import signed_out_by_revocation
+
+        revoked = signed_out_by_revocation()  # 401 "revoked": the phone wipes what it shows
         if api_errors.is_api_request():
-            return api_errors.for_status(401)
+            return revoked or api_errors.for_status(401)
         return redirect(login_url(login_manager.login_view, next_url=request.url))
 
     @login_manager.user_loader
@@ -118,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.supervision.routes import blueprint as supervision
     from app.pwa.routes import blueprint as pwa
     from app.account.routes import blueprint as account
+    from app.devices.routes import blueprint as devices
     from app.staff.routes import blueprint as staff
 
     app.register_blueprint(api)
@@ -131,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa)
     app.register_blueprint(account)
     app.register_blueprint(staff)
+    app.register_blueprint(devices)
 
 
 def _register_request_hooks(app: Flask) -> None:

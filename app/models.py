@@ -487,6 +487,48 @@ class SignInSession(db.Model):
     # What the user's own page shows of each sign-in: the browser's User-Agent and the address.
     user_agent: Mapped[str | None] = mapped_column(String(400))
     ip_address: Mapped[str | None] = mapped_column(String(64))
+    # The phone this sign-in reported from (its device report, app/devices), and when the
+    # sign-in was revoked with that device: a revoked sign-in no longer signs anyone in, and
+    # its next request is answered 401 "revoked" (then the row goes).
+    device_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("devices.id", ondelete="SET NULL"), index=True
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Device(db.Model):
+    """The latest report of one phone (app/devices): not a log, and never a location.
+
+    Its id is made on the phone (static/js/device.js). ``user_id`` and ``team_id`` are who
+    last signed in on it and their team then (for team scoping). ``oldest_unsent_at`` is on
+    the server's clock: the phone's age of its oldest unsent record, counted back from when
+    the report arrived, so a phone whose clock is wrong still shows the right age. Not
+    audited row by row (a report every sync would flood the trail): its first sighting and
+    its revocation are audit events (``app.devices.operations``).
+    """
+
+    __tablename__ = "devices"
+    __table_args__ = (
+        CheckConstraint("unsent >= 0 AND attention >= 0", name="counts_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    app_version: Mapped[str | None] = mapped_column(String(40))
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    unsent: Mapped[int] = mapped_column(Integer, default=0)
+    oldest_unsent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attention: Mapped[int] = mapped_column(Integer, default=0)
+    storage_persisted: Mapped[bool | None] = mapped_column(Boolean)
+    storage_usage: Mapped[int | None] = mapped_column(BigInteger)
+    storage_quota: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class LinkPurpose(enum.StrEnum):

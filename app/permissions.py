@@ -12,6 +12,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "correct_contact", contact)       # and "void_contact": the same people
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
     may(user, "change_role_or_status", account) # the same, never one's own account
+    may(user, "revoke_device", device)          # as managing the account of whoever last signed in on it
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -64,6 +65,11 @@ def _change_role_or_status(user, account) -> bool:
     return _manage_account(user, account) and user.id != account.id
 
 
+def _revoke_device(user, device) -> bool:
+    """Administrators revoke any phone; supervisors the phones their own team's officers use."""
+    return _manage_account(user, device.user)
+
+
 def roles_to_give(user) -> list[Role]:
     """The roles a user may give an account: supervisors never make an administrator."""
     if user.role == Role.ADMIN:
@@ -80,7 +86,8 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "void_contact": _change_contact,
     "manage_account": _manage_account,
     "change_role_or_status": _change_role_or_status,
-    "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
+    "move_between_teams": _administer,
+    "revoke_device": _revoke_device,  # supervisors cannot move anyone out of their team
 }
 
 

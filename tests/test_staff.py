@@ -225,8 +225,9 @@ def test_a_leavers_phone_gets_401_at_once_and_what_it_sends_is_not_stored_so_it_
     csrf = phone.get("/api/v1/session").get_json()["csrf_token"]
     assert post(signed_in(supervisor), f"/staff/{officer.id}/deactivate", {}).status_code == 302
 
-    caseload = phone.get("/api/v1/caseload")
-    assert caseload.status_code == 401 and caseload.get_json()["error"]["code"] == "unauthenticated"
+    caseload = phone.get("/api/v1/caseload")  # told once that the account was revoked: the phone wipes what it shows
+    assert caseload.status_code == 401 and caseload.get_json()["error"]["code"] == "revoked"
+    assert caseload.get_json()["error"]["revoked"] == "account"
     contact = {"id": "6f1c7f0e-6c1a-4d4c-9a55-3e0d1f2a9b10", "person_id": person.id, "type": "home_visit",
                "outcome": "kept", "occurred_at": "2026-11-18T11:00:00.000Z", "recorded_at": "2026-11-18T11:01:00.000Z"}
     sent = phone.post("/api/v1/contacts/sync", json={"contacts": [contact]}, headers={"X-CSRFToken": csrf})

@@ -50,7 +50,8 @@ def sign_ins(session: Session, user: User) -> list[SignInRow]:
     """The user's sign-ins that still work, newest first, with this browser's marked."""
     this_one = current_sign_in_hash()
     rows = session.scalars(
-        select(SignInSession).where(SignInSession.user_id == user.id).order_by(SignInSession.created_at.desc())
+        select(SignInSession).where(SignInSession.user_id == user.id, SignInSession.revoked_at.is_(None))
+        .order_by(SignInSession.created_at.desc())
     )
     return [SignInRow(row.id, row.created_at, describe_device(row.user_agent), row.ip_address,
                       row.token_sha256 == this_one) for row in rows]

@@ -7,7 +7,10 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 from flask import session as web_session
 
+from app import clock
 from app.account import links, operations
+from app.devices.operations import own_phones
+from app.i18n import current_language
 from app.account.forms import ChangePasswordForm, DetailsForm, SetPasswordForm
 from app.auth.operations import end_every_sign_in
 from app.extensions import db, limiter
@@ -23,6 +26,7 @@ def _own_page(details=None, password=None, status: int = 200):
     return render_template(
         "account/page.html", user=user, details=details, password=password or ChangePasswordForm(formdata=None, user=user),
         sign_ins=operations.sign_ins(db.session, user), min_length=current_app.config["MIN_PASSWORD_LENGTH"],
+        phones=own_phones(db.session, user, clock.now(), current_language()),
     ), status
 
 

@@ -17,6 +17,7 @@ from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
 from app.contacts import contract, operations as contacts
+from app.devices import reports as device_reports
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.i18n import current_language
@@ -68,6 +69,9 @@ def session_info():
 @blueprint.get("/caseload")
 @login_required
 def caseload():
+    device = device_reports.receive_header(request)  # the phone's report (header Cyswllt-Device)
+    if device.revoked:
+        return device_reports.revoked_response()
     now = clock.now()
     monday = week_start(now)
     language = current_language()
@@ -86,6 +90,8 @@ def caseload():
         )
     response.set_etag(etag)
     response.vary.update(("Cookie", "Accept-Language"))
+    if device.answer():
+        response.headers[device_reports.STATUS_HEADER] = device.status
     return response
 
 
@@ -93,7 +99,8 @@ def caseload():
 @login_required
 def sync():
     received_at = clock.now()
-    sent_at, raw_contacts = schemas.parse_sync(schemas.read_json(request))
+    body = schemas.read_json(request)
+    sent_at, raw_contacts = schemas.parse_sync(body)
     parsed = [schemas.parse_contact(raw) for raw in raw_contacts]
     valid = [item for item, _errors in parsed if item is not None]
     user = current_user._get_current_object()
@@ -107,15 +114,19 @@ def sync():
     for raw, (item, errors) in zip(raw_contacts, parsed):
         sent_id = schemas.echo_id(raw)
         results.append(serialise.rejected(sent_id, errors) if item is None else serialise.sync_result(next(stored), sent_id))
-    return json_response(
-        {
-            "results": results,
-            "week_start": week.isoformat(),
-            "tallies": changed,
-            "caseload": _caseload_versions(team_id, week, language),
-            "server_time": serialise.iso(received_at),
-        }
-    )
+    caseload_versions = _caseload_versions(team_id, week, language)
+    # The phone's report, after the records are committed: a bad one never costs a record.
+    device = device_reports.receive(body.get("device"), left=device_reports.left_on_phone(raw_contacts, results))
+    if device.revoked:
+        return device_reports.revoked_response(results=results)
+    answer = {
+        "results": results,
+        "week_start": week.isoformat(),
+        "tallies": changed,
+        "caseload": caseload_versions,
+        "server_time": serialise.iso(received_at),
+    }
+    return json_response({**answer, "device": device.answer()} if device.answer() else answer)
 
 
 def _caseload_versions(team_id: int, week, language: str) -> dict | None:

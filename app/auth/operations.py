@@ -51,6 +51,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+token_hash = _token_hash  # the stored form of a sign-in's token (app/devices reads it too)
+
+
 def _oldest_valid_start():
     hours = current_app.config.get("SIGN_IN_MAX_AGE_HOURS") or 0
     return clock.now() - timedelta(hours=hours) if hours else None
@@ -95,7 +98,8 @@ def load_signed_in_user(session: Session, user_id: str, token: str | None) -> Us
     query = (
         select(User)
         .join(SignInSession, SignInSession.user_id == User.id)
-        .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token), User.active.is_(True))
+        .where(User.id == int(user_id), SignInSession.token_sha256 == _token_hash(token), User.active.is_(True),
+               SignInSession.revoked_at.is_(None))  # revoked with its phone (app/devices)
         .options(joinedload(User.team))  # every request needs the team: no second query for it
         .execution_options(**scoping.UNSCOPED)  # runs before the request's scope is known
     )

@@ -159,6 +159,13 @@ def _read_time(value):
     return value
 
 
+def read_time_strictly(value):
+    """An optional time read as ``occurred_at`` is (None and "" are None), for other contracts."""
+    if value is None or value == "":
+        return None
+    return _read_time(value)
+
+
 def _storable(text: str) -> str:
     if "\x00" in text:
         raise PydanticCustomError("unstorable", "unstorable")

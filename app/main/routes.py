@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from app.caseload import caseload
+from app.devices.operations import worries_for_home
 from app.collation import matches_search
 from app.domain.weeks import week_start
 from app import clock
@@ -24,8 +25,10 @@ def caseload_page():
                                                           row.person.niche_ref)]
     mine = [row for row in rows if row.person.offender_manager_id == current_user.id]
     rest = [row for row in rows if row.person.offender_manager_id != current_user.id]
+    phone_worries = worries_for_home(db.session, current_user, clock.now(), current_language())
     return render_template("main/caseload.html", rows=rows, mine=mine, rest=rest, week=monday, query=query,
-                           everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1")
+                           everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1",
+                           phone_worries=phone_worries)
 
 
 @blueprint.route("/language/<code>", methods=["GET", "POST"])

@@ -82,3 +82,19 @@ def pause(person: Person, start: date, end: date | None = None, reason: str = "c
     db.session.add(pause)
     db.session.commit()
     return pause
+
+
+def device(user: User, *, unsent: int = 0, oldest_unsent_at: datetime | None = None,
+           last_seen_at: datetime | None = None, **fields):
+    """A phone as its last report left it (app/devices)."""
+    from app.models import Device
+
+    seen = last_seen_at or datetime.now(timezone.utc)
+    phone = Device(id=fields.pop("id", uuid.uuid4()), team_id=user.team_id, user_id=user.id, first_seen_at=seen,
+                   last_seen_at=seen, unsent=unsent, oldest_unsent_at=oldest_unsent_at,
+                   attention=fields.pop("attention", 0), user_agent=fields.pop(
+                       "user_agent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/131.0.0.0 Mobile Safari/537.36"), **fields)
+    db.session.add(phone)
+    db.session.commit()
+    return phone

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,6 +42,10 @@ class LeftOnPhone:
 
     count: int = 0
     oldest_saved_at: datetime | None = None
+
+
+def _rowcount(result: Result) -> int:
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def _state(device: Device) -> PhoneState:
@@ -100,11 +105,11 @@ def record(session: Session, user: User, report: DeviceReport, *, received_at: d
             if device is None:
                 raise
         else:
-            audit.record(session, "device_first_seen", "devices", entity_id=report.device_id, team_id=user.team_id,
+            audit.record(session, "device_first_seen", "devices", entity_id=str(report.device_id), team_id=user.team_id,
                          after={"user_id": user.id, "app_version": report.app_version})
             values = {}
     if values and device.user_id != user.id:
-        audit.record(session, "device_signed_in", "devices", entity_id=device.id, team_id=user.team_id,
+        audit.record(session, "device_signed_in", "devices", entity_id=str(device.id), team_id=user.team_id,
                      after={"user_id": user.id, "previous_user_id": device.user_id})
     for key, value in values.items():
         if getattr(device, key) != value:
@@ -124,7 +129,7 @@ def end_sign_in_on_revoked(session: Session, device: Device, sign_in_hash: str |
     """A report named a revoked phone: the sign-in it came on ends now (the caller commits)."""
     if sign_in_hash is not None:
         session.execute(delete(SignInSession).where(SignInSession.token_sha256 == sign_in_hash))
-    audit.record(session, "revoked_device_refused", "devices", entity_id=device.id, team_id=device.team_id,
+    audit.record(session, "revoked_device_refused", "devices", entity_id=str(device.id), team_id=device.team_id,
                  actor_id=user.id)
 
 
@@ -136,13 +141,13 @@ def revoke(session: Session, device: Device, *, by: User, now: datetime) -> bool
         return False
     device.revoked_at = now
     device.revoked_by_id = by.id
-    ended = session.execute(
+    ended = _rowcount(session.execute(
         update(SignInSession)
         .where(SignInSession.device_id == device.id, SignInSession.revoked_at.is_(None))
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    audit.record(session, "revoke_device", "devices", entity_id=device.id, team_id=device.team_id, actor_id=by.id,
+    ))
+    audit.record(session, "revoke_device", "devices", entity_id=str(device.id), team_id=device.team_id, actor_id=by.id,
                  after={"user_id": device.user_id, "unsent": device.unsent, "sign_ins_ended": ended})
     return True
 
@@ -154,9 +159,9 @@ def revoked_sign_in(session: Session, sign_in_hash: str, user_id: object) -> str
 
     ``user_id`` is what the signed session cookie holds: only this server writes it.
     """
-    revoked = session.execute(
+    revoked = _rowcount(session.execute(
         delete(SignInSession).where(SignInSession.token_sha256 == sign_in_hash, SignInSession.revoked_at.is_not(None))
-    ).rowcount
+    ))
     if revoked:
         session.commit()
         return "device"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta, gettext
@@ -24,20 +25,23 @@ from app.supervision.lookups import visible_team
 
 blueprint = Blueprint("devices", __name__)
 
+@blueprint.app_template_global("phone_age")
 def age(value) -> str:
     """"3 days", "5 hours" in the reader's language (Babel's CLDR units and plurals)."""
     return format_timedelta(value, granularity="minute", threshold=1.0)
 
 
+@blueprint.app_template_global("phone_worry")
 def worry_text(worry: Worry) -> str:
     if worry is Worry.UNSENT_TOO_LONG:
         return gettext("Has held unsent records for more than 48 hours.")
     return gettext("Holds unsent records and has not reached the server for 7 days.")
 
 
-@blueprint.app_context_processor
-def phone_helpers() -> dict:
-    return {"phone_age": age, "phone_worry": worry_text, "phone_name": lambda device: describe_device(device.user_agent)}
+@blueprint.app_template_global("phone_name")
+def phone_name(device: Device) -> str:
+    """"Chrome Mobile on Android": what the phone's browser said it is, in the reader's language."""
+    return describe_device(device.user_agent)
 
 
 def _team_arg() -> int | None:
@@ -75,7 +79,8 @@ def revoke(device_id: uuid.UUID):
     if revoked:
         flash(gettext("The phone %(phone)s has been revoked: it is signed out, and what it shows will be wiped the"
                       " next time it reaches the server.", phone=str(device.id)[:8]))
-    return redirect(url_for("devices.phones_page", **({"team": device.team_id} if current_user.is_admin else {})))
+    back: dict[str, Any] = {"team": device.team_id} if current_user.is_admin else {}
+    return redirect(url_for("devices.phones_page", **back))
 
 
 def _phone_json(row: PhoneRow) -> dict:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from flask_babel import force_locale
 
 from app.contacts import contract
+from app.devices import contract as device_contract
 from app.contacts.operations import IN_THE_FUTURE, NOT_ON_CASELOAD
 from app.extensions import db
 from app.models import Contact
@@ -145,7 +146,8 @@ def document(app):
     return openapi_document()
 
 
-@pytest.mark.parametrize("model, name", [(contract.ContactIn, "ContactIn"), (contract.VoidIn, "VoidRequest")])
+@pytest.mark.parametrize("model, name", [(contract.ContactIn, "ContactIn"), (contract.VoidIn, "VoidRequest"),
+                                         (device_contract.DeviceReportIn, "DeviceReport")])
 def test_the_openapi_document_describes_what_the_contract_accepts(document, model, name):
     described = document["components"]["schemas"][name]
     generated = model.model_json_schema(ref_template="#/$defs/{model}")

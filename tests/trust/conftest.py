@@ -38,6 +38,8 @@ class World:
     other_contact: Contact
     own_pause: object = None
     other_pause: object = None
+    own_device: object = None
+    other_device: object = None
     missing_int: int = 987654
     missing_uuid: uuid.UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
 
@@ -62,6 +64,8 @@ def world(team, other_team, officer, supervisor, admin, other_officer) -> World:
         other_contact=factories.contact(other_person, other_officer, notes=HIDDEN_NOTE),
         own_pause=factories.pause(own_person, date(2026, 11, 2)),
         other_pause=factories.pause(other_person, date(2026, 11, 2)),
+        own_device=factories.device(officer, unsent=2),
+        other_device=factories.device(other_officer, unsent=1),
     )
 
 

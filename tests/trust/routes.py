@@ -70,6 +70,9 @@ LOWEST_ROLE = {
     "staff.new_link": "supervisor",
     "staff.deactivate": "supervisor",
     "staff.reactivate": "supervisor",
+    "devices.phones_page": "supervisor",
+    "devices.revoke": "supervisor",
+    "devices.team_devices": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -93,6 +96,7 @@ PERSON = Owned(lambda w: w.own_person.id, lambda w: w.other_person.id, lambda w:
 CONTACT = Owned(lambda w: w.own_contact.id, lambda w: w.other_contact.id, lambda w: w.missing_uuid)
 USER = Owned(lambda w: w.officer.id, lambda w: w.other_officer.id, lambda w: w.missing_int)
 PAUSE = Owned(lambda w: w.own_pause.id, lambda w: w.other_pause.id, lambda w: w.missing_int)
+DEVICE = Owned(lambda w: w.own_device.id, lambda w: w.other_device.id, lambda w: w.missing_uuid)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
 # By argument name; an (endpoint, argument) key wins over the name alone.
@@ -102,6 +106,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "user_id": USER,
     "team_id": TEAM,
     "pause_id": PAUSE,
+    "device_id": DEVICE,
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),

@@ -38,6 +38,7 @@ NOT_HTML = {
     "supervision.week_export": "csv",
     "observability.healthz": "json",
     "observability.readyz": "json",
+    "devices.team_devices": "json",
 }
 
 # The content types each kind may have.
@@ -140,6 +141,11 @@ def build_example(app) -> ExampleData:
     factories.pause(other, date(2026, 10, 1), date(2026, 10, 20), reason="hospital")
     # An open pause of the example person (since Monday of this week), so pages about ending one render.
     pause = factories.pause(person, date(2026, 11, 23), None, reason="custody")
+    # A phone that has held a record for three days: the phones page, the home screen's warning
+    # and the account page show it.
+    phone = factories.device(officer, unsent=2, attention=1, oldest_unsent_at=NOW - timedelta(days=3),
+                             last_seen_at=NOW - timedelta(hours=2), app_version="0123456789abcdef",
+                             storage_persisted=True)
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
@@ -147,6 +153,8 @@ def build_example(app) -> ExampleData:
         "Rhys Evans", "Lowri Evans", "Llew Jones", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
         # The own page names each sign-in's browser and system as the device reported them.
         "HeadlessChrome", "Linux",
+        # A phone's browser and system as it reported them, its short id and the app's version.
+        "Chrome Mobile", "Android", str(phone.id)[:8], "0123456789abcdef",
     })
     return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words)
 

@@ -109,14 +109,18 @@ export async function getSession() {
   return result;
 }
 
-export function getCaseload(etag) {
-  return call("/api/v1/caseload", { headers: etag ? { "If-None-Match": etag } : {} });
+/** `device`: the phone's report (device.js), sent as the Cyswllt-Device header when there is one. */
+export function getCaseload(etag, device = null) {
+  const headers = etag ? { "If-None-Match": etag } : {};
+  if (device) headers["Cyswllt-Device"] = JSON.stringify(device);
+  return call("/api/v1/caseload", { headers });
 }
 
-export function postSync(contacts) {
+/** `device`: the phone's report (device.js), sent with the contacts when there is one. */
+export function postSync(contacts, device = null) {
   return call("/api/v1/contacts/sync", {
     method: "POST",
-    body: { sent_at: new Date().toISOString(), contacts },
+    body: { sent_at: new Date().toISOString(), contacts, ...(device ? { device } : {}) },
   });
 }
 

@@ -3,6 +3,7 @@
 // truth, their order of names included (order.js); the phone only searches and words them.
 
 import * as api from "./api.js";
+import * as device from "./device.js";
 import * as store from "./store.js";
 import { londonDay } from "./i18n.js";
 import { byName } from "./order.js";
@@ -65,7 +66,7 @@ function validRow(row) {
 /** Fetch the caseload for `userId` and keep it; resolves with the API's classified answer. */
 export async function refresh(userId) {
   const current = await store.getCaseload(userId);
-  const result = await api.getCaseload(current && current.etag);
+  const result = await api.getCaseload(current && current.etag, await device.report());
   if (result.kind === "ok" && Array.isArray(result.json.people)) {
     await store.putCaseload({
       user_id: userId,

@@ -6,6 +6,7 @@
 // the browser has it. It works the same without Background Sync (iOS Safari).
 
 import * as api from "./api.js";
+import * as device from "./device.js";
 import * as outbox from "./outbox.js";
 import * as store from "./store.js";
 
@@ -91,7 +92,7 @@ async function sendAll() {
     if (!rows.length) break;
     const ids = rows.map((r) => r.id);
     await outbox.markSending(ids);
-    const result = await api.postSync(rows.map((r) => r.contact));
+    const result = await api.postSync(rows.map((r) => r.contact), await device.report({ sending: ids }));
 
     if (result.kind === "ok" && Array.isArray(result.json.results)) {
       const counts = await outbox.applyResults(rows, result.json.results);

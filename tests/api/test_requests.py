@@ -118,7 +118,9 @@ def test_a_deactivated_account_is_signed_out_of_the_api(api, officer, person):
     client = api(officer)
     db.session.get(User, officer.id).active = False
     db.session.commit()
-    assert_error(client.sync([contact_json(person.id)]), 401, "unauthenticated")
+    response = client.sync([contact_json(person.id)])
+    assert_error(response, 401, "revoked")  # the phone wipes what it shows (app/devices)
+    assert response.get_json()["error"]["revoked"] == "account" and count_contacts() == 0
 
 
 def test_a_write_without_the_csrf_header_is_a_403_json_error(api, officer, person):

@@ -311,11 +311,14 @@ export function mount(container, ctx, params) {
       saving = false;
       saveButton.removeAttribute("aria-disabled");
       const full = error && error.name === "QuotaExceededError";
+      const noKey = error && error.name === "NoSealingKey"; // never kept unsealed (seal.js)
       showProblems(
         _("The contact has not been saved"),
         [[null, full
           ? _("This phone's storage is full. Free some space, then tap Save again. Nothing you entered has been lost.")
-          : _("This phone could not save the contact. Tap Save again. Nothing you entered has been lost.")]],
+          : noKey
+            ? _("This phone does not have the key it seals records with yet. Open the app once with a signal, then tap Save again. Nothing you entered has been lost.")
+            : _("This phone could not save the contact. Tap Save again. Nothing you entered has been lost.")]],
       );
     }
   });

@@ -23,6 +23,8 @@ export async function refresh() {
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
+    // The key each record is sealed to before it is stored, and this sign-in's seal token (seal.js).
+    if (result.json.sealing) await store.setSetting("sealing", result.json.sealing);
     const known = await store.getSetting("user");
     if (known && known.id !== user.id) {
       // Someone else has signed in on this phone: nothing of the last user's is shown or sent.

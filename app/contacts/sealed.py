@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from app import scoping, sealing
 from app.contacts.contract import SEAL_TOKEN_UNKNOWN, SEALED_OTHER_TEAM
-from app.contacts.operations import ContactInput, Status, SyncResult, sync_contacts
+from app.contacts import operations
+from app.contacts.operations import ContactInput, Status, SyncResult
 from app.models import User
 
 
@@ -61,9 +62,9 @@ def store_batch(
                 results[index] = SyncResult(Status.REJECTED, entries[index].item.contact_id,
                                             errors={"sealed": SEALED_OTHER_TEAM})
             continue
-        outcomes = sync_contacts(session, recorder, [entries[index].item for index in indexes],
-                                 received_at=received_at, sent_at=sent_at,
-                                 sender=None if recorder is sender else sender)
+        outcomes = operations.sync_contacts(session, recorder, [entries[index].item for index in indexes],
+                                            received_at=received_at, sent_at=sent_at,
+                                            sender=None if recorder is sender else sender)
         for index, outcome in zip(indexes, outcomes):
             # What another user's team holds under an id is not shown to the sender.
             results[index] = outcome if recorder is sender else replace(outcome, stored=None)

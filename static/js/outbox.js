@@ -20,7 +20,8 @@
 //   Rows made before sealing (a plain `row.contact`) are still sent as they are.
 // - Sealed rows carry their recorder's seal token inside the seal, so the server stores them
 //   as that officer's whoever sends them: `sendable` lets the signed-in user send the sealed
-//   rows another officer left waiting on this phone (they still cannot be read or shown).
+//   rows another officer of their team left waiting on this phone (a leaver's too); they are
+//   still neither readable nor shown to them.
 
 import { contentHash } from "./canonical.js";
 import { NoSealingKey, sealedContact } from "./seal.js";
@@ -87,9 +88,11 @@ export async function sealForOutbox(contact, personName) {
 
 /** Save a new contact: resolves once it is safely stored on the phone. Saving the same id twice stores it once. */
 export async function save(userId, contact, personName) {
+  const user = await store.getSetting("user");
   const row = {
     ...(await sealForOutbox(contact, personName)),
     user_id: userId,
+    team_id: user && user.id === userId && user.team_id != null ? user.team_id : null, // who else may send it
     state: next(NEW, "save"),
     saved_at: new Date().toISOString(),
     attempts: 0,
@@ -126,11 +129,15 @@ export async function waiting(userId) {
   return (await rows(userId)).filter((r) => r.state === WAITING);
 }
 
-/** What the signed-in user sends: their own waiting rows, and the sealed ones another officer left here. */
-export async function sendable(userId) {
+/**
+ * What the signed-in user sends: their own waiting rows, and the sealed ones another officer of
+ * their team left on this phone (the server would refuse another team's).
+ */
+export async function sendable(userId, teamId = null) {
   if (userId == null) return [];
   const all = byAge(await store.allOutboxRows());
-  return all.filter((r) => r.state === WAITING && (r.user_id === userId || r.sealed === true));
+  const colleagues = (r) => r.sealed === true && teamId != null && r.team_id === teamId;
+  return all.filter((r) => r.state === WAITING && (r.user_id === userId || colleagues(r)));
 }
 
 /** Rows left "sending" by a send that never finished go back to "waiting". Call with the send lock held. */

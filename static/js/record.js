@@ -105,7 +105,7 @@ export function mount(container, ctx, params) {
   const outcomes = fieldset(
     _("Outcome"),
     "choices choices--tiles",
-    OUTCOMES.map(([code, text]) => radio("outcome", code, text(), initial ? initial.outcome === code : code === "kept")),
+    OUTCOMES.map(([code, text]) => radio("outcome", code, text(), initial && initial.outcome ? initial.outcome === code : code === "kept")),
   );
 
   const startAt = initial ? new Date(initial.occurred_at) : now();
@@ -163,7 +163,7 @@ export function mount(container, ctx, params) {
       "div",
       { class: "details__body" },
       h("div", { class: "field" }, h("label", { for: "duration" }, _("Duration in minutes")), h("p", { class: "hint", id: "duration-hint" }, _("A whole number, for example 20.")), durationError, duration),
-      h("div", { class: "field" }, h("label", { for: "notes" }, _("Notes")), h("p", { class: "hint", id: "notes-hint" }, _("Notes are kept on the phone until they are sent. Do not write anything you would not write in the case record.")), notesError, notes),
+      h("div", { class: "field" }, h("label", { for: "notes" }, _("Notes")), h("p", { class: "hint", id: "notes-hint" }, _("Notes are sealed as soon as you save: this phone keeps them until they are sent, and only the server can read them. Do not write anything you would not write in the case record.")), notesError, notes),
     ),
   );
 

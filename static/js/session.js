@@ -30,7 +30,7 @@ export async function refresh() {
       // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
       await store.clearCaseloads();
     }
-    await store.setSetting("user", { id: user.id, name: user.name, language: user.language });
+    await store.setSetting("user", { id: user.id, name: user.name, language: user.language, team_id: user.team ? user.team.id : null });
     await store.deleteSetting("signed_out");
     await loadLocal();
     await reconcileLanguage(user.language);

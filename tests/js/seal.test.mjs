@@ -84,14 +84,16 @@ test("without a server key nothing is saved: the phone never keeps a record unse
   await store.setSetting("sealing", sealing);
 });
 
-test("another officer's sealed records are sent by whoever signs in next; their plain ones never", async () => {
+test("a team colleague who signs in next sends another officer's sealed records; never their plain ones, nor another team", async () => {
   await store.setSetting("sealing", sealing);
+  await store.setSetting("user", { id: 31, name: "Leaver", team_id: 2 });
   const leaver = contact();
   await outbox.save(31, leaver, "Gareth Davies");
   const plain = contact();
-  await store.addOutboxRow({ id: plain.id, user_id: 31, state: outbox.WAITING, contact: plain, hash: "x", saved_at: new Date().toISOString() });
-  const ids = (await outbox.sendable(8)).map((row) => row.id);
+  await store.addOutboxRow({ id: plain.id, user_id: 31, team_id: 2, state: outbox.WAITING, contact: plain, hash: "x", saved_at: new Date().toISOString() });
+  const ids = (await outbox.sendable(8, 2)).map((row) => row.id);
   assert.ok(ids.includes(leaver.id));
   assert.ok(!ids.includes(plain.id));
+  assert.ok(!(await outbox.sendable(9, 5)).some((row) => row.id === leaver.id), "offered to another team");
   assert.ok(!(await outbox.rows(8)).some((row) => row.id === leaver.id), "shown to the colleague");
 });

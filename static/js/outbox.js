@@ -17,7 +17,8 @@
 //   server's key (seal.js), and returns the row's fields. `row.contact` is then what is sent:
 //   the summary the outbox shows (id, person_id, type, occurred_at), `content_sha256` and
 //   `sealed`. Without a server key (never signed in online) nothing is saved: NoSealingKey.
-//   Rows made before sealing (a plain `row.contact`) are still sent as they are.
+//   Rows made before sealing (a plain `row.contact`) are sealed by `sealPlainRows` as soon as
+//   the session answer brings the key (session.js).
 // - Sealed rows carry their recorder's seal token inside the seal, so the server stores them
 //   as that officer's whoever sends them: `sendable` lets the signed-in user send the sealed
 //   rows another officer of their team left waiting on this phone (a leaver's too); they are
@@ -84,6 +85,21 @@ export async function sealForOutbox(contact, personName) {
   const sealing = await store.getSetting("sealing");
   const hash = await contentHash(contact);
   return { id: contact.id, contact: await sealedContact(contact, hash, sealing), hash, person_name: personName, sealed: true };
+}
+
+/**
+ * Seal the rows `userId` saved before this phone sealed records (a plain `row.contact`), now
+ * that the server's key and this user's seal token are here. Only the signed-in user's own
+ * rows: another user's token would make them that user's. Rows being sent are left alone.
+ */
+export async function sealPlainRows(userId) {
+  const plain = (await store.outboxRows(userId)).filter((r) => !r.sealed && r.state !== SENDING);
+  for (const original of plain) {
+    const fields = await sealForOutbox(original.contact, original.person_name);
+    await store.changeOutbox([original.id], (r) =>
+      r && !r.sealed && r.state !== SENDING && r.hash === original.hash && r.user_id === userId ? { ...r, ...fields } : undefined,
+    );
+  }
 }
 
 /** Save a new contact: resolves once it is safely stored on the phone. Saving the same id twice stores it once. */

@@ -3,6 +3,7 @@
 // the profile (a choice made offline on this phone is sent to the server first).
 
 import * as api from "./api.js";
+import { sealPlainRows } from "./outbox.js";
 import * as store from "./store.js";
 import { loadLocal, state } from "./state.js";
 
@@ -31,6 +32,7 @@ export async function refresh() {
       await store.clearCaseloads();
     }
     await store.setSetting("user", { id: user.id, name: user.name, language: user.language, team_id: user.team ? user.team.id : null });
+    if (result.json.sealing) await sealPlainRows(user.id).catch(() => {}); // tried again at the next check
     await store.deleteSetting("signed_out");
     await loadLocal();
     await reconcileLanguage(user.language);

@@ -236,3 +236,20 @@ def test_plain_and_sealed_records_go_in_one_batch_in_order(api, officer, person,
     results = client.sync([plain, sealed(inside, key=new, token=token), {"not": "a contact"}]).get_json()["results"]
     assert [result["status"] for result in results] == ["created", "created", "rejected"]
     assert results[1]["id"] == inside["id"]
+
+
+def test_the_openapi_document_describes_the_sealed_form_as_the_contract_reads_it(app):
+    from app.api.routes import openapi_document
+    from tests.api.test_contract import _facts
+
+    schemas = openapi_document()["components"]["schemas"]
+    for model, name in [(contract.SealedContactIn, "SealedContactIn"), (contract.Seal, "Seal")]:
+        described = schemas[name]
+        generated = model.model_json_schema(ref_template="#/$defs/{model}")
+        assert set(described["required"]) == set(generated["required"])
+        assert set(generated["properties"]) <= set(described["properties"])
+        for field, schema in generated["properties"].items():
+            mine = _facts(schema, generated.get("$defs", {}))
+            theirs = _facts(described["properties"][field], schemas)
+            assert mine == theirs, f"{name}.{field}: the contract says {mine}, the document {theirs}"
+    assert "sealing" in schemas["Session"]["required"]

@@ -97,3 +97,20 @@ test("a team colleague who signs in next sends another officer's sealed records;
   assert.ok(!(await outbox.sendable(9, 5)).some((row) => row.id === leaver.id), "offered to another team");
   assert.ok(!(await outbox.rows(8)).some((row) => row.id === leaver.id), "shown to the colleague");
 });
+
+test("records saved in plaintext before sealing are sealed for their own user only, keeping their hash", async () => {
+  await store.setSetting("sealing", sealing);
+  const mine = contact();
+  const theirs = contact();
+  const hash = await contentHash(mine);
+  await store.addOutboxRow({ id: mine.id, user_id: 7, state: outbox.WAITING, contact: mine, hash, person_name: "Gareth Davies", saved_at: new Date().toISOString() });
+  await store.addOutboxRow({ id: theirs.id, user_id: 12, state: outbox.WAITING, contact: theirs, hash: await contentHash(theirs), saved_at: new Date().toISOString() });
+  await outbox.sealPlainRows(7);
+  const sealedRow = await store.outboxRow(mine.id);
+  assert.equal(sealedRow.sealed, true);
+  assert.equal(sealedRow.hash, hash);
+  assert.equal(sealedRow.state, outbox.WAITING);
+  assert.ok(!JSON.stringify(sealedRow).includes("allotment"));
+  assert.deepEqual((await openSeal(privateKey, mine.id, sealedRow.contact.sealed)).contact, mine);
+  assert.equal((await store.outboxRow(theirs.id)).sealed, undefined, "another user's row sealed under this user's token");
+});

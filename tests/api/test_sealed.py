@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import select
 
 from app import sealing
@@ -119,6 +120,9 @@ def test_flask_keys_generate_puts_a_new_key_first_and_keeps_the_old_ones(app, tm
     ring = sealing.parse_keys(path.read_text())
     assert len(ring.keys) == 2 and ring.keys[1].key_id == first_id and ring.current.key_id in second.output
     assert path.stat().st_mode & 0o777 == 0o600
+    app.extensions["sealing"] = ring
+    listed = runner.invoke(args=["keys", "list"])
+    assert listed.output.splitlines() == [f"{ring.keys[0].key_id}  seals new records", f"{first_id}  opens older records"]
 
 
 def test_production_refuses_to_start_without_sealing_keys(tmp_path):
@@ -253,3 +257,21 @@ def test_the_openapi_document_describes_the_sealed_form_as_the_contract_reads_it
             theirs = _facts(described["properties"][field], schemas)
             assert mine == theirs, f"{name}.{field}: the contract says {mine}, the document {theirs}"
     assert "sealing" in schemas["Session"]["required"]
+
+
+B64URL = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=600)
+ANYTHING = st.one_of(st.none(), st.integers(), st.text(max_size=40), B64URL, st.lists(st.integers(), max_size=3))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key_id=st.one_of(st.just("the server's key"), B64URL, ANYTHING), wrapped=st.one_of(B64URL, ANYTHING), iv=st.one_of(B64URL, ANYTHING),
+       ciphertext=st.one_of(B64URL, ANYTHING), digest=st.one_of(st.just("0" * 64), ANYTHING))
+def test_whatever_a_seal_holds_it_is_opened_or_refused_by_field_never_an_error(app, two_keys, key_id, wrapped, iv,
+                                                                              ciphertext, digest):
+    app.extensions["sealing"] = sealing.KeyRing(two_keys)
+    key_id = two_keys[0].key_id if key_id == "the server's key" else key_id
+    raw = {"id": str(uuid.uuid4()), "content_sha256": digest,
+           "sealed": {"key_id": key_id, "wrapped_key": wrapped, "iv": iv, "ciphertext": ciphertext}}
+    item, errors, token = contract.parse_sealed_contact(raw)
+    assert item is None and token is None
+    assert errors and set(errors) <= {"id", "content_sha256", "sealed"}

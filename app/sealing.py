@@ -41,6 +41,7 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,13 @@ def private_pem(key: rsa.RSAPrivateKey) -> str:
                              serialization.NoEncryption()).decode("ascii")
 
 
+@lru_cache(maxsize=8)
 def parse_keys(text: str, source: str = "the sealing keys") -> KeyRing:
-    """Every RSA private key in PEM text, the first one current."""
+    """Every RSA private key in PEM text, the first one current.
+
+    Cached: reading and checking a 3072-bit key takes about half a second, and every app
+    made in a process (each test makes one) reads the same text.
+    """
     keys = []
     for block in _PEM_BLOCK.findall(text or ""):
         try:

@@ -230,7 +230,7 @@ def seal_token_for_this_sign_in(session: Session, user_id: int) -> str:
     """This sign-in's seal token: made (and its hash stored) the first time it is asked for.
 
     It is kept in the signed session cookie, which a new sign-in clears, so each sign-in has
-    its own; the stored hash outlives the sign-in.
+    its own; the stored hash outlives the sign-in. A new token is committed at once.
     """
     from app.models import SealToken
 
@@ -239,6 +239,7 @@ def seal_token_for_this_sign_in(session: Session, user_id: int) -> str:
         return token
     token = secrets.token_urlsafe(32)
     session.add(SealToken(user_id=user_id, token_sha256=token_hash(token), created_at=clock.now()))
+    session.commit()  # stored before the phone can seal anything with it
     web_session[SEAL_TOKEN] = token
     return token
 

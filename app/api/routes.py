@@ -47,24 +47,24 @@ def openapi():
 @login_required
 def session_info():
     user = current_user
-    answer = {
-        "user": {
-            "id": user.id,
-            "name": user.name,
-            "language": user.language.value,
-            "team": {"id": user.team.id, "name": user.team.name},
-            "role": user.role.value,
-            "agency": user.agency.value,
-        },
-        "csrf_token": generate_csrf(),
-        "server_time": serialise.iso(clock.now()),
-        "idle_timeout_seconds": security.idle_timeout_seconds(),
-        "limits": contract.LIMITS,
-        # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
-        "sealing": sealing.session_answer(db.session, user.id),
-    }
-    db.session.commit()  # this sign-in's seal token, the first time it is asked for
-    return json_response(answer)
+    return json_response(
+        {
+            "user": {
+                "id": user.id,
+                "name": user.name,
+                "language": user.language.value,
+                "team": {"id": user.team.id, "name": user.team.name},
+                "role": user.role.value,
+                "agency": user.agency.value,
+            },
+            "csrf_token": generate_csrf(),
+            "server_time": serialise.iso(clock.now()),
+            "idle_timeout_seconds": security.idle_timeout_seconds(),
+            "limits": contract.LIMITS,
+            # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
+            "sealing": sealing.session_answer(db.session, user.id),
+        }
+    )
 
 
 @blueprint.get("/caseload")

@@ -11,6 +11,7 @@ const store = await import("../../static/js/store.js");
 const outbox = await import("../../static/js/outbox.js");
 const sync = await import("../../static/js/sync.js");
 const caseload = await import("../../static/js/caseload.js");
+const { testSealing } = await import("./sealing_key.mjs");
 
 function contact(id = crypto.randomUUID()) {
   const now = new Date().toISOString();
@@ -58,6 +59,7 @@ test("a sync carries the report, counting what stays on the phone besides the ba
   await emptyOutbox();
   await store.setSetting("user", { id: 7 });
   await store.deleteSetting("signed_out");
+  await store.setSetting("sealing", (await testSealing()).sealing);
   const kept = await outbox.save(7, contact(), "Rhys Evans");
   await store.changeOutbox([kept.id], (row) => ({ ...row, state: "attention" })); // not sent again
   const sent = await outbox.save(7, contact(), "Rhys Evans");

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.cohort import importing, operations
@@ -46,10 +45,7 @@ def _team_arg() -> int | None:
 
 
 def _staff(team_id: int) -> list[User]:
-    """The team's active users, by name: who may be an offender manager."""
-    return list(db.session.scalars(
-        select(User).where(User.team_id == team_id, User.active.is_(True)).order_by(User.name)
-    ))
+    return operations.offender_managers(db.session, team_id)
 
 
 def _back_to(person):
@@ -77,8 +73,7 @@ def admit():
     if request.method == "GET":
         form.joined_on.data = today
     if form.validate_on_submit():
-        held = operations.holders(db.session, crns=[form.delius_crn.data], niche_refs=[form.niche_ref.data])
-        if not _already_held(form, held):
+        try:
             person = operations.admit(db.session, team, operations.Details(
                 display_name=form.display_name.data, delius_crn=form.delius_crn.data, niche_ref=form.niche_ref.data,
                 category=Category(form.category.data), rag=Rag(form.rag.data),
@@ -86,6 +81,9 @@ def admit():
                 joined_on=form.joined_on.data, mappa=form.mappa.data, wisdom=form.wisdom.data, y2a=form.y2a.data,
                 y2a_minimum_ends=form.y2a_minimum_ends.data,
             ))
+        except operations.AlreadyInCohort as refusal:
+            _already_held(form, refusal.holders)
+        else:
             db.session.commit()
             flash(gettext("%(name)s has been admitted to the cohort.", name=person.display_name))
             return _back_to(person)

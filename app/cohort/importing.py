@@ -142,6 +142,9 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
             if manager is None or row_team is None or manager.team_id != row_team.id:
                 row_problems.append(Problem(line, "offender_manager_email",
                                             _l("There is no user with this email address in the team.")))
+            elif not manager.active:
+                row_problems.append(Problem(line, "offender_manager_email", _l(
+                    "This user has left: their account is deactivated. Name an offender manager who is still in the team.")))
             else:
                 manager_id = manager.id
         for key, value in (("crn", crn), ("niche_ref", niche_ref)):

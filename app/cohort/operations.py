@@ -192,6 +192,15 @@ def _close_period(session: Session, person: Person, *, ended_on: date, ended_by:
     return period
 
 
+def person_holding(session: Session, *, crn: str | None = None, niche_ref: str | None = None) -> Person | None:
+    """The person (in any team) with this CRN or Niche reference: for a receiving team's
+    supervisor to transfer them in, before the person is theirs to see."""
+    held = holders(session, crns=[crn], niche_refs=[niche_ref])
+    if not held:
+        return None
+    return session.scalar(select(Person).where(Person.id == held[0].person_id).execution_options(**UNSCOPED))
+
+
 def transfer(session: Session, person: Person, *, to_team: Team, on: date, today: date) -> CohortPeriod:
     """Move a person to another team from ``on`` (their first day there).
 

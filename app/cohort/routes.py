@@ -14,6 +14,7 @@ from app.cohort.forms import (
     ImportForm,
     ReadmitForm,
     TransferForm,
+    TransferInForm,
     manager_choices,
     manager_id,
 )
@@ -21,7 +22,7 @@ from app.domain.requirements import Category
 from app.domain.weeks import local_date
 from app.extensions import db
 from app.models import Agency, Rag, Role, User
-from app.permissions import requires
+from app.permissions import Move, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on
 
 blueprint = Blueprint("cohort", __name__, url_prefix="/cohort")
@@ -125,6 +126,7 @@ def transfer(person_id: int):
         form.on.data = today
     if form.validate_on_submit():
         to_team = teams[int(form.team.data)]
+        require("transfer", Move(person.team_id, to_team.id))
         operations.transfer(db.session, person, to_team=to_team, on=form.on.data, today=today)
         db.session.commit()
         flash(gettext("%(name)s has moved to another team: %(team)s.", name=person.display_name, team=to_team.name))
@@ -132,6 +134,36 @@ def transfer(person_id: int):
             return _back_to(person)
         return redirect(url_for("supervision.week_page"))
     return render_template("cohort/transfer.html", form=form, person=person), _status(form)
+
+
+@blueprint.route("/transfer-in", methods=["GET", "POST"])
+@requires("supervise")
+def transfer_in():
+    """A receiving team's supervisor (or an administrator) takes a person in from another team."""
+    team = team_to_act_on(_team_arg())
+    today = _today()
+    form = TransferInForm(today=today)
+    if request.method == "GET":
+        form.on.data = today
+    if form.validate_on_submit():
+        crn, niche_ref = form.reference.data
+        person = operations.person_holding(db.session, crn=crn, niche_ref=niche_ref)
+        if person is None:
+            form.reference.errors.append(gettext("Nobody in a cohort in Wales has this reference. Check it, or admit the person."))
+        elif person.team_id == team.id:
+            form.reference.errors.append(gettext("This person is already in this team's cohort."))
+        elif person.left_on is not None:
+            form.reference.errors.append(gettext(
+                "This person has left the cohort. Their team or an administrator can re-admit them before a transfer."))
+        elif form.on.data < person.joined_on:
+            form.on.errors.append(gettext("The first day in this team cannot be before the person joined their present team."))
+        else:
+            require("transfer", Move(person.team_id, team.id))
+            operations.transfer(db.session, person, to_team=team, on=form.on.data, today=today)
+            db.session.commit()
+            flash(gettext("%(name)s is now in this team's cohort: %(team)s.", name=person.display_name, team=team.name))
+            return _back_to(person)
+    return render_template("cohort/transfer_in.html", form=form, team=team), _status(form)
 
 
 @blueprint.route("/people/<int:person_id>/readmit", methods=["GET", "POST"])

@@ -52,7 +52,14 @@ from app.models import (
     Team,
     User,
 )
-from app.person_weeks import in_cohort_during, read_stored, store_missing, stored_counts
+from app.person_weeks import (
+    in_cohort_during,
+    read_stored,
+    store_missing,
+    stored_counts,
+    team_shares,
+    weeks_held_by_other_teams,
+)
 
 CHART_WEEKS = 12
 MAX_EXPORT_DAYS = 366
@@ -282,6 +289,8 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
             select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
         ).all()
     tallies = load_tallies(session, selection, weeks)
+    # A transferred person's weeks held by the other team: this team's share of them (app.person_weeks).
+    shares = team_shares(session, team_id, weeks_held_by_other_teams(stored, team_id))
     # Only a week a pause touches needs the pause's dates to say why it is pro-rated.
     paused = [person.id for person, _ in found if stored[person.id, week].paused]
     pauses = _pauses_touching(session, paused, week, sunday) if paused else {}
@@ -290,7 +299,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     for person, next_review_due in found:
         if person.team_id == team_id:
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
-        counts = stored_counts(stored, tallies, person.id, weeks)
+        counts = stored_counts(stored, tallies, person.id, weeks, shares)
         this_week = stored[person.id, week]
         rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses.get(person.id, [])])
         rows.append(

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import inputs
+from app import inputs, scoping
 from app.caseload import count_weeks, load_history, load_tallies, rag_spans
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
@@ -42,6 +42,7 @@ from app.domain.requirements import Category, CohortMembership, Pause as PausePe
 from app.domain.weeks import local_midnight_utc, week_of, weeks_ending_with
 from app.models import (
     Agency,
+    AuditEvent,
     Contact,
     ContactType,
     Pause,
@@ -556,3 +557,43 @@ def team_managers(session: Session, team: Team, language: str) -> list[tuple[int
     ).all()
     name = sort_key_for(language)
     return sorted(((row.id, row.name) for row in rows), key=lambda item: name(item[1]))
+
+
+# --- A person's audit trail ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRecords:
+    """A person's audit events, newest first, and the names of those who made them."""
+
+    events: list[AuditEvent]
+    actor_names: dict[int, str]
+
+
+def person_audit_records(session: Session, person_id: int, limit: int = 200) -> AuditRecords:
+    """The person's audit events (contacts' recording left out) and their actors' names: two queries."""
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.person_id == person_id,
+                # Each contact's recording is on the page already (who, when); the trail
+                # keeps what changed afterwards: corrections and voids.
+                ~((AuditEvent.entity == "contacts") & (AuditEvent.action == "create")),
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+    return AuditRecords(events, _actor_names(session, {event.actor_id for event in events if event.actor_id is not None}))
+
+
+def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    # Unscoped on purpose, and for names only: the trail must say who made a change,
+    # and administrators (and staff who have since moved team) belong to another team.
+    rows = session.execute(
+        select(User.id, User.name).where(User.id.in_(ids)).execution_options(**scoping.UNSCOPED)
+    )
+    return {row.id: row.name for row in rows}

@@ -70,7 +70,7 @@ def init_app(app: Flask, build: str) -> None:
             headers.setdefault(name, value)
 
     folder = precompressed(Path(app.instance_path) / "static", build)
-    app.wsgi_app = WhiteNoise(
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
         app.wsgi_app,
         root=str(folder),
         prefix=prefix.lstrip("/") + "/",

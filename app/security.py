@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, abort, current_app, flash, request, session
 from flask_babel import lazy_gettext as _l, ngettext
@@ -188,7 +190,7 @@ def _install_proxy_fix(app: Flask) -> None:
         for name in ("for", "proto", "host", "prefix")
     }
     if any(counts.values()):
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
             app.wsgi_app,
             x_for=counts["for"],
             x_proto=counts["proto"],
@@ -232,11 +234,16 @@ def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
 def install_log_redaction() -> None:
     """Redact every log record at birth, whichever logger or handler deals with it later."""
     factory = logging.getLogRecordFactory()
-    if getattr(factory, "cyswllt_redacts", False):
+    if isinstance(factory, _RedactingFactory):
         return
+    logging.setLogRecordFactory(_RedactingFactory(factory))
 
-    def redacting_factory(*args, **kwargs):
-        return _redact_record(factory(*args, **kwargs))
 
-    redacting_factory.cyswllt_redacts = True
-    logging.setLogRecordFactory(redacting_factory)
+class _RedactingFactory:
+    """A log record factory that redacts what the one it wraps makes (installed once)."""
+
+    def __init__(self, factory: Callable[..., logging.LogRecord]) -> None:
+        self.factory = factory
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        return _redact_record(self.factory(*args, **kwargs))

@@ -47,7 +47,7 @@ def sync_result(result: SyncResult, sent_id: str | None) -> dict:
             "status": result.status.value,
             "errors": {key: str(message) for key, message in result.errors.items()},
         }
-    answer = {
+    answer: dict[str, object] = {
         "id": sent_id,
         "status": result.status.value,
         "server_received_at": iso(result.received_at),

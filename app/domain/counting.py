@@ -173,7 +173,7 @@ def _percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)  # round half up, in integers
 
 
-def cohort_totals(weeks: Iterable[tuple[str, WeekCount]]) -> CohortTotals:
+def cohort_totals(weeks: Iterable[tuple[str | None, WeekCount]]) -> CohortTotals:
     """Totals from (category in force that week, WeekCount) pairs.
 
     People with nothing required that week (paused all week, a level of 0) are

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -138,7 +140,7 @@ FIELDS = {
     "pauses": {"reason": _l("Why contact is paused"), "start": _l("First day of the pause"), "end": _l("First day back")},
 }
 
-_ENUM_LABELS = {
+_ENUM_LABELS: dict[str, tuple[type[enum.Enum], Mapping]] = {
     "category": (Category, CATEGORY_LABELS),
     "rag": (Rag, RAG_LABELS),
     "lead_agency": (Agency, AGENCY_LABELS),

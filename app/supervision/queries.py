@@ -477,12 +477,14 @@ def deselection_candidates(session: Session, team: Team, today: date, language: 
 
 @dataclass(frozen=True)
 class ContactFilters(PersonFilters):
-    start: date | None = None
-    end: date | None = None
+    start: date = date.min  # from_args always sets both
+    end: date = date.min
     type: ContactType | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping, today: date) -> ContactFilters:
+    def from_args(cls, args: Mapping, today: date | None = None) -> ContactFilters:
+        if today is None:
+            raise TypeError("the contact filters need today's date")
         base = PersonFilters.from_args(args)
         start, end = parse_date(args.get("start")), parse_date(args.get("end"))
         if start is None:
@@ -537,7 +539,7 @@ def contact_log(
 ) -> tuple[list[Contact], int]:
     """Contacts in the range, newest first, with the person and recorder loaded; and how many."""
     conditions = _contact_conditions(team, filters)
-    total = session.scalar(select(func.count()).select_from(Contact).where(*conditions))
+    total = session.scalar(select(func.count()).select_from(Contact).where(*conditions)) or 0
     statement = (
         select(Contact)
         .where(*conditions)

@@ -43,7 +43,7 @@ def prefix_for(build: str) -> str:
 
 
 def init_app(app: Flask, build: str) -> None:
-    from app import security
+    from app.security.headers import HEADERS
 
     app.config.setdefault("COMPRESS_REGISTER", False)  # only the views marked compress.compressed()
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -66,7 +66,7 @@ def init_app(app: Flask, build: str) -> None:
             values["build"] = current_build().version
 
     def add_headers(headers, _path, _url):
-        for name, value in security.HEADERS.items():
+        for name, value in HEADERS.items():
             headers.setdefault(name, value)
 
     folder = precompressed(Path(app.instance_path) / "static", build)

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app import bulk, clock
-from app.caseload import PersonHistory, category_spans, load_history, rag_spans
+from app.weekly_counts import PersonHistory, category_spans, load_history, rag_spans
 from app.cohort.operations import periods_of
 from app.domain.cohort import value_on
 from app.domain.counting import WeekCount

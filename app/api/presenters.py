@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import versions
 from app.api.serialise import caseload_row, iso
-from app.caseload import caseload, load_tallies, people_by_id, person_weeks
+from app.weekly_counts import caseload, load_tallies, people_by_id, person_weeks
 from app.contacts.operations import SyncResult
 from app.i18n import current_language
 from app.models import User

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.caseload import PersonWeek
+from app.weekly_counts import PersonWeek
 from app.collation import order_key_for
 from app.contacts.canonical import iso_utc_millis, stored_content
 from app.contacts.operations import Status, SyncResult

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import person_weeks
-from app.caseload import load_tallies
+from app.weekly_counts import load_tallies
 from app.domain.weeks import week_start, weeks_ending_with
 from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
 from app.supervision.queries import AuditRecords, person_audit_records

@@ -3,7 +3,7 @@
 Every function here issues a fixed number of queries whatever the number of people:
 it loads the people, then their stored weeks (``app.person_weeks``, where the rules of
 ``app.domain`` ran when a history changed) or their history, and the contact tallies,
-in one query each (``app.caseload``). Filtering and sorting are
+in one query each (``app.weekly_counts``). Filtering and sorting are
 done in Python on the loaded rows, so the query count does not depend on them either.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs, scoping
-from app.caseload import count_weeks, load_history, load_tallies, rag_spans
+from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (

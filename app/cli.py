@@ -269,7 +269,7 @@ def extract() -> None:
 @translate.command()
 def update() -> None:
     """Extract, then merge new strings into the cy and en catalogues."""
-    extract.callback()
+    click.get_current_context().invoke(extract)
     _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS),
              "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
 

@@ -153,7 +153,7 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "SENTRY_DSN": environ.get("SENTRY_DSN", "").strip() or None,
         # Where staff reach the service: the start of the one-time links `flask invite-user` prints.
         "PUBLIC_URL": environ.get("PUBLIC_URL", "").strip() or "http://127.0.0.1:5000",
-        # Signed out after this many minutes without a request (0: never). See app/security.py.
+        # Signed out after this many minutes without a request (0: never). See app/security/idle.py.
         "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
         # A sign-in ends this many hours after it began, whatever the activity (0: never).
         "SIGN_IN_MAX_AGE_HOURS": integer(environ, "SIGN_IN_MAX_AGE_HOURS", 24),

@@ -12,6 +12,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "correct_contact", contact)       # and "void_contact": the same people
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
     may(user, "change_role_or_status", account) # the same, never one's own account
+    may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
     may(user, "revoke_device", device)          # as managing the account of whoever last signed in on it
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
@@ -23,6 +24,7 @@ ability against the roles that have it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, current_app
@@ -51,6 +53,20 @@ def _act_for_team(user, team) -> bool:
 def _change_contact(user, contact) -> bool:
     """Its author, or a supervisor (or administrator) of the contact's own team."""
     return contact.recorded_by_id == user.id or (_supervise(user) and user.team_id == contact.team_id)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A person's move from one team's cohort to another's: what ``"transfer"`` is asked about."""
+
+    from_team_id: int
+    to_team_id: int
+
+
+def _transfer(user, move: Move) -> bool:
+    """An administrator, or a supervisor of either team: the sending one or the receiving one."""
+    return user.role == Role.ADMIN or (
+        user.role == Role.SUPERVISOR and user.team_id in (move.from_team_id, move.to_team_id))
 
 
 def _manage_account(user, account) -> bool:
@@ -86,8 +102,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "void_contact": _change_contact,
     "manage_account": _manage_account,
     "change_role_or_status": _change_role_or_status,
-    "move_between_teams": _administer,
-    "revoke_device": _revoke_device,  # supervisors cannot move anyone out of their team
+    "transfer": _transfer,
+    "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
+    "revoke_device": _revoke_device,
 }
 
 

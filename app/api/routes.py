@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from werkzeug.http import quote_etag
 
-from app import clock, sealing, security, versions
+from app import clock, sealing, versions
+from app.security.idle import idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
@@ -41,7 +42,7 @@ def openapi_document() -> dict:
 
 @blueprint.get("/openapi.json")
 def openapi():
-    return json_response(openapi_document())  # cacheable: app/security.py CACHEABLE
+    return json_response(openapi_document())  # cacheable: app/security/headers.py CACHEABLE
 
 
 @blueprint.get("/session")
@@ -60,7 +61,7 @@ def session_info():
             },
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
-            "idle_timeout_seconds": security.idle_timeout_seconds(),
+            "idle_timeout_seconds": idle_timeout_seconds(),
             "limits": contract.LIMITS,
             # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
             "sealing": sealing.session_answer(db.session, user.id),

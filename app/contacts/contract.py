@@ -309,13 +309,13 @@ class SealedContactIn(BaseModel):
 
 
 # One adapter per correctable field, so that a correction checks each value it names alone.
-_FIELD_TYPES = {
+_FIELD_TYPES: dict[str, Any] = {
     "person_id": PersonId, "type": Kind, "outcome": ContactOutcome, "occurred_at": Moment,
     "duration_minutes": Duration, "pathways": Pathways, "notes": Notes, "sensitive": Flag,
     "concern": Flag, "others_present": OthersPresent,
 }
 assert set(_FIELD_TYPES) == set(CORRECTABLE_FIELDS) <= set(ContactIn.model_fields)
-_FIELD_ADAPTERS = {name: TypeAdapter(kind, config=ConfigDict(strict=True)) for name, kind in _FIELD_TYPES.items()}
+_FIELD_ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(kind, config=ConfigDict(strict=True)) for name, kind in _FIELD_TYPES.items()}
 
 
 def _errors(error: ValidationError, *, field: str | None = None) -> dict:

@@ -423,6 +423,8 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
     if not permissions.may(actor, ability, contact):
         raise ChangeRefused(Refusal.NOT_ALLOWED)
     team = session.get(Team, contact.team_id)
+    if team is None:  # a contact's team is a foreign key: never missing
+        raise ChangeRefused(Refusal.NOT_FOUND)
     if now - contact.received_at > timedelta(days=team.correction_window_days):
         raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
     if expected_sha256 is not None and expected_sha256 != contact.content_sha256:

@@ -119,7 +119,8 @@ def sync():
         results.append(serialise.rejected(sent_id, errors) if item is None else serialise.sync_result(next(stored), sent_id))
     caseload_versions = _caseload_versions(team_id, week, language)
     # The phone's report, after the records are committed: a bad one never costs a record.
-    device = device_reports.receive(body.get("device"), left=device_reports.left_on_phone(raw_contacts, results))
+    left = device_reports.left_on_phone(raw_contacts, results, [item for item, _errors, _token in parsed])
+    device = device_reports.receive(body.get("device"), left=left)
     if device.revoked:
         return device_reports.revoked_response(results=results)
     answer = {

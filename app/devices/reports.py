@@ -54,12 +54,25 @@ class Received:
         return {"status": self.status}
 
 
-def left_on_phone(raw_contacts: Sequence, results: Sequence[Mapping]) -> operations.LeftOnPhone:
-    """The records of a sync the server did not take (they stay on the phone, needing attention)."""
-    left = [raw for raw, result in zip(raw_contacts, results) if result.get("status") not in ACCEPTED_STATUSES]
-    times = [read_time(raw.get("recorded_at")) if isinstance(raw, Mapping) else None for raw in left]
-    known = [moment for moment in times if moment is not None]
-    return operations.LeftOnPhone(len(left), min(known) if known else None)
+def left_on_phone(raw_contacts: Sequence, results: Sequence[Mapping], opened: Sequence = ()) -> operations.LeftOnPhone:
+    """The records of a sync the server did not take (they stay on the phone, needing attention).
+
+    ``opened``: each record as the server read it (a ``ContactInput``, or None when it could
+    not be read), so that a sealed record's saved time is known once it was opened.
+    """
+    opened = list(opened) or [None] * len(raw_contacts)
+    times = []
+    count = 0
+    for raw, result, item in zip(raw_contacts, results, opened):
+        if result.get("status") in ACCEPTED_STATUSES:
+            continue
+        count += 1
+        moment = getattr(item, "recorded_at", None)
+        if moment is None and isinstance(raw, Mapping):
+            moment = read_time(raw.get("recorded_at"))
+        if moment is not None:
+            times.append(moment)
+    return operations.LeftOnPhone(count, min(times) if times else None)
 
 
 def receive(raw, *, left: operations.LeftOnPhone = operations.LeftOnPhone()) -> Received:

@@ -93,7 +93,7 @@ def _invalid(errors: dict) -> ApiError:
     return ApiError(400, "invalid", INVALID_DETAILS, errors={key: str(value) for key, value in errors.items()})
 
 
-def parse_correction(body) -> tuple[dict, str | None, str | None]:
+def parse_correction(body) -> tuple[dict, str, str | None]:
     """(changes, reason, expected_sha256) or ApiError 400 with each field's error."""
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", OBJECT_SHAPE)

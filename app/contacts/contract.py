@@ -83,6 +83,7 @@ CHANGES_INVALID = _l("Give the corrections as an object of field names and new v
 NOTHING_TO_CORRECT = _l("Give at least one field to correct.")
 REASON_INVALID = _l("The reason must be text of at most 1,000 characters.")
 VOID_REASON_MISSING = _l("Say why this contact is being voided.")
+CORRECTION_REASON_MISSING = _l("Say why this contact is being corrected.")
 EXPECTED_SHA256_INVALID = _l("The expected hash must be 64 lower-case hexadecimal characters.")
 CONTACT_NOT_OBJECT = _l("Each contact must be a JSON object.")
 
@@ -202,7 +203,6 @@ OthersPresent = Annotated[Annotated[str, Field(max_length=OTHERS_PRESENT_MAX), A
                           BeforeValidator(_empty_is_none)]
 Flag = Annotated[bool | None, AfterValidator(_false_if_none)]
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)] | None
-Reason = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_storable)] | None
 
 
 class ContactIn(BaseModel):
@@ -230,7 +230,7 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
 
     changes: dict[str, Any]
-    reason: Reason = None
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
     expected_sha256: Sha256 = None
 
 
@@ -295,17 +295,20 @@ def parse_changes(raw) -> tuple[dict, dict]:
     return changes, errors
 
 
-def parse_correction(body: Mapping) -> tuple[tuple[dict, str | None, str | None] | None, dict]:
+def parse_correction(body: Mapping) -> tuple[tuple[dict, str, str | None] | None, dict]:
     """((changes, reason, expected_sha256), {}) or (None, each field's errors)."""
     body = dict(body)
-    if _blank(body.get("reason")):
-        body["reason"] = None  # an empty reason is no reason: a correction may go without one
+    reason_missing = _blank(body.get("reason"))
+    if reason_missing:
+        body.pop("reason", None)
     errors: dict = {}
     correction = None
     try:
         correction = CorrectionIn.model_validate(body)
     except ValidationError as error:
         errors = _errors(error)
+    if reason_missing:
+        errors["reason"] = CORRECTION_REASON_MISSING  # like a void, a correction says why
     changes: dict = {}
     raw_changes = body.get("changes")
     if isinstance(raw_changes, dict):
@@ -315,7 +318,7 @@ def parse_correction(body: Mapping) -> tuple[tuple[dict, str | None, str | None]
             errors["changes"] = NOTHING_TO_CORRECT
     if errors or correction is None:
         return None, errors
-    return (changes, correction.reason.strip() if correction.reason else None, correction.expected_sha256), {}
+    return (changes, correction.reason.strip(), correction.expected_sha256), {}
 
 
 def parse_void(body: Mapping) -> tuple[tuple[str, str | None] | None, dict]:

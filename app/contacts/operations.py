@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
+from app.domain.late import is_late
 from app.domain.weeks import local_date, week_start
 from app.presenters import full_date_in_sentence
 from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
@@ -147,7 +148,7 @@ def contact_row(
         "concern": bool(concern),
         "recorded_at": recorded_at,
         "received_at": received_at,
-        "late": received_at - occurred_at > timedelta(days=late_entry_days),
+        "late": is_late(occurred_at, received_at, late_entry_days),
         "clock_skew": clock_skew,
         "content_sha256": sha256,
         "received_sha256": sha256,
@@ -418,7 +419,7 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
     if not permissions.may(actor, ability, contact):
         raise ChangeRefused(Refusal.NOT_ALLOWED)
     team = session.get(Team, contact.team_id)
-    if now - contact.received_at > timedelta(days=team.correction_window_days):
+    if not permissions.correction_window_open(contact.received_at, team.correction_window_days, now):
         raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
     if expected_sha256 is not None and expected_sha256 != contact.content_sha256:
         raise ChangeRefused(Refusal.STALE, contact=contact)
@@ -471,7 +472,7 @@ def correct_contact(
     for key, value in changed.items():
         setattr(contact, key, value)
     contact.occurred_week = week_start(contact.occurred_at)
-    contact.late = contact.received_at - contact.occurred_at > timedelta(days=team.late_entry_days)
+    contact.late = is_late(contact.occurred_at, contact.received_at, team.late_entry_days)
     contact.content_sha256 = content_hash(stored_content(contact))
     contact.correction_reason = reason or None
     contact.updated_at = now

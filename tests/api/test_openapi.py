@@ -109,7 +109,7 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     posts = {
         "/api/v1/contacts/sync": {"contacts": []},
         "/api/v1/contacts/check": {"ids": []},
-        "/api/v1/contacts/{contact_id}/correction": {"changes": {"type": "phone"}},
+        "/api/v1/contacts/{contact_id}/correction": {"changes": {"type": "phone"}, "reason": "Typo"},
         "/api/v1/contacts/{contact_id}/void": {"reason": "Mistake"},
     }
     for template, body in posts.items():
@@ -134,20 +134,20 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     url = f"/api/v1/contacts/{good['id']}"
     record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "x"}}))
-    stale = {"changes": {"type": "office"}, "expected_sha256": "0" * 64}
+    stale = {"changes": {"type": "office"}, "reason": "Typo", "expected_sha256": "0" * 64}
     record(correction, "post", officer_client.post(url + "/correction", json=stale))
     record(void, "post", officer_client.post(url + "/void", json={"reason": "Mistake", "expected_sha256": "0" * 64}))
     record(void, "post", officer_client.post(url + "/void", json={"reason": ""}))
     record(void, "post", officer_client.post(url + "/void", json={"reason": "Mistake"}))
-    record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "office"}}))
+    record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "office"}, "reason": "Typo"}))
     unknown = f"/api/v1/contacts/{contact_json(1)['id']}"
-    record(correction, "post", officer_client.post(unknown + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", officer_client.post(unknown + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(void, "post", officer_client.post(unknown + "/void", json={"reason": "Mistake"}))
     colleague = api(factories.user(team, "cydweithiwr@powys.example"), second_client)
     other = contact_json(person.id)
     officer_client.sync([other])
     other_url = f"/api/v1/contacts/{other['id']}"
-    record(correction, "post", colleague.post(other_url + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", colleague.post(other_url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(void, "post", colleague.post(other_url + "/void", json={"reason": "Mistake"}))
 
     # Database unreachable: 503 with Retry-After from every endpoint that reads or writes.
@@ -165,7 +165,7 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
         record(template, "post", officer_client.post(path, json=body))
     monkeypatch.undo()
     app.config["FIXED_NOW"] = app.config["FIXED_NOW"].replace(year=2027)
-    record(correction, "post", officer_client.post(other_url + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", officer_client.post(other_url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(void, "post", officer_client.post(other_url + "/void", json={"reason": "Mistake"}))
     return seen
 

@@ -198,3 +198,13 @@ def test_the_late_entry_question_is_in_welsh_for_a_welsh_speaker(client, team, s
     data = {**fields_of(page), "type": "phone", "outcome": "kept", "date": "2026-11-12", "time": "10:00"}
     text = html.unescape(client.post("/contacts/new", data=data).get_data(as_text=True))
     assert "Cofnod hwyr yw hwn: bydd yn cyfrif yn yr wythnos sy'n dechrau dydd Llun 9 Tachwedd 2026." in text
+
+
+def test_the_supervisors_week_view_marks_late_entries(client, supervisor, person, officer, signed_in):
+    factories.contact(person, officer, occurred_at=datetime(2026, 11, 2, 10, tzinfo=timezone.utc),
+                      received_at=WEDNESDAY_NOON)  # sixteen days late
+    factories.contact(person, officer, occurred_at=datetime(2026, 11, 3, 10, tzinfo=timezone.utc),
+                      received_at=datetime(2026, 11, 3, 11, tzinfo=timezone.utc))
+    page = signed_in(supervisor).get("/supervision/week?week=2026-11-02").get_data(as_text=True)
+    assert "1 late entry" in page
+    assert "late entr" not in client.get("/supervision/week?week=2026-11-16").get_data(as_text=True)

@@ -103,6 +103,13 @@ def parse_correction(body) -> tuple[dict, str, str | None]:
     return parsed
 
 
+def object_body(body) -> dict:
+    """The body if it is a JSON object, else ApiError 400."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", OBJECT_SHAPE)
+    return body
+
+
 def parse_void(body) -> tuple[str, str | None]:
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", OBJECT_SHAPE)

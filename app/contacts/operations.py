@@ -26,7 +26,7 @@ from app.contacts.canonical import canonical_content, content_hash, stored_conte
 from app.domain.late import is_late
 from app.domain.weeks import local_date, week_start
 from app.presenters import full_date_in_sentence
-from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
+from app.models import Agency, Contact, ContactChangeKey, ContactType, Outcome, Person, Team, User, utcnow
 
 # A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -501,3 +501,52 @@ def void_contact(
     audit.label(contact, "void")
     session.flush()
     return contact
+
+
+# Changes sent from a phone: each applied once, by its idempotency key --------------------
+
+
+def applied_change(session: Session, actor: User, key: uuid.UUID | None) -> ContactChangeKey | None:
+    """The change this key named, if it was applied already (for the actor's team): send it again, nothing changes."""
+    if key is None:
+        return None
+    return session.scalar(
+        select(ContactChangeKey).where(ContactChangeKey.key == key, ContactChangeKey.team_id == actor.team_id)
+    )
+
+
+def keep_change_key(session: Session, actor: User, key: uuid.UUID | None, contact_id: uuid.UUID, action: str,
+                    now: datetime) -> None:
+    """Keep the key with the change it applied, in the same transaction."""
+    if key is not None:
+        session.add(ContactChangeKey(key=key, team_id=actor.team_id, contact_id=contact_id, actor_id=actor.id,
+                                     action=action, created_at=now))
+        session.flush()
+
+
+class DiscardOutcome(enum.StrEnum):
+    DISCARDED = "discarded"  # reported now (audited)
+    ALREADY = "already_reported"  # reported before: nothing changes
+    HELD = "held"  # the server holds a contact under this id: it was sent, not discarded
+
+
+def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, person_id: int, type: ContactType,
+                     occurred_at: str, reason: str, now: datetime) -> DiscardOutcome:
+    """A record its officer discarded on the phone before it was ever sent: audited once per id.
+
+    It is the only way a record leaves a phone unsent, so the trail says who discarded which
+    record, of whom, when it happened, and why. The person is named only if on the actor's team.
+    """
+    if find_contact(session, actor, contact_id) is not None:
+        return DiscardOutcome.HELD
+    if applied_change(session, actor, contact_id) is not None:
+        return DiscardOutcome.ALREADY
+    person = session.scalar(select(Person.id).where(Person.id == person_id, Person.team_id == actor.team_id))
+    audit.record(
+        session, "discard", Contact.__tablename__, entity_id=contact_id, team_id=actor.team_id, person_id=person,
+        actor_id=actor.id,
+        after={"reason": reason, "type": ContactType(type).value, "occurred_at": occurred_at,
+               "person_id": person},
+    )
+    keep_change_key(session, actor, contact_id, contact_id, "discard", now)
+    return DiscardOutcome.DISCARDED

@@ -8,7 +8,6 @@ nothing else has to keep a copy.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,6 +73,7 @@ def versions(session: Session, contact: Contact) -> list[Version]:
 
 def _readable(content: dict) -> dict:
     shown = {key: content.get(key) for key in SHOWN_FIELDS}
-    if isinstance(shown.get("occurred_at"), str):
-        shown["occurred_at"] = datetime.fromisoformat(shown["occurred_at"])
+    occurred_at = shown.get("occurred_at")
+    if isinstance(occurred_at, str):
+        shown["occurred_at"] = datetime.fromisoformat(occurred_at)
     return shown

@@ -543,7 +543,7 @@ def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, pe
         return DiscardOutcome.ALREADY
     person = session.scalar(select(Person.id).where(Person.id == person_id, Person.team_id == actor.team_id))
     audit.record(
-        session, "discard", Contact.__tablename__, entity_id=contact_id, team_id=actor.team_id, person_id=person,
+        session, "discard", Contact.__tablename__, entity_id=str(contact_id), team_id=actor.team_id, person_id=person,
         actor_id=actor.id,
         after={"reason": reason, "type": ContactType(type).value, "occurred_at": occurred_at,
                "person_id": person},

@@ -3,7 +3,8 @@
 // longer ago than the team's late-entry age, is saved only once the officer has confirmed the
 // week it will count in.
 
-import { londonDay } from "./i18n.js";
+import { _, formatDay, londonDay } from "./i18n.js";
+import { h } from "./dom.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -37,4 +38,11 @@ export function notSentThisWeek(rows, now) {
     }
   }
   return counts;
+}
+
+/** The question the record and correction forms ask: the week it will count in, in a whole sentence. */
+export function lateWarning(week) {
+  return h("div", { class: "warning", role: "alert", tabindex: "-1", id: "late-entry" },
+    h("p", {}, h("strong", {}, _("This is a late entry: it will count in the week beginning %(date)s.", { date: formatDay(week, "full_date_in_sentence") }))),
+    h("p", {}, _("Check the date and time. If they are right, save again to confirm.")));
 }

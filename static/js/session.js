@@ -23,6 +23,12 @@ export async function refresh() {
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
+    // The team's late-entry age and correction window: the phone asks and offers by them offline.
+    if (user.team) {
+      await store.setSetting("team_rules", {
+        late_entry_days: user.team.late_entry_days, correction_window_days: user.team.correction_window_days,
+      });
+    }
     const known = await store.getSetting("user");
     if (known && known.id !== user.id) {
       // Someone else has signed in on this phone: nothing of the last user's is shown or sent.

@@ -6,11 +6,12 @@ import uuid
 
 
 def short_reference(contact_id: uuid.UUID | str) -> str:
-    """The first eight hex digits of the record's id, in two groups of four (``0B6F-3C1E``).
+    """The record's first eight hex digits as a ten-digit number in three groups (``0195-264-190``).
 
-    The phone derives the same from the id it made (``static/js/receipts.js``), so a record
-    has its reference before it is sent. The full id stays the record's identity: this is
-    only for reading out, and the contact's page shows both.
+    Digits only, so that it reads out the same over a radio or a phone in Welsh and in English.
+    The phone derives the same from the id it made (``static/js/receipts.js``), so a record has
+    its reference before it is sent. The full id stays the record's identity: this is only for
+    quoting, and the contact's page shows it with the reference.
     """
-    digits = str(contact_id).replace("-", "").upper()
-    return f"{digits[:4]}-{digits[4:8]}"
+    digits = f"{int(str(contact_id).replace('-', '')[:8], 16):010d}"
+    return f"{digits[:4]}-{digits[4:7]}-{digits[7:]}"

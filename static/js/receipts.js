@@ -9,10 +9,11 @@ import * as store from "./store.js";
 export const KEEP_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The reference an officer quotes: the first eight hex digits of the id in two groups (app/contacts/reference.py). */
+/** The reference an officer quotes: the id's first eight hex digits as a ten-digit number (app/contacts/reference.py). */
 export function shortReference(id) {
-  const digits = String(id).replace(/-/g, "").toUpperCase();
-  return `${digits.slice(0, 4)}-${digits.slice(4, 8)}`;
+  // Digits only, so that it reads out the same in Welsh and in English.
+  const digits = String(parseInt(String(id).replace(/-/g, "").slice(0, 8), 16)).padStart(10, "0");
+  return `${digits.slice(0, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`;
 }
 
 function key(userId) {

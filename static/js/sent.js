@@ -175,7 +175,8 @@ function changeScreen(container, ctx, receipt, kind) {
     else await ctx.correctRecord(receipt, changes, why);
   });
   replaceChildren(container, h("h1", { tabindex: "-1" }, heading),
-    h("p", {}, `${receipt.person_name || ""} · ${_("Reference %(reference)s", { reference: receipt.reference })}`), form);
+    h("p", {}, receipt.person_name || ""),
+    h("p", {}, _("Reference %(reference)s", { reference: receipt.reference })), form);
   return { title: heading, keepsInput: true };
 }
 

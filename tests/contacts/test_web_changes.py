@@ -78,7 +78,7 @@ def test_the_author_corrects_with_a_reason_and_the_history_shows_both_versions(c
     stored = held(contact.id)
     assert stored.outcome.value == "refused" and stored.correction_reason == "Chose the wrong outcome"
     page = html.unescape(client.get(f"/contacts/{contact.id}").get_data(as_text=True))
-    assert "Version 2: corrected" in page and "Version 1: recorded" in page
+    assert "Version: 2 – Corrected" in " ".join(page.split()) and "Version: 1 – Created" in " ".join(page.split())
     assert "Reason: Chose the wrong outcome" in page
     assert page.count(officer.name) >= 2  # who made each version
     assert f"Reference {short_reference(contact.id)}" in page
@@ -136,7 +136,7 @@ def test_a_voided_contact_stays_visible_struck_through_with_its_reason_and_does_
     week = re.search(r'<th scope="row">[^<]*</th>\s*<td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>', page)
     assert week and week.group(2) == "0" and week.group(3) == "0"  # neither offered nor kept this week
     history = html.unescape(client.get(f"/contacts/{contact.id}").get_data(as_text=True))
-    assert "Version 2: voided" in history and "This contact is void and does not count" in history
+    assert "Version: 2 – Voided" in " ".join(history.split()) and "This contact is void and does not count" in history
     actions = [event.action for event in db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity_id == str(contact.id)).order_by(AuditEvent.id))]
     assert actions == ["create", "void"]
@@ -197,7 +197,7 @@ def test_the_late_entry_question_is_in_welsh_for_a_welsh_speaker(client, team, s
     page = signed_in(reader).get(f"/contacts/new?person={person.id}").get_data(as_text=True)
     data = {**fields_of(page), "type": "phone", "outcome": "kept", "date": "2026-11-12", "time": "10:00"}
     text = html.unescape(client.post("/contacts/new", data=data).get_data(as_text=True))
-    assert "Cofnod hwyr yw hwn: bydd yn cyfrif yn yr wythnos sy'n dechrau dydd Llun 9 Tachwedd 2026." in text
+    assert "Cofnod hwyr yw hwn: bydd yn cyfrif yn yr wythnos sy'n dechrau ddydd Llun 9 Tachwedd 2026." in text
 
 
 def test_the_supervisors_week_view_marks_late_entries(client, supervisor, person, officer, signed_in):
@@ -208,3 +208,7 @@ def test_the_supervisors_week_view_marks_late_entries(client, supervisor, person
     page = signed_in(supervisor).get("/supervision/week?week=2026-11-02").get_data(as_text=True)
     assert "1 late entry" in page
     assert "late entr" not in client.get("/supervision/week?week=2026-11-16").get_data(as_text=True)
+
+
+def test_the_short_reference_is_digits_only_and_the_same_as_the_phones():
+    assert short_reference("0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10") == "0191-839-262"  # tests/js/life.test.mjs too

@@ -39,8 +39,9 @@ test("records still on the phone count as this week's, not yet sent, for their p
   assert.deepEqual([...late.notSentThisWeek(rows, now)], [[1, 2]]);
 });
 
-test("the short reference is the same as the web's: the id's first eight hex digits", () => {
-  assert.equal(receipts.shortReference("0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10"), "0B6F-3C1E");
+test("the short reference is the same as the web's: the id's first eight hex digits as ten digits", () => {
+  assert.equal(receipts.shortReference("0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10"), "0191-839-262");
+  assert.equal(receipts.shortReference("ffffffff-2f4a-4c8e-9d2b-7a1e5c3f9b10"), "4294-967-295");
 });
 
 test("a receipt is kept only for a record the server holds with exactly the hash sent, for a fortnight", async () => {

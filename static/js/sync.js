@@ -96,8 +96,9 @@ async function sendAll() {
     const result = await api.postSync(rows.map((r) => r.contact));
 
     if (result.kind === "ok" && Array.isArray(result.json.results)) {
+      // The receipt first: a record never leaves the outbox without the phone keeping that the server holds it.
+      await receipts.keep(user.id, rows, result.json.results);
       const counts = await outbox.applyResults(rows, result.json.results);
-      await receipts.keep(user.id, rows, result.json.results); // what the server now holds, and when
       if (!(await applyTallies(user.id, result.json))) caseloadChanged = true;
       accepted += counts.accepted;
       if (counts.waiting === 0) {

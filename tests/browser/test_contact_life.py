@@ -14,6 +14,16 @@ from tests import factories
 from tests.browser.conftest import cut_network, indicator, open_app, record_for, restore_network, stored_contacts
 
 
+def stored_when(page, count: int):
+    """The contacts the server holds, once there are ``count`` of them (the page keeps running meanwhile)."""
+    waited = 0
+    while len(found := stored_contacts()) != count:
+        assert waited < 15000, f"the server holds {len(found)} contacts, not {count}"
+        page.wait_for_timeout(50)
+        waited += 50
+    return found
+
+
 def events_for(contact_id) -> list[str]:
     db.session.rollback()
     return [event.action for event in db.session.scalars(
@@ -26,8 +36,8 @@ def test_correct_and_void_offline_then_sync_and_see_the_history_on_the_web(serve
     open_app(page, server, officer.email)
     record_for(page, "Rhys Evans")
     record_for(page, "Bethan Morgan", kind="Phone call")
+    first, second = sorted(stored_when(page, 2), key=lambda c: c.type.value)  # home_visit, phone
     expect(indicator(page)).to_have_text("All sent")
-    first, second = sorted(stored_contacts(), key=lambda c: c.type.value)  # home_visit, phone
 
     page.goto(server.url("/app#/sent"))
     expect(page.get_by_role("heading", name="Sent from this phone")).to_be_visible()
@@ -84,7 +94,26 @@ def test_a_late_entry_on_the_phone_asks_to_confirm_and_names_the_week(server, pa
     assert stored_contacts() == []
     page.get_by_role("button", name="Confirm and save").click()
     expect(page.locator("#flash")).to_have_text("Saved on this phone — waiting to send")
-    expect(indicator(page)).to_have_text("All sent")
-    [contact] = stored_contacts()
+    [contact] = stored_when(page, 1)
     monday = contact.occurred_week
     assert f"Monday {monday.day} {monday.strftime('%B')} {monday.year}" in named  # the week it counts in, named
+
+
+def test_in_welsh_the_phone_names_the_late_entrys_week_and_a_sent_records_receipt(server, page, team):
+    welsh = factories.user(team, "swyddog@powys.example", language="cy")
+    factories.person(team, "Rhys Evans")
+    open_app(page, server, welsh.email)
+    page.locator(".caseload__row").get_by_role("link").click()
+    page.get_by_label("Galwad ffôn", exact=True).check()
+    page.get_by_label("Dyddiad neu amser arall").check()
+    page.fill("#when-date", page.evaluate("new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10)"))
+    page.fill("#when-time", "10:00")
+    page.get_by_role("button", name="Cadw", exact=True).click()
+    expect(page.locator("#late-entry")).to_contain_text("Cofnod hwyr yw hwn: bydd yn cyfrif yn yr wythnos sy'n dechrau ddydd Llun")
+    page.get_by_role("button", name="Cadarnhau a chadw").click()
+    [contact] = stored_when(page, 1)
+    expect(indicator(page)).to_have_text("Wedi anfon y cyfan")
+    page.goto(server.url("/app#/sent"))
+    item = page.locator(f"[data-record-id='{contact.id}']")
+    expect(item).to_contain_text(f"Cyfeirnod {short_reference(contact.id)}")
+    expect(item).to_contain_text("Mae'r cofnod hwn gan y gweinydd yn union fel y'i hanfonwyd.")

@@ -1,7 +1,7 @@
 """contact change keys: each correction, void and discard a phone sends, applied once by its idempotency key
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -52,7 +52,8 @@ function listScreen(container, ctx) {
       const pending = mine.some((c) => c.state === WAITING);
       const parts = [
         h("h2", { class: "outbox__name", id: headingId }, receipt.person_name || _("Unknown person")),
-        h("p", {}, `${label(CONTACT_TYPES, receipt.type)} · ${label(OUTCOMES, receipt.outcome)}`),
+        // A sealed record's receipt knows its kind, not its outcome (the outbox kept only a summary).
+        h("p", {}, receipt.outcome ? `${label(CONTACT_TYPES, receipt.type)} · ${label(OUTCOMES, receipt.outcome)}` : label(CONTACT_TYPES, receipt.type)),
         h("p", {}, _("Contact on %(when)s", { when: formatDate(receipt.occurred_at, "date_time") })),
         h("p", { class: "sent__reference" }, _("Reference %(reference)s", { reference: receipt.reference })),
         h("p", { class: "sent__receipt" }, _("The server holds this record exactly as sent. It arrived on %(when)s.", { when: formatDate(receipt.received_at, "date_time") })),

@@ -579,3 +579,18 @@ class CaseloadVersion(Model):
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+
+
+class ContactChangeKey(Model):
+    """The idempotency key of a correction, void or discard a phone sent, kept once it is applied,
+    so that the same change sent again (its answer was lost) is answered as done, never applied twice.
+    Not audited: the change it names has its own audit event."""
+
+    __tablename__ = "contact_change_keys"
+
+    key: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    contact_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # correct, void, discard
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

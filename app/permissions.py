@@ -10,6 +10,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
     may(user, "see_sensitive_notes", team)      # sensitive notes in exports
     may(user, "correct_contact", contact)       # and "void_contact": the same people
+    may_change_contact(user, contact, team, now) # ... and the team's correction window is open
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
     may(user, "change_role_or_status", account) # the same, never one's own account
     may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app
@@ -66,6 +68,26 @@ def _transfer(user, move: Move) -> bool:
     """An administrator, or a supervisor of either team: the sending one or the receiving one."""
     return user.role == Role.ADMIN or (
         user.role == Role.SUPERVISOR and user.team_id in (move.from_team_id, move.to_team_id))
+
+
+def correction_window_open(received_at: datetime, window_days: int, now: datetime) -> bool:
+    """A contact may be changed until ``window_days`` after it reached the server."""
+    return now - received_at <= timedelta(days=window_days)
+
+
+def may_change_contact(user, contact, team, now: datetime) -> bool:
+    """Whether to offer "correct" and "void" for this contact now: the people who may, within
+    the team's correction window (the service refuses anything else with the same rule)."""
+    return (
+        may(user, "correct_contact", contact)
+        and not contact.voided
+        and correction_window_open(contact.received_at, team.correction_window_days, now)
+    )
+
+
+def may_read_notes(user, contact) -> bool:
+    """Sensitive notes: their author and those who act for the contact's team (others see that there are some)."""
+    return not contact.sensitive or contact.recorded_by_id == user.id or _act_for_team(user, contact.team_id)
 
 
 def _manage_account(user, account) -> bool:

@@ -54,7 +54,12 @@ def session_info():
                 "id": user.id,
                 "name": user.name,
                 "language": user.language.value,
-                "team": {"id": user.team.id, "name": user.team.name},
+                "team": {
+                    "id": user.team.id, "name": user.team.name,
+                    # The phone asks to confirm a late entry, and offers correct and void, by these.
+                    "late_entry_days": user.team.late_entry_days,
+                    "correction_window_days": user.team.correction_window_days,
+                },
                 "role": user.role.value,
                 "agency": user.agency.value,
             },
@@ -207,13 +212,18 @@ def _refusal_response(refusal: contacts.ChangeRefused):
 @blueprint.post("/contacts/<uuid:contact_id>/correction")
 @login_required
 def correct(contact_id: uuid.UUID):
-    changes, reason, expected = schemas.parse_correction(schemas.read_json(request))
+    body = schemas.read_json(request)
+    changes, reason, expected = schemas.parse_correction(body)
     now = clock.now()
+    replayed = _replayed(contract.change_key(body), contact_id, now)
+    if replayed is not None:
+        return replayed
     try:
         contact, touched = contacts.correct_contact(
             db.session, current_user._get_current_object(), contact_id, changes,
             now=now, reason=reason, expected_sha256=expected,
         )
+        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "correct", now)
     except contacts.ChangeRefused as refusal:
         return _refused(refusal)
     return _changed(contact, touched, now)
@@ -222,14 +232,55 @@ def correct(contact_id: uuid.UUID):
 @blueprint.post("/contacts/<uuid:contact_id>/void")
 @login_required
 def void(contact_id: uuid.UUID):
-    reason, expected = schemas.parse_void(schemas.read_json(request))
+    body = schemas.read_json(request)
+    reason, expected = schemas.parse_void(body)
     now = clock.now()
+    replayed = _replayed(contract.change_key(body), contact_id, now)
+    if replayed is not None:
+        return replayed
     try:
         contact = contacts.void_contact(
             db.session, current_user._get_current_object(), contact_id,
             now=now, reason=reason, expected_sha256=expected,
         )
+        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "void", now)
     except contacts.ChangeRefused as refusal:
         return _refused(refusal)
     return _changed(contact, {contact.person_id}, now)
+
+
+def _replayed(key, contact_id: uuid.UUID, now):
+    """A correction or void sent again under the key it was applied with: answered as done, changing nothing."""
+    applied = contacts.applied_change(db.session, current_user, key)
+    if applied is None:
+        return None
+    found = contacts.find_contact(db.session, current_user, applied.contact_id)
+    if applied.contact_id != contact_id or found is None:
+        return error_response(409, "key_reused", KEY_REUSED)
+    return _changed(found, {found.person_id}, now)
+
+
+KEY_REUSED = _l("This idempotency key was used for another change. Send this change under a new key.")
+
+
+@blueprint.post("/contacts/discarded")
+@login_required
+def discarded():
+    """A record the officer discarded on the phone, never sent: audited once per id."""
+    parsed, errors = contract.parse_discard(schemas.object_body(schemas.read_json(request)))
+    if parsed is None:
+        raise schemas.invalid(errors)
+    now = clock.now()
+    outcome = contacts.report_discarded(
+        db.session, current_user._get_current_object(), contact_id=parsed.id, person_id=parsed.person_id,
+        type=parsed.type, occurred_at=parsed.occurred_at, reason=parsed.reason.strip(), now=now,
+    )
+    if outcome == contacts.DiscardOutcome.HELD:
+        db.session.rollback()
+        return error_response(409, "held", DISCARD_HELD)
+    db.session.commit()
+    return json_response({"id": str(parsed.id), "status": outcome.value, "server_time": serialise.iso(now)})
+
+
+DISCARD_HELD = _l("The server holds this record, so it was sent: it cannot be discarded. Correct or void it instead.")
 

@@ -133,3 +133,29 @@ class ContactForm(FlaskForm):
             if name == "occurred_at" and (self.date.errors or self.time.errors):
                 continue  # the form has said what is wrong with the date or the time already
             field.errors = [*field.errors, str(message)]
+
+
+class LateEntryMixin:
+    """A contact dated outside this week (or older than the team's late-entry age) is saved only
+    once the officer has confirmed the week it will count in (``app.domain.late``)."""
+
+    confirm_late = HiddenField()
+
+
+class RecordForm(LateEntryMixin, ContactForm):
+    """The record form, with the late-entry confirmation."""
+
+
+
+
+
+class CorrectionForm(LateEntryMixin, ContactForm):
+    """A correction: the whole contact as it should be, why, and the version it was made from."""
+
+    reason = TextAreaField(_l("Why are you correcting this contact?"))
+    base_sha256 = HiddenField()
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(_l("Why is this contact being voided?"))
+    base_sha256 = HiddenField()

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
+from app.domain.late import is_late
 from app.domain.weeks import local_date, week_start
 from app.presenters import full_date_in_sentence
-from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
+from app.models import Agency, Contact, ContactChangeKey, ContactType, Outcome, Person, Team, User, utcnow
 
 # A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -147,7 +148,7 @@ def contact_row(
         "concern": bool(concern),
         "recorded_at": recorded_at,
         "received_at": received_at,
-        "late": received_at - occurred_at > timedelta(days=late_entry_days),
+        "late": is_late(occurred_at, received_at, late_entry_days),
         "clock_skew": clock_skew,
         "content_sha256": sha256,
         "received_sha256": sha256,
@@ -425,7 +426,7 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
     team = session.get(Team, contact.team_id)
     if team is None:  # a contact's team is a foreign key: never missing
         raise ChangeRefused(Refusal.NOT_FOUND)
-    if now - contact.received_at > timedelta(days=team.correction_window_days):
+    if not permissions.correction_window_open(contact.received_at, team.correction_window_days, now):
         raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
     if expected_sha256 is not None and expected_sha256 != contact.content_sha256:
         raise ChangeRefused(Refusal.STALE, contact=contact)
@@ -478,7 +479,7 @@ def correct_contact(
     for key, value in changed.items():
         setattr(contact, key, value)
     contact.occurred_week = week_start(contact.occurred_at)
-    contact.late = contact.received_at - contact.occurred_at > timedelta(days=team.late_entry_days)
+    contact.late = is_late(contact.occurred_at, contact.received_at, team.late_entry_days)
     contact.content_sha256 = content_hash(stored_content(contact))
     contact.correction_reason = reason or None
     contact.updated_at = now
@@ -507,3 +508,52 @@ def void_contact(
     audit.label(contact, "void")
     session.flush()
     return contact
+
+
+# Changes sent from a phone: each applied once, by its idempotency key --------------------
+
+
+def applied_change(session: Session, actor: User, key: uuid.UUID | None) -> ContactChangeKey | None:
+    """The change this key named, if it was applied already (for the actor's team): send it again, nothing changes."""
+    if key is None:
+        return None
+    return session.scalar(
+        select(ContactChangeKey).where(ContactChangeKey.key == key, ContactChangeKey.team_id == actor.team_id)
+    )
+
+
+def keep_change_key(session: Session, actor: User, key: uuid.UUID | None, contact_id: uuid.UUID, action: str,
+                    now: datetime) -> None:
+    """Keep the key with the change it applied, in the same transaction."""
+    if key is not None:
+        session.add(ContactChangeKey(key=key, team_id=actor.team_id, contact_id=contact_id, actor_id=actor.id,
+                                     action=action, created_at=now))
+        session.flush()
+
+
+class DiscardOutcome(enum.StrEnum):
+    DISCARDED = "discarded"  # reported now (audited)
+    ALREADY = "already_reported"  # reported before: nothing changes
+    HELD = "held"  # the server holds a contact under this id: it was sent, not discarded
+
+
+def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, person_id: int, type: ContactType,
+                     occurred_at: str, reason: str, now: datetime) -> DiscardOutcome:
+    """A record its officer discarded on the phone before it was ever sent: audited once per id.
+
+    It is the only way a record leaves a phone unsent, so the trail says who discarded which
+    record, of whom, when it happened, and why. The person is named only if on the actor's team.
+    """
+    if find_contact(session, actor, contact_id) is not None:
+        return DiscardOutcome.HELD
+    if applied_change(session, actor, contact_id) is not None:
+        return DiscardOutcome.ALREADY
+    person = session.scalar(select(Person.id).where(Person.id == person_id, Person.team_id == actor.team_id))
+    audit.record(
+        session, "discard", Contact.__tablename__, entity_id=str(contact_id), team_id=actor.team_id, person_id=person,
+        actor_id=actor.id,
+        after={"reason": reason, "type": ContactType(type).value, "occurred_at": occurred_at,
+               "person_id": person},
+    )
+    keep_change_key(session, actor, contact_id, contact_id, "discard", now)
+    return DiscardOutcome.DISCARDED

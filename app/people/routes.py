@@ -7,7 +7,7 @@ from app import clock
 from app.extensions import db
 from app.cohort.presenters import cohort_periods
 from app.people import queries
-from app.permissions import may
+from app.permissions import may, may_change_contact, may_read_notes
 from app.supervision import charts
 from app.supervision.forms import DESELECTION_LABELS
 from app.supervision.lookups import visible_person
@@ -21,13 +21,17 @@ blueprint = Blueprint("people", __name__, url_prefix="/people")
 def person_page(person_id: int):
     person = visible_person(person_id)
     can_act = may(current_user, "act_for_team", person.team_id)
-    page = queries.person_page(db.session, person, clock.now(), with_trail=can_act)
+    now = clock.now()
+    page = queries.person_page(db.session, person, now, with_trail=can_act)
     return render_template(
         "people/person.html",
         person=person,
         history=page.history,
         chart=charts.week_chart(list(reversed(page.history)), f"chart-{person.id}", charts.LARGE),
         contacts=page.contacts,
+        # Correct and void for the author and the team's supervisors, within the correction window.
+        changeable={c.id for c in page.contacts if may_change_contact(current_user, c, person.team, now)},
+        readable={c.id for c in page.contacts if may_read_notes(current_user, c)},
         reviews=page.reviews,
         category_changes=page.category_changes,
         rag_changes=page.rag_changes,

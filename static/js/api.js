@@ -113,6 +113,16 @@ export function getCaseload(etag) {
   return call("/api/v1/caseload", { headers: etag ? { "If-None-Match": etag } : {} });
 }
 
+/**
+ * POST a JSON body (a correction, void or discard report). A refusal for good (403, 404, 409
+ * with an error object) is kind "refused"; the rest as `call` says.
+ */
+export async function post(path, body) {
+  const result = await call(path, { method: "POST", body });
+  if (result.kind === "transient" && result.error && [403, 404, 409].includes(result.status)) return { ...result, kind: "refused" };
+  return result;
+}
+
 export function postSync(contacts) {
   return call("/api/v1/contacts/sync", {
     method: "POST",

@@ -8,6 +8,7 @@
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
 import { sortedByName } from "./order.js";
+import { lateWarning, weekToConfirm } from "./late.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
 
@@ -64,6 +65,7 @@ export function mount(container, ctx, params) {
   const chosenId = initial ? initial.person_id : params.personId;
   const chosen = people.find((p) => p.id === chosenId) || null;
   let saving = false;
+  let confirmedWeek = null; // the late entry's week the officer confirmed
   const limits = checks(ctx.state.limits);
 
   const now = () => new Date(Date.now() + (ctx.state.clockOffset || 0));
@@ -301,6 +303,17 @@ export function mount(container, ctx, params) {
     const answer = read();
     if (answer.problems) {
       showProblems(_("There is a problem"), answer.problems);
+      return;
+    }
+    // A late entry is saved once the officer has confirmed the week it will count in.
+    const rules = ctx.state.teamRules;
+    const week = weekToConfirm(answer.contact.occurred_at, now(), rules ? rules.late_entry_days : null);
+    if (week && confirmedWeek !== week) {
+      confirmedWeek = week;
+      const warning = lateWarning(week);
+      replaceChildren(problemsBox, warning);
+      replaceChildren(saveButton, _("Confirm and save"));
+      warning.focus();
       return;
     }
     saving = true;

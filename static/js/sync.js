@@ -6,7 +6,9 @@
 // the browser has it. It works the same without Background Sync (iOS Safari).
 
 import * as api from "./api.js";
+import * as corrections from "./corrections.js";
 import * as outbox from "./outbox.js";
+import * as receipts from "./receipts.js";
 import * as store from "./store.js";
 
 const LOCK_NAME = "cyswllt-send";
@@ -76,7 +78,7 @@ async function sendAll() {
   const user = await store.getSetting("user");
   if (!user) return { status: "no_user" };
   if (await store.getSetting("signed_out")) return { status: "signed_out" };
-  if (!(await outbox.sendable(user.id, user.team_id)).length) return { status: "nothing" };
+  if (!(await outbox.sendable(user.id, user.team_id)).length && !(await corrections.waiting(user.id)).length) return { status: "nothing" };
 
   emit({ sending: true });
   const session = await api.getSession();
@@ -94,6 +96,8 @@ async function sendAll() {
     const result = await api.postSync(rows.map((r) => r.contact));
 
     if (result.kind === "ok" && Array.isArray(result.json.results)) {
+      // The receipt first: a record never leaves the outbox without the phone keeping that the server holds it.
+      await receipts.keep(user.id, rows, result.json.results);
       const counts = await outbox.applyResults(rows, result.json.results);
       if (!(await applyTallies(user.id, result.json))) caseloadChanged = true;
       accepted += counts.accepted;
@@ -127,6 +131,16 @@ async function sendAll() {
     return failed(result);
   }
   batchSize = MAX_BATCH;
+  // Then the corrections, voids and discards made on this phone, each once by its key.
+  const changes = await corrections.sendWaiting(user.id);
+  if (changes.failed) {
+    if (changes.failed.kind === "unauthenticated") {
+      await store.setSetting("signed_out", true);
+      return { status: "signed_out" };
+    }
+    return failed(changes.failed);
+  }
+  if (changes.sent) caseloadChanged = true; // a correction or void can change the counts
   return { status: "done", accepted, caseloadChanged };
 }
 

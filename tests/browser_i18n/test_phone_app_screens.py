@@ -15,7 +15,7 @@ from tests.i18n.example import build_example, set_language
 from tests.i18n.test_every_page import Rendering, check_html
 
 # The app's screens, as addresses under /app (person: the example person's id).
-SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sign-out")
+SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sent", "#/sign-out")
 HEADINGS = {"cy": "Yr wythnos hon", "en": "This week"}
 RECORD_HEADINGS = {"cy": "Cofnodi cyswllt", "en": "Record a contact"}
 

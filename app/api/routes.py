@@ -15,7 +15,7 @@ from werkzeug.http import quote_etag
 from app import clock, security, versions
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
+from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
 from app.contacts import contract, operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db
@@ -61,6 +61,7 @@ def session_info():
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": security.idle_timeout_seconds(),
             "limits": contract.LIMITS,
+            "colleagues": colleagues_rows(db.session, user, current_language()),
         }
     )
 

@@ -10,11 +10,12 @@ from wtforms import SelectChoice
 from app import clock
 from app.caseload import recordable_people
 from app.collation import sort_key_for
-from app.contacts import operations
+from app.contacts import joint, operations
 from app.contacts.forms import ContactForm
 from app.domain.weeks import LONDON
 from app.extensions import db
 from app.i18n import current_language
+from app.presenters import AGENCY_LABELS
 
 blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -26,6 +27,14 @@ def _form_with_people() -> ContactForm:
                     key=lambda person: sort_key_for(current_language())(person.display_name))
     form.person.choices = [SelectChoice("", gettext("Choose a person"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people
+    ]
+    # Joint contacts: the team's colleagues, the other agency's officers first.
+    colleagues = joint.other_agency_first(
+        joint.colleagues_for(db.session, current_user), current_user.agency, sort_key_for(current_language()))
+    form.colleagues.choices = [
+        SelectChoice(str(officer.id), gettext("%(name)s (%(agency)s)", name=officer.name,
+                                              agency=AGENCY_LABELS[officer.agency]))
+        for officer in colleagues
     ]
     return form
 

@@ -1,7 +1,8 @@
 """Counting contacts against a week's requirement.
 
 A contact that was offered but not kept (did not attend, not at home, refused)
-still counts as offered. A voided contact (recorded in error) counts nowhere.
+still counts as offered. A voided contact (recorded in error) counts nowhere, and nor
+does a second officer's record of a joint meeting already counted (``app.domain.joint``).
 Whether a week is met is judged on contacts offered; kept is shown alongside.
 """
 
@@ -90,6 +91,8 @@ class ContactFact:
     kept: bool
     voided: bool = False
     face_to_face: bool = False
+    # Linked to another officer's record of the same meeting, which is the one that counts.
+    second_record: bool = False
 
     def __post_init__(self) -> None:
         if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
@@ -97,19 +100,22 @@ class ContactFact:
 
 
 def bucket_by_week(contacts: Iterable[ContactFact]) -> dict[date, list[ContactFact]]:
-    """Contacts grouped by the Monday of their London week; voided ones left out."""
+    """Contacts grouped by the Monday of their London week; voided and second records left out."""
     buckets: dict[date, list[ContactFact]] = {}
     for contact in contacts:
-        if not contact.voided:
+        if not (contact.voided or contact.second_record):
             buckets.setdefault(week_start(contact.occurred_at), []).append(contact)
     return buckets
 
 
 def tally(contacts: Iterable[ContactFact]) -> tuple[int, int]:
-    """(offered, kept): every non-voided contact is offered; kept ones are also kept."""
+    """(offered, kept): every contact that counts is offered; kept ones are also kept.
+
+    A joint meeting recorded by both officers is one contact: the second record is skipped.
+    """
     offered = kept = 0
     for contact in contacts:
-        if contact.voided:
+        if contact.voided or contact.second_record:
             continue
         offered += 1
         if contact.kept:

@@ -198,6 +198,7 @@ def contacts_page():
         managers=queries.team_managers(db.session, team, current_language()),
         can_act=may(current_user, "act_for_team", team), teams=_all_teams(),
         page_size=queries.CONTACT_LOG_PAGE, max_days=queries.MAX_EXPORT_DAYS,
+        joint=joint_details(db.session, contacts),
     )
 
 
@@ -212,7 +213,8 @@ def contacts_export():
     include_sensitive = asked and may(current_user, "see_sensitive_notes", team)
     contacts, total = queries.contact_log(db.session, team, filters)
     codes = operations.delius_codes(db.session)
-    text = exports.csv_text(exports.contact_header(), exports.contact_rows(contacts, codes, include_sensitive))
+    text = exports.csv_text(exports.contact_header(), exports.contact_rows(
+        contacts, codes, include_sensitive, joint=joint_details(db.session, contacts)))
     exports.record_export(
         db.session, "contact_log", team_id=team.id, filters=filters.as_args(), rows=total,
         sensitive_notes_asked=asked, sensitive_notes_included=include_sensitive,

@@ -8,6 +8,7 @@
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
 import { sortedByName } from "./order.js";
+import { chosenIds, picker as colleaguePicker } from "./colleagues.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
 
@@ -167,6 +168,9 @@ export function mount(container, ctx, params) {
     ),
   );
 
+  // Joint contacts: who from the team was there too (colleagues.js).
+  const colleagues = colleaguePicker(ctx.state.colleagues, initial ? initial.colleague_ids || [] : []);
+
   const problemsBox = h("div", { class: "problems" });
   const saveButton = h("button", { class: "button button--save", type: "submit" }, correcting ? _("Save and send again") : _("Save"));
   const form = h(
@@ -178,6 +182,7 @@ export function mount(container, ctx, params) {
     outcomes,
     when,
     pathways,
+    colleagues,
     details,
     h("div", { class: "form-actions" }, saveButton, h("a", { class: "cancel", href: ctx.cancelHref }, _("Cancel"))),
   );
@@ -284,6 +289,7 @@ export function mount(container, ctx, params) {
         sensitive: false,
         concern: false,
         others_present: null,
+        colleague_ids: chosenIds(form),
       },
     };
   }

@@ -23,6 +23,8 @@ export async function refresh() {
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
+    // Who a joint contact can name ("with a colleague"), kept for recording offline.
+    if (Array.isArray(result.json.colleagues)) await store.setSetting("colleagues", result.json.colleagues);
     const known = await store.getSetting("user");
     if (known && known.id !== user.id) {
       // Someone else has signed in on this phone: nothing of the last user's is shown or sent.

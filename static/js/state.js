@@ -16,6 +16,7 @@ export const state = {
   lastSend: null,
   clockOffset: 0,
   limits: null,
+  colleagues: [],
   storageRefused: false,
   storageNoticeDismissed: false,
   update: null,
@@ -33,6 +34,7 @@ export async function loadLocal() {
   state.signedOut = Boolean(await store.getSetting("signed_out"));
   state.clockOffset = (await store.getSetting("clock_offset")) || 0;
   state.limits = (await store.getSetting("limits")) || null;
+  state.colleagues = (await store.getSetting("colleagues")) || [];
   state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
   state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
   state.rows = state.user ? await outbox.rows(state.user.id) : [];

@@ -178,9 +178,10 @@ class PairGone(Exception):
     """The two records are no longer possibly the same (voided, linked, or another team's)."""
 
 
-def _pair(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID) -> tuple[Contact, Contact]:
+def _pair(session: Session, team_id: int, one: uuid.UUID, other: uuid.UUID) -> tuple[Contact, Contact]:
     found = {contact.id: contact for contact in session.scalars(
-        select(Contact).where(Contact.id.in_({one, other}), Contact.team_id == actor.team_id).with_for_update()
+        select(Contact).where(Contact.id.in_({one, other}), Contact.team_id == team_id)
+        .order_by(Contact.id).with_for_update()
     )}
     if len(found) != 2 or one == other:
         raise PairGone
@@ -190,12 +191,13 @@ def _pair(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID) -> tu
     return first, second
 
 
-def confirm_same(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID, *, now: datetime) -> Contact:
-    """Link the two records as one contact: the later received is a second record of the first.
-
-    Returns the second record. Audited (``confirm_same``); the caller commits.
+def confirm_same(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID, *, now: datetime,
+                 team_id: int) -> Contact:
+    """Link two records of ``team_id`` as one contact: the later received is a second record of
+    the first. Returns the second record. Audited (``confirm_same``); the caller commits and
+    has checked that the actor may act for the team. ``PairGone`` if they are not a pair now.
     """
-    first, second = _pair(session, actor, one, other)
+    first, second = _pair(session, team_id, one, other)
     with session.no_autoflush:
         linked = list(session.scalars(select(Contact).where(Contact.same_as_id == second.id)))
     for record in [second, *linked]:  # records already linked to the second now go with the first
@@ -203,16 +205,19 @@ def confirm_same(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID
         record.updated_at = now
         audit.label(record, "confirm_same")
     session.flush()
-    versions.touch(session, {actor.team_id})
+    versions.touch(session, {team_id})
     return second
 
 
-def dismiss_possible(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID) -> PossibleDuplicateDismissal:
+def dismiss_possible(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID, *,
+                     team_id: int) -> PossibleDuplicateDismissal:
     """Record that the two are different contacts, so they are not listed again. Audited."""
-    first, second = _pair(session, actor, one, other)
+    first, second = _pair(session, team_id, one, other)
     low, high = _key(first.id, second.id)
+    if (low, high) in _dismissed(session, [(first, second)]):
+        raise PairGone  # dismissed already (two supervisors at once): nothing more to do
     dismissal = PossibleDuplicateDismissal(
-        team_id=actor.team_id, person_id=first.person_id, first_id=low, second_id=high, dismissed_by_id=actor.id
+        team_id=team_id, person_id=first.person_id, first_id=low, second_id=high, dismissed_by_id=actor.id
     )
     session.add(dismissal)
     session.flush()

@@ -204,3 +204,18 @@ def test_the_stored_contact_names_the_record_that_counts(api, police, probation,
     phone.sync([second])
     body = phone.get(f"/api/v1/contacts/{second['id']}").get_json()["contact"]
     assert body["same_as_id"] == first["id"]
+
+
+def test_the_server_hashes_a_joint_contact_as_the_phone_does():
+    """The pair of tests/js/canonical.test.mjs: the same contact, the same two hashes."""
+    from datetime import datetime, timezone
+
+    fields = dict(
+        contact_id=uuid.UUID("6F1C2A4E-8B3D-4C5E-9F70-1A2B3C4D5E6F"), person_id=42, type="home_visit", outcome="kept",
+        occurred_at=datetime(2026, 11, 18, 9, 30, 15, 123000, tzinfo=timezone.utc), duration_minutes=30,
+        pathways=["health", "accommodation"], notes="Siaradwyd am dai — ‘tŷ’ newydd", sensitive=False, concern=True,
+        others_present="",
+    )
+    assert content_hash(canonical_content(**fields)) == "72ff3a05ba3d393a3d00550712e9abb56f57dc9d3dabc296b89389dcddbd8c1d"
+    assert content_hash(canonical_content(**fields, colleague_ids=[12, 3])) == (
+        "8a6605cb4a8da28bf372a4b343f38b0b2bcf29db0930cc731ee1fd3cc572b329")

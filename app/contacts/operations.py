@@ -366,7 +366,8 @@ def _team_colleagues(session: Session, team_id: int, user_ids: set[int]) -> dict
     """Of these users, those in the team, and whether each is active: one query, none when no ids."""
     if not user_ids:
         return {}
-    return dict(session.execute(select(User.id, User.active).where(User.id.in_(user_ids), User.team_id == team_id)).all())
+    rows = session.execute(select(User.id, User.active).where(User.id.in_(user_ids), User.team_id == team_id))
+    return {user_id: active for user_id, active in rows}
 
 
 def _colleague_error(colleague_ids: Sequence[int], recorder_id: int, colleagues: dict[int, bool]):

@@ -219,3 +219,31 @@ def test_the_server_hashes_a_joint_contact_as_the_phone_does():
     assert content_hash(canonical_content(**fields)) == "72ff3a05ba3d393a3d00550712e9abb56f57dc9d3dabc296b89389dcddbd8c1d"
     assert content_hash(canonical_content(**fields, colleague_ids=[12, 3])) == (
         "8a6605cb4a8da28bf372a4b343f38b0b2bcf29db0930cc731ee1fd3cc572b329")
+
+
+def test_moving_the_counted_copy_to_another_person_makes_the_colleagues_copy_count(
+    api, police, probation, person, team, second_client
+):
+    other = factories.person(team, "Lowri Price")
+    first = contact_json(person.id, colleague_ids=[probation.id])
+    second = contact_json(person.id)
+    police_phone = api(police)
+    police_phone.sync([first])
+    api(probation, second_client).sync([second])
+    response = police_phone.post(f"/api/v1/contacts/{first['id']}/correction",
+                                 json={"changes": {"person_id": other.id}, "reason": "Wrong person chosen"})
+    assert response.status_code == 200, response.get_json()
+    assert stored(second["id"]).same_as_id is None and stored(first["id"]).same_as_id is None
+    assert offered(person) == 1 and offered(other) == 1
+
+
+def test_moving_a_second_copy_to_another_person_makes_it_count_there(api, police, probation, person, team, second_client):
+    other = factories.person(team, "Lowri Price")
+    first = contact_json(person.id, colleague_ids=[probation.id])
+    second = contact_json(person.id)
+    api(police).sync([first])
+    probation_phone = api(probation, second_client)
+    probation_phone.sync([second])
+    probation_phone.post(f"/api/v1/contacts/{second['id']}/correction", json={"changes": {"person_id": other.id}})
+    assert stored(second["id"]).same_as_id is None
+    assert offered(person) == 1 and offered(other) == 1

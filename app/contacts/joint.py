@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app import audit, versions
 from app.contacts.operations import _record
@@ -127,44 +127,54 @@ class PossiblePair:
 
 def possible_duplicates(session: Session, team_id: int, week: date) -> list[PossiblePair]:
     """Pairs of counted records in the week (by London date) of the same person by different
-    officers within ``JOINT_WINDOW`` who did not name each other, not dismissed: by time."""
+    officers within ``JOINT_WINDOW`` who did not name each other, not dismissed: by time.
+
+    One narrow query over the week's records (the columns the rule reads); the few records in
+    pairs, their people and recorders are loaded only when there are any.
+    """
     start = local_midnight_utc(week)
     end = local_midnight_utc(week + timedelta(days=7))
-    records = list(session.scalars(
-        select(Contact).where(
+    by_person: dict[int, list[joint.Record]] = {}
+    for row in session.execute(
+        select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
+               Contact.voided, Contact.same_as_id)
+        .where(
             Contact.team_id == team_id, Contact.voided.is_(False), Contact.same_as_id.is_(None),
             Contact.occurred_at >= start - joint.JOINT_WINDOW, Contact.occurred_at < end + joint.JOINT_WINDOW,
         ).order_by(Contact.person_id, Contact.occurred_at, Contact.id)
-    ))
-    by_person: dict[int, list[Contact]] = {}
-    for record in records:
-        by_person.setdefault(record.person_id, []).append(record)
-    pairs = []
-    for person_records in by_person.values():
-        for index, first in enumerate(person_records):
-            for second in person_records[index + 1:]:
+    ):
+        by_person.setdefault(row.person_id, []).append(_record(row))
+    pairs: list[tuple[joint.Record, joint.Record]] = []
+    for records in by_person.values():
+        for index, first in enumerate(records):
+            for second in records[index + 1:]:
                 if joint.apart(first.occurred_at, second.occurred_at) > joint.JOINT_WINDOW:
                     break
                 in_week = start <= first.occurred_at < end or start <= second.occurred_at < end
-                if in_week and joint.possibly_same(_record(first), _record(second)):
+                if in_week and joint.possibly_same(first, second):
                     pairs.append((first, second))
     if not pairs:
         return []
-    dismissed = _dismissed(session, pairs)
-    people = {person.id: person for person in session.scalars(
-        select(Person).where(Person.id.in_({first.person_id for first, _ in pairs})))}
+    dismissed = _dismissed(session, [(first.id, second.id) for first, second in pairs])
+    pairs = [(first, second) for first, second in pairs if _key(first.id, second.id) not in dismissed]
+    if not pairs:
+        return []
+    contacts = {contact.id: contact for contact in session.scalars(
+        select(Contact).where(Contact.id.in_({record.id for pair in pairs for record in pair}))
+        .options(selectinload(Contact.person), selectinload(Contact.recorded_by))
+    )}
     return [
-        PossiblePair(people[first.person_id], first, second)
-        for first, second in pairs if _key(first.id, second.id) not in dismissed
+        PossiblePair(contacts[first.id].person, contacts[first.id], contacts[second.id]) for first, second in pairs
     ]
 
 
-def _key(one: uuid.UUID, other: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+def _key(one, other) -> tuple[uuid.UUID, uuid.UUID]:
     return (one, other) if str(one) < str(other) else (other, one)
 
 
-def _dismissed(session: Session, pairs: Sequence[tuple[Contact, Contact]]) -> set[tuple[uuid.UUID, uuid.UUID]]:
-    keys = [_key(first.id, second.id) for first, second in pairs]
+def _dismissed(session: Session, pairs: Sequence[tuple]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """Which of these pairs of ids (either order) a supervisor has dismissed."""
+    keys = [_key(one, other) for one, other in pairs]
     rows = session.execute(
         select(PossibleDuplicateDismissal.first_id, PossibleDuplicateDismissal.second_id).where(
             or_(*(and_(PossibleDuplicateDismissal.first_id == one, PossibleDuplicateDismissal.second_id == other)
@@ -214,7 +224,7 @@ def dismiss_possible(session: Session, actor: User, one: uuid.UUID, other: uuid.
     """Record that the two are different contacts, so they are not listed again. Audited."""
     first, second = _pair(session, team_id, one, other)
     low, high = _key(first.id, second.id)
-    if (low, high) in _dismissed(session, [(first, second)]):
+    if (low, high) in _dismissed(session, [(first.id, second.id)]):
         raise PairGone  # dismissed already (two supervisors at once): nothing more to do
     dismissal = PossibleDuplicateDismissal(
         team_id=team_id, person_id=first.person_id, first_id=low, second_id=high, dismissed_by_id=actor.id

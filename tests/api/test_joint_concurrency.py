@@ -37,7 +37,7 @@ def test_a_joint_visit_sent_from_two_phones_at_once_is_counted_once(live_server,
         ]
         start = threading.Barrier(2)
 
-        def send(index: int):
+        def send(index: int, bodies=bodies, start=start):
             opener, token = phones[index]
             request = urllib.request.Request(
                 f"{live_server}/api/v1/contacts/sync", data=bodies[index], method="POST",

@@ -2,7 +2,7 @@
 to the one that counts, and supervisors' dismissals of "possibly the same contact"
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -14,7 +14,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

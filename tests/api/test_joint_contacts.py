@@ -16,6 +16,7 @@ from app.models import AuditEvent, Contact
 from app import caseload
 from tests import factories
 from tests.api.conftest import NOW, contact_json, iso
+from tests.api.test_sealed import two_keys  # noqa: F401 (a fixture)
 
 WEEK = week_start(NOW)
 
@@ -247,3 +248,25 @@ def test_moving_a_second_copy_to_another_person_makes_it_count_there(api, police
     probation_phone.post(f"/api/v1/contacts/{second['id']}/correction", json={"changes": {"person_id": other.id}})
     assert stored(second["id"]).same_as_id is None
     assert offered(person) == 1 and offered(other) == 1
+
+
+def test_a_sealed_joint_contact_opens_with_its_colleagues_and_links_the_colleagues_own_record(
+    api, police, probation, person, second_client, two_keys, app  # noqa: F811
+):
+    """Phones seal every record: the hash checked inside the seal covers the colleagues too."""
+    from app import sealing
+    from tests.api.test_sealed import sealed, session_answer
+
+    key, _old = two_keys
+    app.extensions["sealing"] = sealing.KeyRing((key,))
+    police_phone = api(police)
+    first = contact_json(person.id, colleague_ids=[probation.id])
+    body = police_phone.sync([sealed(first, key=key, token=session_answer(police_phone.client)["seal_token"])])
+    assert body.get_json()["results"][0]["status"] == "created", body.get_json()
+    assert stored(first["id"]).colleague_ids == [probation.id]
+    probation_phone = api(probation, second_client)
+    second = contact_json(person.id, colleague_ids=[police.id])
+    token = session_answer(probation_phone.client)["seal_token"]
+    result = probation_phone.sync([sealed(second, key=key, token=token)]).get_json()["results"][0]
+    assert result["same_as"] == first["id"]
+    assert offered(person) == 1

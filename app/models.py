@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -391,8 +392,10 @@ class Contact(Model):
         ),
         # Both weekly-count indexes cover every column the counts read, so counting
         # never visits the table itself (see benchmarks/week_view_bench.py).
-        Index("ix_contacts_person_week", "person_id", "occurred_week", "voided", "outcome", "type", "team_id"),
-        Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type"),
+        # ``same_as_id`` is in both: a joint meeting's second record is left out of the counts.
+        Index("ix_contacts_person_week", "person_id", "occurred_week", "voided", "outcome", "type", "team_id",
+              "same_as_id"),
+        Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type", "same_as_id"),
         Index("ix_contacts_team_week", "team_id", "occurred_week"),
     )
 
@@ -425,13 +428,47 @@ class Contact(Model):
     void_reason: Mapped[str | None] = mapped_column(Text)
     correction_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Joint contacts (app.domain.joint, migration 0013): the colleagues of the person's team
+    # the recorder says were there (user ids, sorted), and, for a second officer's record
+    # of a meeting already recorded, the record that counts for it.
+    colleague_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    same_as_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
 
     person: Mapped[Person] = relationship()
     recorded_by: Mapped[User] = relationship()
 
     @property
+    def counts(self) -> bool:
+        """Counted for the person: not voided, and not a second record of a joint meeting."""
+        return not self.voided and self.same_as_id is None
+
+    @property
+    def joint(self) -> bool:
+        return bool(self.colleague_ids) or self.same_as_id is not None
+
+    @property
     def kept(self) -> bool:
         return self.outcome == Outcome.KEPT
+
+
+class PossibleDuplicateDismissal(Model):
+    """A supervisor's answer that two records found "possibly the same contact" are not.
+
+    The pair is kept in id order (``first_id`` < ``second_id``) so it is stored once. A
+    confirmation is not kept here: it links the records (``Contact.same_as_id``).
+    """
+
+    __tablename__ = "possible_duplicate_dismissals"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    first_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"))
+    second_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"))
+    dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StoredPersonWeek(Model):

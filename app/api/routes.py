@@ -16,7 +16,7 @@ from app import clock, sealing, versions
 from app.security.idle import idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
+from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
 from app.contacts import contract, operations as contacts, sealed
 from app.domain.weeks import week_start
 from app.extensions import db
@@ -67,6 +67,7 @@ def session_info():
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": idle_timeout_seconds(),
             "limits": contract.LIMITS,
+            "colleagues": colleagues_rows(db.session, user, current_language()),
             # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
             "sealing": sealing.session_answer(db.session, user.id),
         }

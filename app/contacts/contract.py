@@ -41,6 +41,7 @@ REASON_MAX = 1000
 DURATION_MAX = 1440
 TIMESTAMP_MAX = 40
 PERSON_ID_MAX = 2**31 - 1
+COLLEAGUES_MAX = 10
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -53,6 +54,7 @@ LIMITS = {
     "reason_max": REASON_MAX,
     "duration_max": DURATION_MAX,
     "future_tolerance_seconds": int(FUTURE_TOLERANCE / timedelta(seconds=1)),
+    "colleagues_max": COLLEAGUES_MAX,
 }
 
 # The sentences ---------------------------------------------------------------------------
@@ -87,6 +89,9 @@ CORRECTION_REASON_MISSING = _l("Say why this contact is being corrected.")
 KEY_INVALID = _l("The idempotency key must be a UUID, such as 0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10.")
 EXPECTED_SHA256_INVALID = _l("The expected hash must be 64 lower-case hexadecimal characters.")
 CONTACT_NOT_OBJECT = _l("Each contact must be a JSON object.")
+COLLEAGUES_INVALID = _l("The colleagues must be a list of user numbers.")
+COLLEAGUE_REPEATED = _l("Each colleague can be named only once.")
+COLLEAGUES_TOO_MANY = _l("Name at most 10 colleagues.")
 SEALED_INVALID = _l(
     "The sealed record is not in the form the server reads: it needs a key id, a wrapped key, an IV and the ciphertext."
 )
@@ -130,6 +135,10 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "reason": {"unstorable": TEXT_UNSTORABLE, "missing": VOID_REASON_MISSING, "invalid": REASON_INVALID},
     "expected_sha256": {"invalid": EXPECTED_SHA256_INVALID},
     "idempotency_key": {"invalid": KEY_INVALID},
+    # Whether each colleague is an active member of the team, and not the recorder, needs the
+    # database: app.contacts.operations checks that (its messages are there).
+    "colleague_ids": {"colleague_repeated": COLLEAGUE_REPEATED, "too_long": COLLEAGUES_TOO_MANY,
+                      "invalid": COLLEAGUES_INVALID},
     "content_sha256": {"invalid": CONTENT_SHA256_INVALID},
     "sealed": {"invalid": SEALED_INVALID},
 }
@@ -206,6 +215,14 @@ def _pathway_codes(codes: list[str] | None) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+def _colleague_ids(ids: list[int] | None) -> tuple[int, ...]:
+    if ids is None:
+        return ()
+    if len(set(ids)) != len(ids):
+        raise PydanticCustomError("colleague_repeated", "repeated colleague")
+    return tuple(sorted(ids))
+
+
 def _false_if_none(value: bool | None) -> bool:
     return bool(value)
 
@@ -228,6 +245,12 @@ Notes = Annotated[Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_st
 OthersPresent = Annotated[Annotated[str, Field(max_length=OTHERS_PRESENT_MAX), AfterValidator(_storable)] | None,
                           BeforeValidator(_empty_is_none)]
 Flag = Annotated[bool | None, AfterValidator(_false_if_none)]
+# A joint contact's colleagues: user ids, each once; omitted (old phones) or [] is none.
+ColleagueIds = Annotated[
+    Annotated[list[Annotated[int, Field(ge=1, le=PERSON_ID_MAX)]], Field(max_length=COLLEAGUES_MAX)] | None,
+    Field(json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_colleague_ids),
+]
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)] | None
 # A phone's own key for one correction or void, so that sending it again applies it once.
 ChangeKey = Annotated[str, Field(pattern=UUID_PATTERN)] | None
@@ -250,6 +273,7 @@ class ContactIn(BaseModel):
     sensitive: Flag = None
     concern: Flag = None
     others_present: OthersPresent = None
+    colleague_ids: ColleagueIds = None
 
 
 class CorrectionIn(BaseModel):
@@ -428,7 +452,7 @@ def content_hash_of(contact: ContactInput) -> str:
         contact_id=contact.contact_id, person_id=contact.person_id, type=contact.type, outcome=contact.outcome,
         occurred_at=truncate_to_millis(contact.occurred_at), duration_minutes=contact.duration_minutes,
         pathways=contact.pathways, notes=contact.notes, sensitive=contact.sensitive, concern=contact.concern,
-        others_present=contact.others_present,
+        others_present=contact.others_present, colleague_ids=contact.colleague_ids,
     ))
 
 

@@ -47,6 +47,7 @@ FORM_FIELDS = {
     "others_present": "others_present",
     "sensitive": "sensitive",
     "concern": "concern",
+    "colleague_ids": "colleagues",
 }
 
 
@@ -93,6 +94,8 @@ class ContactForm(FlaskForm):
         choices=[SelectChoice(pathway.value, PATHWAY_LABELS[pathway]) for pathway in Pathway],
         validate_choice=False,
     )
+    # Joint contacts: the colleagues of the team who were there too (choices set by the view).
+    colleagues = SelectMultipleField(_l("With a colleague (optional)"), validate_choice=False)
     others_present = StringField(_l("Who else was there (optional)"))
     sensitive = BooleanField(_l("Sensitive: keep the notes out of exports"))
     concern = BooleanField(_l("A concern to raise with the supervisor"))
@@ -119,6 +122,7 @@ class ContactForm(FlaskForm):
             "others_present": _text(self.others_present.data),
             "sensitive": bool(self.sensitive.data),
             "concern": bool(self.concern.data),
+            "colleague_ids": [_number_or_text(value) for value in self.colleagues.data or ()],
         }
 
     def validate_contract(self, recorded_at: datetime) -> bool:

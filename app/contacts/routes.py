@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 from app import clock
 from app.weekly_counts import recordable_people
 from app.collation import sort_key_for
-from app.contacts import history, operations
+from app.contacts import history, joint, operations
 from app.contacts.forms import ContactForm, CorrectionForm, RecordForm, VoidForm
 from app.domain.late import week_to_confirm
 from app.domain.weeks import LONDON
@@ -30,6 +30,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.models import Contact, Team
 from app.permissions import may_change_contact, may_read_notes
+from app.presenters import AGENCY_LABELS
 
 blueprint = Blueprint("contacts", __name__, url_prefix="/contacts")
 blueprint.add_app_template_global(history.short_reference, "short_reference")
@@ -43,6 +44,14 @@ def _with_people(form: ContactForm) -> ContactForm:
                     key=lambda person: sort_key_for(current_language())(person.display_name))
     form.person.choices = [SelectChoice("", gettext("Choose a person"))] + [
         SelectChoice(str(person.id), person.display_name) for person in people
+    ]
+    # Joint contacts: the team's colleagues, the other agency's officers first.
+    colleagues = joint.other_agency_first(
+        joint.colleagues_for(db.session, current_user), current_user.agency, sort_key_for(current_language()))
+    form.colleagues.choices = [
+        SelectChoice(str(officer.id), gettext("%(name)s (%(agency)s)", name=officer.name,
+                                              agency=AGENCY_LABELS[officer.agency]))
+        for officer in colleagues
     ]
     return form
 

@@ -1,6 +1,8 @@
 """A person's page: their weeks, contacts and history (a thin view over ``queries``)."""
 
 from flask import Blueprint, render_template
+
+from app.contacts.joint import joint_details
 from flask_login import current_user, login_required
 
 from app import clock
@@ -40,4 +42,5 @@ def person_page(person_id: int):
         can_act=can_act,
         deselection_labels=DESELECTION_LABELS,
         periods=cohort_periods(db.session, person),
+        joint=joint_details(db.session, page.contacts),
     )

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
 
 from flask import Response
-from flask_babel import gettext, pgettext
+from flask_babel import gettext, lazy_gettext as _l, pgettext
 from sqlalchemy.orm import Session
 
 from app import audit, spreadsheet
+from app.contacts.joint import JointDetails
+from app.domain.joint import CountsFor, counts_for
 from app.domain.weeks import LONDON, week_of
 from app.models import Contact, Pathway
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS, RAG_LABELS
@@ -139,6 +142,10 @@ def contact_header() -> list[str]:
         gettext("Reason it was made void"),
         gettext("Sensitive"),
         gettext("Notes"),
+        # Joint contacts (app/contacts/joint.py): each contact once, with every officer there.
+        gettext("Joint contact"),
+        gettext("Officers there"),
+        gettext("Counts for"),
     ]
 
 
@@ -146,7 +153,8 @@ def _london(moment) -> str:
     return moment.astimezone(LONDON).isoformat(timespec="seconds")
 
 
-def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], include_sensitive: bool) -> list[list]:
+def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], include_sensitive: bool,
+                 joint: Mapping[uuid.UUID, JointDetails] | None = None) -> list[list]:
     left_out = gettext("Sensitive: notes left out of this export")
     rows = []
     for contact in contacts:
@@ -178,8 +186,38 @@ def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], include_sen
             contact.void_reason or "",
             _yes_no(contact.sensitive),
             notes,
+            *_joint_columns(contact, (joint or {}).get(contact.id)),
         ])
     return rows
+
+
+def counts_for_label(counts_for: CountsFor) -> str:
+    return str(COUNTS_FOR_LABELS[counts_for])
+
+
+COUNTS_FOR_LABELS = {
+    CountsFor.POLICE: _l("Police"),
+    CountsFor.PROBATION: _l("Probation"),
+    CountsFor.BOTH: _l("Police and probation"),
+    CountsFor.PARTNER: _l("Partner agency"),
+}
+
+
+def _officer(name: str, agency) -> str:
+    return gettext("%(name)s (%(agency)s)", name=name, agency=AGENCY_LABELS[agency])
+
+
+def _joint_columns(contact: Contact, details: JointDetails | None) -> list[str]:
+    """Joint contact (yes/no), every officer there ("Name (Agency)", recorder first), and
+    which agency it counts for."""
+    if details is None:
+        agency = contact.recorder_agency
+        return [_yes_no(False), _officer(contact.recorded_by.name, agency), counts_for_label(counts_for([agency.value]))]
+    return [
+        _yes_no(details.joint),
+        "; ".join(_officer(officer.name, officer.agency) for officer in details.officers),
+        counts_for_label(details.counts_for),
+    ]
 
 
 def _pathways(values) -> list[Pathway]:

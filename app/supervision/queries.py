@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs, scoping
 from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
+from app.contacts.joint import listed
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (
@@ -526,6 +527,7 @@ class ContactFilters(PersonFilters):
 def _contact_conditions(team: Team, filters: ContactFilters) -> list:
     conditions = [
         Contact.team_id == team.id,
+        listed(),  # a joint meeting once: its second records are shown with the one that counts
         Contact.occurred_at >= local_midnight_utc(filters.start),
         Contact.occurred_at < local_midnight_utc(filters.end + timedelta(days=1)),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import uuid
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -14,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.contacts import contract, joint
+from app.contacts.joint import joint_details, possible_duplicates
 from app.domain.cohort import add_months
 from app.domain.requirements import Category
 from app.domain.weeks import local_date, week_of
 from app.extensions import db
 from app.i18n import current_language
-from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
+from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, Contact, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
 from app.cohort import operations as cohort
 from app.cohort.forms import DeselectForm
@@ -34,7 +37,7 @@ from app.supervision.forms import (
     TeamDetailsForm,
     delius_codes_form,
 )
-from app.permissions import may, requires
+from app.permissions import may, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
 from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_pro_rating, row_status
 from app.supervision.review_summary import review_summary
@@ -126,10 +129,12 @@ def _week_url(view, endpoint: str = "supervision.week_page", **changes) -> str:
 @login_required
 def week_page():
     view = _week_view()
+    can_act = may(current_user, "act_for_team", view.team)
     return render_template(
         "supervision/week.html",
         view=view,
-        can_act=may(current_user, "act_for_team", view.team),
+        possible=possible_duplicates(db.session, view.team.id, view.week) if can_act else [],
+        can_act=can_act,
         teams=_all_teams(),
         week_url=partial(_week_url, view),
     )
@@ -200,6 +205,7 @@ def contacts_page():
         managers=queries.team_managers(db.session, team, current_language()),
         can_act=may(current_user, "act_for_team", team), teams=_all_teams(),
         page_size=queries.CONTACT_LOG_PAGE, max_days=queries.MAX_EXPORT_DAYS,
+        joint=joint_details(db.session, contacts),
     )
 
 
@@ -214,13 +220,68 @@ def contacts_export():
     include_sensitive = asked and may(current_user, "see_sensitive_notes", team)
     contacts, total = queries.contact_log(db.session, team, filters)
     codes = operations.delius_codes(db.session)
-    text = exports.csv_text(exports.contact_header(), exports.contact_rows(contacts, codes, include_sensitive))
+    text = exports.csv_text(exports.contact_header(), exports.contact_rows(
+        contacts, codes, include_sensitive, joint=joint_details(db.session, contacts)))
     exports.record_export(
         db.session, "contact_log", team_id=team.id, filters=filters.as_args(), rows=total,
         sensitive_notes_asked=asked, sensitive_notes_included=include_sensitive,
     )
     db.session.commit()
     return exports.csv_response(exports.contacts_filename(filters), text)
+
+
+# --- Possibly the same contact (joint contacts) ------------------------------------
+
+
+def _possible_pair(contact_id: uuid.UUID):
+    """The contact named (404 unless visible) and the other record from the form, or None."""
+    contact = db.session.scalar(select(Contact).where(Contact.id == contact_id))
+    if contact is None:
+        abort(404)
+    require("act_for_team", contact.team_id)
+    return contact, contract.parse_uuid(request.form.get("other"))
+
+
+def _back_to_week(contact):
+    week = queries.chosen_week(request.form.get("week"), _today())
+    args = {"week": week.isoformat()}
+    if may(current_user, "administer"):
+        args["team"] = str(contact.team_id)
+    return redirect(url_for("supervision.week_page", **args), code=303)
+
+
+@blueprint.route("/possible/<uuid:contact_id>/confirm", methods=["POST"])
+@requires("supervise")
+def confirm_same(contact_id: uuid.UUID):
+    contact, other = _possible_pair(contact_id)
+    try:
+        if other is None:
+            raise joint.PairGone
+        joint.confirm_same(db.session, current_user, contact.id, other, now=clock.now(), team_id=contact.team_id)
+    except joint.PairGone:
+        db.session.rollback()
+        flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
+        return _back_to_week(contact)
+    db.session.commit()
+    flash(gettext("The two records are now one contact, counted once."))
+    return _back_to_week(contact)
+
+
+@blueprint.route("/possible/<uuid:contact_id>/dismiss", methods=["POST"])
+@requires("supervise")
+def dismiss_possible(contact_id: uuid.UUID):
+    contact, other = _possible_pair(contact_id)
+    try:
+        if other is None:
+            raise joint.PairGone
+        joint.dismiss_possible(db.session, current_user, contact.id, other, team_id=contact.team_id)
+    except joint.PairGone:
+        db.session.rollback()
+        flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
+        return _back_to_week(contact)
+    db.session.commit()
+    flash(gettext("The two records stay two contacts. They will not be listed again."))
+    return _back_to_week(contact)
 
 
 # --- Acting on a person ------------------------------------------------------------

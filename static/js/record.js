@@ -9,6 +9,7 @@ import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n
 import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
 import { sortedByName } from "./order.js";
 import { lateWarning, weekToConfirm } from "./late.js";
+import { chosenIds, picker as colleaguePicker } from "./colleagues.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
 
@@ -169,6 +170,9 @@ export function mount(container, ctx, params) {
     ),
   );
 
+  // Joint contacts: who from the team was there too (colleagues.js).
+  const colleagues = colleaguePicker(ctx.state.colleagues, initial ? initial.colleague_ids || [] : []);
+
   const problemsBox = h("div", { class: "problems" });
   const saveButton = h("button", { class: "button button--save", type: "submit" }, correcting ? _("Save and send again") : _("Save"));
   const form = h(
@@ -180,6 +184,7 @@ export function mount(container, ctx, params) {
     outcomes,
     when,
     pathways,
+    colleagues,
     details,
     h("div", { class: "form-actions" }, saveButton, h("a", { class: "cancel", href: ctx.cancelHref }, _("Cancel"))),
   );
@@ -286,6 +291,7 @@ export function mount(container, ctx, params) {
         sensitive: false,
         concern: false,
         others_present: null,
+        colleague_ids: chosenIds(form),
       },
     };
   }

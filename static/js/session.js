@@ -30,6 +30,8 @@ export async function refresh() {
         late_entry_days: user.team.late_entry_days, correction_window_days: user.team.correction_window_days,
       });
     }
+    // Who a joint contact can name ("with a colleague"), kept for recording offline.
+    if (Array.isArray(result.json.colleagues)) await store.setSetting("colleagues", result.json.colleagues);
     // The key each record is sealed to before it is stored, and this sign-in's seal token (seal.js).
     if (result.json.sealing) await store.setSetting("sealing", result.json.sealing);
     const known = await store.getSetting("user");

@@ -21,6 +21,7 @@ export const state = {
   teamRules: null, // {late_entry_days, correction_window_days}, from the last session check
   receipts: [], // sent in the last fortnight (receipts.js)
   changes: [], // corrections, voids and discard reports made on this phone (corrections.js)
+  colleagues: [],
   storageRefused: false,
   storageNoticeDismissed: false,
   update: null,
@@ -38,6 +39,7 @@ export async function loadLocal() {
   state.signedOut = Boolean(await store.getSetting("signed_out"));
   state.clockOffset = (await store.getSetting("clock_offset")) || 0;
   state.limits = (await store.getSetting("limits")) || null;
+  state.colleagues = (await store.getSetting("colleagues")) || [];
   state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
   state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
   state.rows = state.user ? await outbox.rows(state.user.id) : [];

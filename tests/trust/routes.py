@@ -71,6 +71,9 @@ LOWEST_ROLE = {
     "staff.new_link": "supervisor",
     "staff.deactivate": "supervisor",
     "staff.reactivate": "supervisor",
+    # Joint contacts: a supervisor confirms or dismisses "possibly the same contact".
+    "supervision.confirm_same": "supervisor",
+    "supervision.dismiss_possible": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -555,3 +555,21 @@ class CaseloadVersion(db.Model):
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+
+
+class ConcernAcknowledgement(db.Model):
+    """A concern raised on a contact, acknowledged by the person's offender manager or a
+    supervisor of the team: from then on it is no longer an alert on their home screens.
+    One a contact; who and when are kept here and in the audit trail (migration 0014)."""
+
+    __tablename__ = "concern_acknowledgements"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    acknowledged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    acknowledged_by: Mapped[User] = relationship()

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from app import clock
 from app.caseload import recordable_people
 from app.collation import sort_key_for
-from app.contacts import operations
+from app.contacts import concerns, operations
 from app.contacts.forms import ContactForm
 from app.domain.weeks import LONDON
 from app.extensions import db
@@ -59,3 +59,18 @@ def new_contact():
             form.contact_id.errors.append(gettext("This contact was recorded already. Open a new form to record another."))
         form.add_errors(result.errors)
     return render_template("contacts/new.html", form=form), 400
+
+
+@blueprint.route("/<uuid:contact_id>/acknowledge-concern", methods=["POST"])
+@login_required
+def acknowledge_concern(contact_id: uuid.UUID):
+    """The offender manager or a supervisor has seen the concern: it leaves their home pages."""
+    try:
+        acknowledgement = concerns.acknowledge(db.session, current_user._get_current_object(), contact_id, now=clock.now())
+    except concerns.NotAllowed:
+        abort(403)
+    if acknowledgement is None:
+        abort(404)
+    db.session.commit()
+    flash(gettext("Concern acknowledged."), "success")
+    return redirect(url_for("main.caseload_page"))

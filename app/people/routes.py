@@ -1,11 +1,12 @@
 """A person's page: their weeks, contacts and history (a thin view over ``queries``)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
 from app.extensions import db
 from app.cohort.presenters import cohort_periods
+from app.contacts import privacy
 from app.people import queries
 from app.permissions import may
 from app.supervision import charts
@@ -21,6 +22,15 @@ def person_page(person_id: int):
     person = visible_person(person_id)
     can_act = may(current_user, "act_for_team", person.team_id)
     page = queries.person_page(db.session, person, clock.now(), with_trail=can_act)
+    reader, asked = current_user._get_current_object(), privacy.asked(request.args)
+    sensitive = [contact for contact in page.contacts if contact.sensitive]
+    # Sensitive notes and others-present text: only for those allowed, and only when they ask (audited).
+    private_shown = {contact.id for contact in page.contacts if privacy.shows_private_text(reader, contact, asked=asked)}
+    may_ask = any(may(reader, "read_sensitive_notes", contact) for contact in sensitive)
+    if asked:
+        privacy.record_choice(db.session, "person_page", asked=True, team_id=person.team_id, person_id=person.id,
+                              included=sum(1 for contact in sensitive if contact.id in private_shown))
+        db.session.commit()
     return render_template(
         "people/person.html",
         person=person,
@@ -33,6 +43,9 @@ def person_page(person_id: int):
         pauses=page.pauses,
         trail=page.trail,
         can_act=can_act,
+        private_shown=private_shown,
+        may_ask_for_sensitive=may_ask and not asked,
+        sensitive_asked=asked,
         deselection_labels=DESELECTION_LABELS,
         periods=cohort_periods(db.session, person),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import Response
 from flask_babel import gettext, pgettext
@@ -146,13 +146,15 @@ def _london(moment) -> str:
     return moment.astimezone(LONDON).isoformat(timespec="seconds")
 
 
-def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], include_sensitive: bool) -> list[list]:
+def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], shows_notes: Callable[[Contact], bool]) -> list[list]:
+    """One row a contact; ``shows_notes`` says whose notes this reader asked for and may read
+    (``app.contacts.privacy.shows_private_text``)."""
     left_out = gettext("Sensitive: notes left out of this export")
     rows = []
     for contact in contacts:
         person = contact.person
         local = contact.occurred_at.astimezone(LONDON)
-        if contact.sensitive and not include_sensitive:
+        if not shows_notes(contact):
             notes = left_out if contact.notes else ""
         else:
             notes = contact.notes or ""

@@ -3,6 +3,7 @@
 import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
 import { h, replaceChildren } from "./dom.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
+import * as concerns from "./concerns.js";
 
 function statusText(person) {
   switch (weekStatus(person)) {
@@ -77,6 +78,7 @@ export function mount(container, ctx) {
     },
   });
   const lead = h("p", { class: "lead" });
+  const concernsSection = h("section", { id: "concerns", hidden: true });
 
   function renderSummary() {
     const { caseload, rows, online } = ctx.state;
@@ -141,6 +143,7 @@ export function mount(container, ctx) {
     container,
     h("h1", { tabindex: "-1" }, _("This week")),
     lead,
+    concernsSection,
     summary,
     h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact"))),
     h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name, CRN or Niche reference")), search),
@@ -153,6 +156,7 @@ export function mount(container, ctx) {
   );
   renderSummary();
   renderList();
+  concerns.mount(concernsSection);
 
   return {
     title: _("This week"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln
+from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -91,7 +91,7 @@ class ContactForm(FlaskForm):
     # Duration: a quick pick (15, 30, 45, 60) or "other" with a number of minutes.
     duration_choice = RadioField(
         _l("How long it took (optional)"),
-        choices=[SelectChoice(str(minutes), label) for minutes, label in DURATION_PICKS] + [SelectChoice("other", _l("Other"))],
+        choices=[SelectChoice(str(minutes), label) for minutes, label in DURATION_PICKS] + [SelectChoice("other", _lp("how long a contact took", "Other"))],
         validate_choice=False,
     )
     duration_minutes = StringField(_l("Other duration, in minutes"))

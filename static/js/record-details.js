@@ -2,7 +2,7 @@
 // (quick picks 15 · 30 · 45 · 60 or another number), who else was there, and the two flags
 // (sensitive, concern). Kept out of record.js so that its shared code stays small.
 
-import { _, ngettext } from "./i18n.js";
+import { _, ngettext, pgettext } from "./i18n.js";
 import { PATHWAYS, h } from "./dom.js";
 
 export const DURATION_PICKS = [15, 30, 45, 60];
@@ -55,7 +55,7 @@ export function details(initial) {
     h("legend", { class: "fieldset__legend" }, _("How long it took (optional)")),
     durationError,
     DURATION_PICKS.map((minutes) => tile("radio", "duration-pick", String(minutes), ngettext("%(num)d minute", "%(num)d minutes", minutes), startPick === String(minutes))),
-    tile("radio", "duration-pick", "other", _("Other"), startPick === "other"),
+    tile("radio", "duration-pick", "other", pgettext("how long a contact took", "Other"), startPick === "other"),
     h(
       "div",
       { class: "field duration-picks__other" },

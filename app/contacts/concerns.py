@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -22,7 +22,7 @@ from app.permissions import may
 MOST_SHOWN = 50  # a home screen lists at most this many (the oldest first); none is dropped from the count
 
 
-def _open(user: Any):
+def _open(user: Any) -> Select[tuple[Contact]]:
     """The open concerns this user is alerted to: on their own team's people that they manage,
     or, for a supervisor, on any of their team's people."""
     acknowledged = select(ConcernAcknowledgement.contact_id).where(ConcernAcknowledgement.contact_id == Contact.id)

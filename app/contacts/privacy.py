@@ -76,7 +76,9 @@ def sensitive_contact_events(session: Session, events: Sequence[AuditEvent], rea
     return hidden, shown
 
 
-def _uuid_or_none(text: str) -> uuid.UUID | None:
+def _uuid_or_none(text: str | None) -> uuid.UUID | None:
+    if text is None:
+        return None
     try:
         return uuid.UUID(text)
     except ValueError:

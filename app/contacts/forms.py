@@ -101,7 +101,7 @@ class ContactForm(FlaskForm):
         validate_choice=False,
     )
     others_present = StringField(_l("Who else was there (optional)"))
-    sensitive = BooleanField(_l("Sensitive: keep the notes out of exports"))
+    sensitive = BooleanField(_l("Sensitive: only you, the offender manager and the team's supervisors can read the notes"))
     concern = BooleanField(_l("A concern to raise with the supervisor"))
     notes = TextAreaField(_l("Notes (optional)"))
 

@@ -73,7 +73,7 @@ export function details(initial) {
   const flags = h(
     "div",
     { class: "flags" },
-    tile("checkbox", "sensitive", "1", _("Sensitive: keep the notes out of exports"), Boolean(initial && initial.sensitive)),
+    tile("checkbox", "sensitive", "1", _("Sensitive: only you, the offender manager and the team's supervisors can read the notes"), Boolean(initial && initial.sensitive)),
     tile("checkbox", "concern", "1", _("A concern to raise with the supervisor"), Boolean(initial && initial.concern)),
   );
 

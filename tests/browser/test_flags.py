@@ -30,7 +30,7 @@ def test_a_sensitive_concern_home_visit_with_pathways_and_45_minutes_from_the_ph
     page.get_by_text("Notes, who else was there, sensitive or a concern (optional)").click()
     page.get_by_label("Who else was there (optional)").fill("His sister, Siân")
     page.get_by_label("Notes", exact=True).fill(NOTE)
-    page.get_by_label("Sensitive: keep the notes out of exports").check()
+    page.get_by_label("Sensitive: only you, the offender manager and the team's supervisors can read the notes").check()
     page.get_by_label("A concern to raise with the supervisor").check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#flash")).to_have_text(SAVED)

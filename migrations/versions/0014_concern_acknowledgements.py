@@ -1,7 +1,7 @@
 """concern acknowledgements: who acknowledged a contact's concern, and when
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 11:50:00
 
 """
@@ -13,7 +13,7 @@ from app.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -631,3 +631,19 @@ class ContactChangeKey(Model):
     actor_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(20))  # correct, void, discard
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class ConcernAcknowledgement(Model):
+    """A concern raised on a contact, acknowledged by the person's offender manager or a
+    supervisor of the team: from then on it is no longer an alert on their home screens.
+    One a contact; who and when are kept here and in the audit trail (migration 0014)."""
+
+    __tablename__ = "concern_acknowledgements"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    acknowledged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    acknowledged_by: Mapped[User] = relationship()

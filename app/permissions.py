@@ -8,7 +8,8 @@ Doing anything else is decided here, by named abilities::
     may(user, "supervise")                      # the supervision pages
     may(user, "administer")                     # all of Wales, Delius codes, the audit trail
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
-    may(user, "see_sensitive_notes", team)      # sensitive notes in exports
+    may(user, "read_sensitive_notes", contact)  # a sensitive contact's notes and who else was there
+    may(user, "acknowledge_concern", contact)   # a concern raised on a contact
     may(user, "correct_contact", contact)       # and "void_contact": the same people
     may_change_contact(user, contact, team, now) # ... and the team's correction window is open
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
@@ -86,8 +87,25 @@ def may_change_contact(user, contact, team, now: datetime) -> bool:
 
 
 def may_read_notes(user, contact) -> bool:
-    """Sensitive notes: their author and those who act for the contact's team (others see that there are some)."""
-    return not contact.sensitive or contact.recorded_by_id == user.id or _act_for_team(user, contact.team_id)
+    """Whether the notes of this contact may be shown to ``user`` at all: any contact's that is not
+    sensitive; a sensitive one's only by ``"read_sensitive_notes"``. Lists also ask whether the
+    reader asked for them (``app.contacts.privacy.shows_private_text``)."""
+    return not contact.sensitive or may(user, "read_sensitive_notes", contact)
+def _read_sensitive_notes(user, contact) -> bool:
+    """A sensitive contact's notes and others-present text: its author, the person's offender
+    manager, and the supervisors of the contact's team (administrators, who act for every
+    team, too). Every list, export and screen that shows notes asks this, contact by contact,
+    and shows them only when the reader also asked to see them (``app.contacts.privacy``)."""
+    if contact.recorded_by_id == user.id or _act_for_team(user, contact.team_id):
+        return True
+    person = contact.person
+    return person is not None and person.offender_manager_id == user.id
+
+
+def _acknowledge_concern(user, contact) -> bool:
+    """A concern is for the person's offender manager and the team's supervisors to acknowledge."""
+    person = contact.person
+    return _act_for_team(user, contact.team_id) or (person is not None and person.offender_manager_id == user.id)
 
 
 def _manage_account(user, account) -> bool:
@@ -113,7 +131,8 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "supervise": _supervise,
     "administer": _administer,
     "act_for_team": _act_for_team,
-    "see_sensitive_notes": _act_for_team,
+    "read_sensitive_notes": _read_sensitive_notes,
+    "acknowledge_concern": _acknowledge_concern,
     "correct_contact": _change_contact,
     "void_contact": _change_contact,
     "manage_account": _manage_account,

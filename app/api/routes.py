@@ -17,7 +17,7 @@ from app.security.idle import idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
-from app.contacts import contract, operations as contacts, sealed
+from app.contacts import concerns, contract, operations as contacts, privacy, sealed
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.i18n import current_language
@@ -164,7 +164,54 @@ def contact(contact_id: uuid.UUID):
     found = contacts.find_contact(db.session, current_user, contact_id)
     if found is None:
         raise ApiError(404)
-    return json_response({"contact": serialise.stored_contact(found), "server_time": serialise.iso(clock.now())})
+    # A sensitive contact's notes and others-present text only for a reader who may read
+    # them and asks (?sensitive_notes=1, audited); the hash still lets the phone correct it.
+    asked = privacy.asked(request.args)
+    shown = privacy.shows_private_text(current_user._get_current_object(), found, asked=asked)
+    body = serialise.stored_contact(found)
+    if not shown:
+        body.update({field: None for field in privacy.PRIVATE_FIELDS}, private_text_left_out=True)
+    if asked:
+        privacy.record_choice(db.session, "api_contact", asked=True, team_id=found.team_id, person_id=found.person_id,
+                              included=int(found.sensitive and shown))
+        db.session.commit()
+    return json_response({"contact": body, "server_time": serialise.iso(clock.now())})
+
+
+CONCERN_NOT_ALLOWED = _l("Only the person's offender manager, or a supervisor of the team, can acknowledge this concern.")
+NO_CONCERN = _l("This contact raises no concern to acknowledge.")
+
+
+@blueprint.get("/concerns")
+@login_required
+def open_concerns():
+    """The concerns the signed-in user is to acknowledge: for the phone's home screen (no notes)."""
+    user = current_user._get_current_object()
+    return json_response({
+        "concerns": [serialise.concern(contact) for contact in concerns.open_concerns(db.session, user)],
+        "total": concerns.count_open(db.session, user),
+        "server_time": serialise.iso(clock.now()),
+    })
+
+
+@blueprint.post("/contacts/<uuid:contact_id>/acknowledge-concern")
+@login_required
+def acknowledge_concern(contact_id: uuid.UUID):
+    now = clock.now()
+    try:
+        acknowledgement = concerns.acknowledge(db.session, current_user._get_current_object(), contact_id, now=now)
+    except concerns.NotAllowed:
+        db.session.rollback()
+        return error_response(403, "forbidden", CONCERN_NOT_ALLOWED)
+    if acknowledgement is None:
+        db.session.rollback()
+        return error_response(404, "not_found", NO_CONCERN)
+    body = {"acknowledged": {"contact_id": str(acknowledgement.contact_id),
+                             "by": acknowledgement.acknowledged_by_id,
+                             "at": serialise.iso(acknowledgement.acknowledged_at)},
+            "server_time": serialise.iso(now)}
+    db.session.commit()
+    return json_response(body)
 
 
 def _changed(contact, touched, now):

@@ -89,6 +89,17 @@ def stored_contact(contact: Contact) -> dict:
     }
 
 
+def concern(contact: Contact) -> dict:
+    """An open concern for a home screen: who, when, what kind; never notes."""
+    return {
+        "contact_id": str(contact.id),
+        "person": {"id": contact.person_id, "display_name": contact.person.display_name},
+        "occurred_at": iso(contact.occurred_at),
+        "type": contact.type.value,
+        "recorded_by": {"id": contact.recorded_by.id, "name": contact.recorded_by.name},
+    }
+
+
 def held(contact: Contact, sent_id: str) -> dict:
     """One answer of /contacts/check."""
     return {

@@ -62,6 +62,7 @@ def action_labels() -> dict[str, str]:
         "idle_sign_out": gettext("Signed out after a time without activity"),
         "sign_out_everywhere": gettext("Signed out on every device"),
         "export_audit_trail": gettext("Exported the audit trail"),
+        "read_sensitive_notes": gettext("Asked to read sensitive notes"),
     }
 
 
@@ -84,6 +85,8 @@ def entity_labels() -> dict[str, str]:
         "contact_log": pgettext("kind of record", "Contact log"),
         "cohort_periods": pgettext("kind of record", "Period in the cohort"),
         "account_links": pgettext("kind of record", "One-time link"),
+        "person_page": pgettext("kind of record", "Person's page"),
+        "concern_acknowledgements": pgettext("kind of record", "Acknowledgement of a concern"),
     }
 
 
@@ -187,6 +190,9 @@ FIELD_LABELS = {
     "sort": _l("Sorted by"),
     "sensitive_notes_asked": _l("Sensitive notes asked for"),
     "sensitive_notes_included": _l("Sensitive notes included"),
+    "contact_id": _l("Contact"),
+    "acknowledged_by_id": _l("Acknowledged by (user number)"),
+    "acknowledged_at": _l("Acknowledged at"),
 }
 
 PER_ENTITY_LABELS = {
@@ -224,7 +230,7 @@ def _enum_labels(key: str) -> tuple | None:
 
 _DATES = {"effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
-_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at"}
+_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
 
 
 def field_label(entity: str, key: str) -> str:

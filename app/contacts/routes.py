@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 from app import clock
 from app.weekly_counts import recordable_people
 from app.collation import sort_key_for
-from app.contacts import history, joint, operations
+from app.contacts import concerns, history, joint, operations
 from app.contacts.forms import ContactForm, CorrectionForm, RecordForm, VoidForm
 from app.domain.late import week_to_confirm
 from app.domain.weeks import LONDON
@@ -283,3 +283,16 @@ def _refused(refusal: operations.ChangeRefused, contact: Contact, template: str,
                                readable=may_read_notes(current_user, current)), 409
     flash(_refusal_message(refusal), "error")
     return redirect(url_for("contacts.contact_page", contact_id=contact.id))
+@blueprint.route("/<uuid:contact_id>/acknowledge-concern", methods=["POST"])
+@login_required
+def acknowledge_concern(contact_id: uuid.UUID):
+    """The offender manager or a supervisor has seen the concern: it leaves their home pages."""
+    try:
+        acknowledgement = concerns.acknowledge(db.session, current_user._get_current_object(), contact_id, now=clock.now())
+    except concerns.NotAllowed:
+        abort(403)
+    if acknowledgement is None:
+        abort(404)
+    db.session.commit()
+    flash(gettext("Concern acknowledged."), "success")
+    return redirect(url_for("main.caseload_page"))

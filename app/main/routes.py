@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from app.weekly_counts import caseload
 from app.collation import matches_search
+from app.contacts import concerns
 from app.domain.weeks import week_start
 from app import clock
 from app.extensions import db
@@ -24,7 +25,10 @@ def caseload_page():
                                                           row.person.niche_ref)]
     mine = [row for row in rows if row.person.offender_manager_id == current_user.id]
     rest = [row for row in rows if row.person.offender_manager_id != current_user.id]
+    user = current_user._get_current_object()
     return render_template("main/caseload.html", rows=rows, mine=mine, rest=rest, week=monday, query=query,
+                           concerns=concerns.open_concerns(db.session, user),
+                           concerns_total=concerns.count_open(db.session, user),
                            everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1")
 
 

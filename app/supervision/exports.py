@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from flask import Response
 from flask_babel import gettext, lazy_gettext as _l, pgettext
@@ -153,14 +153,16 @@ def _london(moment) -> str:
     return moment.astimezone(LONDON).isoformat(timespec="seconds")
 
 
-def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], include_sensitive: bool,
+def contact_rows(contacts: Iterable[Contact], codes: dict[str, str], shows_notes: Callable[[Contact], bool],
                  joint: Mapping[uuid.UUID, JointDetails] | None = None) -> list[list]:
+    """One row a contact; ``shows_notes`` says whose notes this reader asked for and may read
+    (``app.contacts.privacy.shows_private_text``); ``joint`` the officers of joint meetings."""
     left_out = gettext("Sensitive: notes left out of this export")
     rows = []
     for contact in contacts:
         person = contact.person
         local = contact.occurred_at.astimezone(LONDON)
-        if contact.sensitive and not include_sensitive:
+        if not shows_notes(contact):
             notes = left_out if contact.notes else ""
         else:
             notes = contact.notes or ""

@@ -25,6 +25,7 @@ from app.i18n import current_language
 from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, Contact, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
 from app.cohort import operations as cohort
+from app.contacts import privacy
 from app.cohort.forms import DeselectForm
 from app.supervision import charts, exports, operations, queries
 from app.supervision.forms import (
@@ -216,15 +217,19 @@ def contacts_export():
     filters = _contact_filters()
     if filters.problem is not None:
         abort(400)
-    asked = request.args.get("sensitive_notes") == "1"
-    include_sensitive = asked and may(current_user, "see_sensitive_notes", team)
+    asked = privacy.asked(request.args)
     contacts, total = queries.contact_log(db.session, team, filters)
     codes = operations.delius_codes(db.session)
-    text = exports.csv_text(exports.contact_header(), exports.contact_rows(
-        contacts, codes, include_sensitive, joint=joint_details(db.session, contacts)))
+    reader = current_user._get_current_object()
+    shown = [contact for contact in contacts if contact.sensitive and privacy.shows_private_text(reader, contact, asked=asked)]
+    text = exports.csv_text(
+        exports.contact_header(),
+        exports.contact_rows(contacts, codes, lambda contact: privacy.shows_private_text(reader, contact, asked=asked),
+                             joint=joint_details(db.session, contacts)),
+    )
     exports.record_export(
         db.session, "contact_log", team_id=team.id, filters=filters.as_args(), rows=total,
-        sensitive_notes_asked=asked, sensitive_notes_included=include_sensitive,
+        sensitive_notes_asked=asked, sensitive_notes_included=len(shown),
     )
     db.session.commit()
     return exports.csv_response(exports.contacts_filename(filters), text)

@@ -158,3 +158,12 @@ export async function signOut() {
     return false;
   }
 }
+
+/** The concerns this user is to acknowledge (the phone's home screen). */
+export function getConcerns() {
+  return call("/api/v1/concerns");
+}
+
+export function postAcknowledgeConcern(contactId) {
+  return call(`/api/v1/contacts/${encodeURIComponent(contactId)}/acknowledge-concern`, { method: "POST", body: {} });
+}

@@ -4,6 +4,7 @@ import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
 import { notSentThisWeek } from "./late.js";
 import { h, replaceChildren } from "./dom.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
+import * as concerns from "./concerns.js";
 
 function statusText(person) {
   switch (weekStatus(person)) {
@@ -78,6 +79,7 @@ export function mount(container, ctx) {
     },
   });
   const lead = h("p", { class: "lead" });
+  const concernsSection = h("section", { id: "concerns", hidden: true });
 
   function renderSummary() {
     const { caseload, rows, online } = ctx.state;
@@ -142,6 +144,7 @@ export function mount(container, ctx) {
     container,
     h("h1", { tabindex: "-1" }, _("This week")),
     lead,
+    concernsSection,
     summary,
     h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact")), " ",
       h("a", { href: "#/sent" }, _("Sent from this phone"))),
@@ -155,6 +158,7 @@ export function mount(container, ctx) {
   );
   renderSummary();
   renderList();
+  concerns.mount(concernsSection);
 
   return {
     title: _("This week"),

@@ -170,6 +170,18 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     record(void, "post", colleague.post(other_url + "/void", json={"reason": "Mistake"}))
 
+    # Concerns: listed for a supervisor, acknowledged by them; a colleague may not; signed out.
+    worried = contact_json(person.id, concern=True)
+    officer_client.sync([worried])
+    concerns, acknowledge = "/api/v1/concerns", "/api/v1/contacts/{contact_id}/acknowledge-concern"
+    supervisor_client = api(supervisor, app.test_client())
+    record(concerns, "get", supervisor_client.get(concerns))
+    record(concerns, "get", signed_out.get(concerns))
+    record(acknowledge, "post", signed_out.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", colleague.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", supervisor_client.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", supervisor_client.post(f"{unknown}/acknowledge-concern"))
+
     # Database unreachable: 503 with Retry-After from every endpoint that reads or writes.
     class Unreachable:
         @staticmethod
@@ -180,6 +192,8 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     record("/api/v1/session", "get", officer_client.get("/api/v1/session"))
     record("/api/v1/caseload", "get", officer_client.get("/api/v1/caseload"))
     record(one, "get", officer_client.get(url))
+    record(concerns, "get", supervisor_client.get(concerns))
+    record(acknowledge, "post", supervisor_client.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
     for template, body in posts.items():
         path = template.replace("{contact_id}", other["id"])
         record(template, "post", officer_client.post(path, json=body))

@@ -29,6 +29,7 @@ NOT_PAGES = {
 NOT_HTML = {
     "api.caseload": "json",
     "api.contact": "json",
+    "api.open_concerns": "json",
     "api.openapi": "json",
     "api.session_info": "json",
     "pwa.script_catalogue": "json",
@@ -128,8 +129,10 @@ def build_example(app) -> ExampleData:
         ("office", "refused"), ("welfare_help", "kept"), ("lift_practical", "kept"), ("activity", "kept"),
         ("partner_agency", "kept"), ("video_online", "kept"),
     ]):
+        # The first is a sensitive concern with someone else there: its alert is on the home pages.
         made = factories.contact(person, officer, occurred_at=NOW - timedelta(days=1, hours=index), type=kind,
-                                 outcome=outcome, duration_minutes=30, pathways=["accommodation", "health"])
+                                 outcome=outcome, duration_minutes=30, pathways=["accommodation", "health"],
+                                 sensitive=index == 0, concern=index == 0, others_present="Lowri Evans" if index == 0 else None)
         contact = contact or made
     void = factories.contact(other, supervisor, occurred_at=NOW - timedelta(days=2))
     void.voided = True

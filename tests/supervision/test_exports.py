@@ -137,9 +137,13 @@ def test_sensitive_notes_are_left_out_unless_asked_for_by_someone_allowed(app, c
     signed_in(supervisor)
     assert notes(client) == ["Sensitive: notes left out of this export", "Talked about the job interview."]
     assert notes(client, "?sensitive_notes=1") == ["Disclosed a health condition.", "Talked about the job interview."]
-    officer_client = signed_in(officer, app.test_client())
-    assert notes(officer_client, "?sensitive_notes=1") == [
+    colleague = factories.user(supervisor.team, "colleague@example.org")
+    colleague_client = signed_in(colleague, app.test_client())
+    assert notes(colleague_client, "?sensitive_notes=1") == [
         "Sensitive: notes left out of this export", "Talked about the job interview."]
+    author_client = signed_in(officer, app.test_client())  # the author may read what they wrote
+    assert notes(author_client) == ["Sensitive: notes left out of this export", "Talked about the job interview."]
+    assert notes(author_client, "?sensitive_notes=1") == ["Disclosed a health condition.", "Talked about the job interview."]
 
 
 def test_every_export_is_audited_with_what_was_asked_for_but_not_the_data(app, client, supervisor, officer, signed_in):

@@ -17,11 +17,15 @@ from app.supervision.forms import field_name
 
 HISTORY_SHOWN = 30
 
-_BY_AGENCY = {
-    "police": _l("%(kind)s (recorded by police staff)"),
-    "probation": _l("%(kind)s (recorded by probation staff)"),
-    "partner": _l("%(kind)s (recorded by partner agency staff)"),
-}
+
+
+def _by_agency(agency: str, kind: str) -> str:
+    if agency == "police":
+        return gettext("%(kind)s (recorded by police staff)", kind=kind)
+    if agency == "probation":
+        return gettext("%(kind)s (recorded by probation staff)", kind=kind)
+    return gettext("%(kind)s (recorded by partner agency staff)", kind=kind)
+
 _SECTION_TITLES = {
     "police": _l("Contacts recorded by police staff"),
     "probation": _l("Contacts recorded by probation staff"),
@@ -34,8 +38,7 @@ def labels() -> dict[str, object]:
     found: dict[str, object] = {}
     for agency in rules.AGENCIES:
         for kind in rules.KINDS:
-            found[rules.type_key(agency, kind)] = gettext(
-                str(_BY_AGENCY[agency]), kind=str(CONTACT_TYPE_LABELS[ContactType(kind)]))
+            found[rules.type_key(agency, kind)] = _by_agency(agency, str(CONTACT_TYPE_LABELS[ContactType(kind)]))
     found[rules.ATTENDED_KEY] = _l("Kept: attended and complied")
     found[rules.ACCEPTABLE_KEY] = _l("An acceptable absence")
     found[rules.UNACCEPTABLE_KEY] = _l("An unacceptable absence")

@@ -210,6 +210,7 @@ def delius_codes_form(labels: dict[str, object], data: dict[str, str] | None = N
             choices=[SelectChoice(exports_rules.ACCEPTABLE, _l("Acceptable absence")),
                      SelectChoice(exports_rules.UNACCEPTABLE, _l("Unacceptable absence"))],
             validators=[InputRequired(message=_l("Choose whether this absence is acceptable."))],
+            invalid_choice_message=_l("Choose one of the options."),
         ))
     return DeliusCodesForm(data={field_name(key): value for key, value in (data or {}).items()})
 
@@ -223,16 +224,18 @@ class ExportRunForm(FlaskForm):
 
     kind = RadioField(_l("Export for"), choices=[SelectChoice("delius", _l("Delius (probation): a CSV file")),
                                                  SelectChoice("niche", _l("Niche (police): text to paste into each record"))],
-                      validators=[InputRequired(message=_l("Choose which system the export is for."))])
+                      validators=[InputRequired(message=_l("Choose which system the export is for."))],
+                      invalid_choice_message=_l("Choose one of the options."))
     scope = RadioField(_l("Which contacts"), choices=[
         SelectChoice("changed", _l("New and changed since the last export of this kind")),
         SelectChoice("range", _l("Every contact between two dates")),
-    ], default="changed", validators=[InputRequired(message=_l("Choose which contacts to export."))])
+    ], default="changed", validators=[InputRequired(message=_l("Choose which contacts to export."))],
+        invalid_choice_message=_l("Choose one of the options."))
     first_day = LocalDateField(_l("First day"), validators=[Optional()])
     last_day = LocalDateField(_l("Last day"), validators=[Optional()])
     sensitive_notes = BooleanField(_l("Include the notes of contacts marked sensitive"))
 
-    def __init__(self, *args, today: date, max_days: int, **kwargs):
+    def __init__(self, *args, today: date | None = None, max_days: int = 366, **kwargs):
         super().__init__(*args, **kwargs)
         self.today, self.max_days = today, max_days
 
@@ -254,7 +257,7 @@ class ExportRunForm(FlaskForm):
                 self.last_day.errors = [*self.last_day.errors, ngettext(
                     "Choose a range of %(num)d day or fewer.", "Choose a range of %(num)d days or fewer.", self.max_days)]
                 valid = False
-            elif first > self.today:
+            elif self.today is not None and first > self.today:
                 self.first_day.errors = [*self.first_day.errors, str(_l("The first day cannot be in the future."))]
                 valid = False
         return valid

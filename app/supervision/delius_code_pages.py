@@ -83,6 +83,14 @@ def sections(form) -> list[Section]:
     return found
 
 
+def _actor(actor_id: int | None, names: dict[int, str]) -> str:
+    """Who made a change. Only an administrator of another team acts for this one, and
+    another team's staff are not visible here (app/scoping.py): so an actor not found is one."""
+    if actor_id is None:
+        return gettext("(unknown)")
+    return names.get(actor_id) or gettext("An administrator")
+
+
 @dataclass(frozen=True)
 class Change:
     at: datetime
@@ -109,7 +117,7 @@ def history(session: Session, team: Team) -> list[Change]:
         if key is None:
             continue
         changes.append(Change(
-            at=event.occurred_at, by=names.get(event.actor_id or -1, gettext("(unknown)")), what=label_of(key),
+            at=event.occurred_at, by=_actor(event.actor_id, names), what=label_of(key),
             before=value_of(key, before.get("code")), after=value_of(key, after.get("code")),
         ))
     return changes

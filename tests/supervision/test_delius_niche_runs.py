@@ -195,3 +195,40 @@ def test_headings_and_file_names_are_in_welsh_for_a_welsh_reader_with_the_codes_
     response = client.get(f"/supervision/exports/{niche}/file")
     assert response.headers["Content-Disposition"] == f'attachment; filename="cyswllt-niche-2026-11-18-rhediad-{niche}.txt"'
     assert "Cyfeirnod Cyswllt:" in response.get_data().decode("utf-8-sig")
+
+
+def test_sensitive_notes_asked_for_are_left_out_when_permissions_say_no_even_at_a_later_download(
+        client, supervisor, officer, signed_in, monkeypatch):
+    from app import permissions
+
+    person = factories.person(supervisor.team)
+    factories.contact(person, officer, at(THIS_WEEK), notes="Disclosed a health condition.", sensitive=True)
+    signed_in(supervisor)
+    run_id = run_id_of(make_run(client, kind="niche", scope="range", sensitive=True))
+    assert "Disclosed a health condition." in niche_text(client, run_id)
+    monkeypatch.setitem(permissions.ABILITIES, "see_sensitive_notes", lambda user, target=None: False)
+    text = niche_text(client, run_id)
+    assert "Disclosed" not in text and "Sensitive: notes left out of this export" in text
+    page = client.get(f"/supervision/exports/{run_id}").get_data(as_text=True)
+    assert "Disclosed" not in page and "you may not see them" in page
+    refused = run_id_of(make_run(client, scope="range", sensitive=True))
+    assert db.session.get(ExportRun, refused).sensitive_notes is False
+    [last] = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "niche_export")
+                                .order_by(AuditEvent.id.desc()).limit(1)).all()
+    assert last.after["sensitive_notes_included"] is False
+
+
+def test_one_teams_codes_never_change_another_teams_export(app, client, admin, team, other_team, signed_in):
+    from app.supervision.operations import delius_codes
+    from tests.supervision.test_exports import codes_form
+
+    signed_in(admin)
+    query = f"?team={other_team.id}"
+    response = client.post("/supervision/delius-codes" + query, data={**codes_form(client, query), "police__home_visit": "CHVS"})
+    assert response.status_code == 302
+    assert delius_codes(db.session, other_team)["police:home_visit"] == "CHVS"
+    assert delius_codes(db.session, team)["police:home_visit"] == "C204"
+    other_supervisor = factories.user(other_team, "sarjant@caerdydd.example", role="supervisor")
+    page = signed_in(other_supervisor, app.test_client()).get("/supervision/delius-codes").get_data(as_text=True)
+    assert "Home visit (recorded by police staff)" in page  # in the history, with who changed it
+    assert "An administrator" in page  # an administrator of another team, whose name this team does not see

@@ -232,3 +232,16 @@ def test_one_teams_codes_never_change_another_teams_export(app, client, admin, t
     page = signed_in(other_supervisor, app.test_client()).get("/supervision/delius-codes").get_data(as_text=True)
     assert "Home visit (recorded by police staff)" in page  # in the history, with who changed it
     assert "An administrator" in page  # an administrator of another team, whose name this team does not see
+
+
+def test_delius_and_niche_keep_their_own_record_of_what_was_sent(client, supervisor, officer, signed_in):
+    person = factories.person(supervisor.team)
+    contact = factories.contact(person, officer, at(THIS_WEEK))
+    signed_in(supervisor)
+    run_id_of(make_run(client, kind="delius", scope="range"))
+    run_id_of(make_run(client, kind="niche", scope="range", first="2026-11-16"))
+    later = factories.contact(person, officer, at(THIS_WEEK, 11))
+    delius = {row["External reference"] for row in delius_rows(client, run_id_of(make_run(client, kind="delius")))}
+    niche = niche_text(client, run_id_of(make_run(client, kind="niche")))
+    assert delius == {str(later.id)}
+    assert str(later.id) in niche and str(contact.id) not in niche

@@ -29,7 +29,7 @@ backlog = 2048
 # Load the app once in the master: workers share its memory, and wsgi.py's gc.freeze()
 # keeps it shared. Connections are made after the fork (the pool starts empty).
 preload_app = True
-# Trust X-Forwarded-* only from nginx on the same machine (ProxyFix in app/security.py).
+# Trust X-Forwarded-* only from nginx on the same machine (ProxyFix in app/security/proxies.py).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Bounded memory over weeks of running: each worker is replaced after a while, not all at once.
 max_requests = 5000

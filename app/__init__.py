@@ -35,6 +35,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
 
     _bind_extensions(app)
+    from app import sealing
+
+    sealing.init_app(app)  # the keys that open sealed records: a wrong one stops the start, not a sync
     from app import observability  # first of the request hooks: the request log times the whole request
 
     observability.init_app(app)
@@ -197,6 +200,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(404)
     def not_found(_error):
+        if not current_user.is_authenticated:  # no caseload to go back to: the page offers sign-in
+            return render_error(404, gettext("Page not found"), gettext("Check the address, or sign in to Cyswllt."))
         return render_error(404, gettext("Page not found"), gettext("Check the address, or go back to your caseload."))
 
     @app.errorhandler(405)
@@ -214,6 +219,8 @@ def _register_error_pages(app: Flask) -> None:
         from app.auth.throttle import retry_after_seconds, wait_message
 
         seconds = retry_after_seconds(error)
+        if api_errors.is_api_request():  # the JSON message names the same wait as Retry-After
+            return api_errors.too_many_requests(seconds)
         return render_error(429, gettext("Too many attempts"), wait_message(seconds), {"Retry-After": str(seconds)})
 
     @app.errorhandler(500)

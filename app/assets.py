@@ -43,7 +43,7 @@ def prefix_for(build: str) -> str:
 
 
 def init_app(app: Flask, build: str) -> None:
-    from app import security
+    from app.security.headers import HEADERS
 
     app.config.setdefault("COMPRESS_REGISTER", False)  # only the views marked compress.compressed()
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
@@ -66,11 +66,11 @@ def init_app(app: Flask, build: str) -> None:
             values["build"] = current_build().version
 
     def add_headers(headers, _path, _url):
-        for name, value in security.HEADERS.items():
+        for name, value in HEADERS.items():
             headers.setdefault(name, value)
 
     folder = precompressed(Path(app.instance_path) / "static", build)
-    app.wsgi_app = WhiteNoise(
+    app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
         app.wsgi_app,
         root=str(folder),
         prefix=prefix.lstrip("/") + "/",

@@ -125,8 +125,9 @@ class CreateEvents:
         the model's own plus ``element`` (the row's JSON object), qualified as ``source``."""
         if getattr(self.model, "__audit_exclude__", None):
             raise ValueError(f"{self.model.__name__} leaves columns out of its events: use rows_created")
-        (primary_key,) = [column.key for column in inspect(self.model).primary_key]
-        columns = self.model.__table__.c
+        mapper: Mapper = inspect(self.model)
+        (primary_key,) = [column.key for column in mapper.primary_key]
+        columns = mapper.local_table.c
         team = "source.team_id" if "team_id" in columns else "NULL"
         person = "source.person_id" if "person_id" in columns else "NULL"
         return (
@@ -139,7 +140,7 @@ class CreateEvents:
 
     def parameters(self) -> dict:
         actor_id = self.actor_id if self.actor_id is not None else current_actor_id()
-        return {"audit_at": self.occurred_at, "audit_actor": actor_id, "audit_entity": self.model.__tablename__}
+        return {"audit_at": self.occurred_at, "audit_actor": actor_id, "audit_entity": inspect(self.model).local_table.name}
 
     def write(self, connection, rows: list[dict]) -> None:
         """The same events, written apart (SQLite)."""
@@ -164,7 +165,7 @@ def jsonable(value):
 
 
 def _audited_columns_of(cls) -> list[str]:
-    excluded = getattr(cls, "__audit_exclude__", frozenset())
+    excluded: frozenset[str] = frozenset(getattr(cls, "__audit_exclude__", ()))
     return [attr.key for attr in inspect(cls).column_attrs if attr.key not in excluded]
 
 

@@ -149,7 +149,7 @@ def insert_new(connection: Connection, table: Table, rows: list[dict], *, parent
             "inserted JOIN source ON source.id = inserted.id"
         )
         statement = _insert_new_statement(table, tuple(rows[0]), shape, events_sql)
-        parameters = {"rows": _document(rows)}
+        parameters: dict[str, object] = {"rows": _document(rows)}
         if parent is not None:
             parameters["parent_value"] = parent.value
         if events is not None:

@@ -28,6 +28,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(rebuild_person_weeks_command)
     app.cli.add_command(extend_person_weeks_command)
+    from app.sealing import keys_command
+
+    app.cli.add_command(keys_command)
 
 
 class ColumnText(click.ParamType):
@@ -266,7 +269,7 @@ def extract() -> None:
 @translate.command()
 def update() -> None:
     """Extract, then merge new strings into the cy and en catalogues."""
-    extract.callback()
+    click.get_current_context().invoke(extract)
     _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS),
              "--no-fuzzy-matching", "--ignore-obsolete", "--no-wrap")
 

@@ -59,7 +59,7 @@ def _without_patronymic(plain: str) -> str:
 
 def _n_plus_g_positions(plain: str) -> set[int]:
     """Indexes of the "n" of each "ng" in ``plain`` that is really n followed by g."""
-    positions = set()
+    positions: set[int] = set()
     for match in re.finditer(r"[^\W\d_]+", plain):
         word, start = match.group(), match.start()
         if word in N_PLUS_G_WORDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -27,6 +28,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.requirements import Category, Defaults, DefaultsHistory, DefaultsPeriod
 from app.extensions import db
 from app.types import UTCDateTime
+
+if TYPE_CHECKING:
+    # db.Model is made at run time on app.extensions.Base (model_class=Base), which mypy
+    # cannot follow; checked as the declarative base it is, every column keeps its type.
+    from app.extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -115,7 +123,7 @@ class Pathway(enum.StrEnum):
     ATTITUDES_THINKING_BEHAVIOUR = "attitudes_thinking_behaviour"
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
     __audited__ = True
     __table_args__ = (
@@ -154,7 +162,7 @@ class Team(db.Model):
         return DefaultsHistory([DefaultsPeriod(change.effective, change.levels()) for change in self.default_history])
 
 
-class TeamDefaults(db.Model):
+class TeamDefaults(Model):
     """A team's default levels, in force from the week beginning ``effective``.
 
     The first row of a team's history (``effective`` = ``SINCE_THE_START``) keeps the levels
@@ -189,7 +197,7 @@ class TeamDefaults(db.Model):
         return {Category.FIXED: self.fixed, Category.FLEX: self.flex, Category.FREE: self.free}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __audited__ = True
     __audit_exclude__ = frozenset({"password_hash"})
@@ -226,7 +234,7 @@ class User(UserMixin, db.Model):
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-class Person(db.Model):
+class Person(Model):
     """A person under supervision in a local IOM cohort."""
 
     __tablename__ = "people"
@@ -268,7 +276,7 @@ class Person(db.Model):
     offender_manager: Mapped[User | None] = relationship()
 
 
-class CohortPeriod(db.Model):
+class CohortPeriod(Model):
     """An earlier period of a person in a team's cohort: ``started_on`` <= day < ``ended_on``.
 
     The current period is the person's own ``team_id``/``joined_on``/``left_on``; a row is
@@ -298,7 +306,7 @@ class CohortPeriod(db.Model):
     team: Mapped[Team] = relationship()
 
 
-class CategoryChange(db.Model):
+class CategoryChange(Model):
     """Category history: the category from ``effective`` until the next change."""
 
     __tablename__ = "category_changes"
@@ -315,7 +323,7 @@ class CategoryChange(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class RagChange(db.Model):
+class RagChange(Model):
     __tablename__ = "rag_changes"
     __audited__ = True
 
@@ -330,7 +338,7 @@ class RagChange(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class RequirementReview(db.Model):
+class RequirementReview(Model):
     """An individual review of how many contacts a week a person needs."""
 
     __tablename__ = "requirement_reviews"
@@ -355,7 +363,7 @@ class RequirementReview(db.Model):
     reviewer: Mapped[User | None] = relationship()
 
 
-class Pause(db.Model):
+class Pause(Model):
     """Days on which no contact is required: ``start`` <= day < ``end``."""
 
     __tablename__ = "pauses"
@@ -371,7 +379,7 @@ class Pause(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Contact(db.Model):
+class Contact(Model):
     """One contact with a person. Its id is made by the phone that recorded it."""
 
     __tablename__ = "contacts"
@@ -426,7 +434,7 @@ class Contact(db.Model):
         return self.outcome == Outcome.KEPT
 
 
-class StoredPersonWeek(db.Model):
+class StoredPersonWeek(Model):
     """A person's required level and status in one week, kept by ``app.person_weeks``.
 
     Derived data, never edited by hand: every flush that changes what the rules read
@@ -452,7 +460,7 @@ class StoredPersonWeek(db.Model):
     paused: Mapped[PauseReason | None] = mapped_column(str_enum(PauseReason, "pause_reason"))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only record of who changed what. Written only by ``app.audit``."""
 
     __tablename__ = "audit_events"
@@ -472,7 +480,7 @@ class AuditEvent(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
-class SignInSession(db.Model):
+class SignInSession(Model):
     """One sign-in on one device. Signing out deletes it, so a copied cookie stops working.
 
     The cookie holds a random token; only its SHA-256 is stored here.
@@ -489,12 +497,28 @@ class SignInSession(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(64))
 
 
+class SealToken(Model):
+    """A seal token given to one sign-in (app/sealing.py): only its SHA-256, kept for good.
+
+    A record sealed on a phone carries the token inside its seal, so the server knows whose
+    record it is whoever sends it, after a sign-out or a deactivation too. It identifies the
+    user only: it never signs anyone in.
+    """
+
+    __tablename__ = "seal_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class LinkPurpose(enum.StrEnum):
     INVITE = "invite"
     RESET = "reset"
 
 
-class AccountLink(db.Model):
+class AccountLink(Model):
     """A one-time link with which a user sets their own password (an invitation or a reset).
 
     The link holds a random token; only its SHA-256 is stored, and never in the audit trail.
@@ -522,7 +546,7 @@ class AccountLink(db.Model):
 POLICE_LIAISON = "police_liaison"
 
 
-class DeliusCode(db.Model):
+class DeliusCode(Model):
     """A team's own choice for one key of the Delius mapping (``app.domain.exports.KEYS``): a
     contact type code by agency and kind, an outcome code, or whether an absence is acceptable.
     A key with no row here goes by the default."""
@@ -541,7 +565,7 @@ class DeliusCode(db.Model):
     updated_by: Mapped[User | None] = relationship()
 
 
-class ExportRun(db.Model):
+class ExportRun(Model):
     """One export for keying into Delius or Niche: who made it, when, for which team, what it
     covered, and (``contacts``) which version of each contact it carried, so the next run
     offers only what is new or changed. Written once; its audit event is the export's."""
@@ -567,7 +591,7 @@ class ExportRun(db.Model):
     )
 
 
-class ExportRunContact(db.Model):
+class ExportRunContact(Model):
     """One contact in an export run: the version sent (its content hash), and how it was marked."""
 
     __tablename__ = "export_run_contacts"
@@ -583,7 +607,7 @@ class ExportRunContact(db.Model):
     contact: Mapped[Contact] = relationship()
 
 
-class CaseloadVersion(db.Model):
+class CaseloadVersion(Model):
     """A team's caseload version: raised in the same transaction as any change that alters
     what ``GET /api/v1/caseload`` answers (``app.versions``), so that an unchanged caseload is
     answered ``304`` from this one row. Not audited: it is a counter, not a record."""

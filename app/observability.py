@@ -6,11 +6,11 @@ checks for the load balancer, and error reports to Sentry when SENTRY_DSN is set
   ``route`` (the URL rule, ``/people/<int:person_id>``, never the query string), ``endpoint``,
   ``status``, ``duration_ms`` and ``user_id``. Never notes, never names: nothing from the
   body or the query is logged, and the line still goes through the redaction of every log
-  record in ``app.security``.
+  record in ``app.security.redaction``.
 - ``GET /healthz``: the process is up (no database). ``GET /readyz``: the database answers
   and its schema is at the migrations' head; 503 otherwise.
 - Sentry (``sentry-sdk``): only with ``SENTRY_DSN``; no request bodies, no local variables,
-  no personal data, and every string of an event passes through ``app.security.redact``.
+  no personal data, and every string of an event passes through ``app.security.redaction.redact``.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def readyz():
 
 def redact_event(event, _hint=None):
     """Every string of a Sentry event (or breadcrumb) as the logs would show it."""
-    from app.security import REDACTED, redact
+    from app.security.redaction import REDACTED, redact
 
     def clean(value):
         if isinstance(value, str):

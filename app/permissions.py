@@ -12,6 +12,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "correct_contact", contact)       # and "void_contact": the same people
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
     may(user, "change_role_or_status", account) # the same, never one's own account
+    may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -22,6 +23,7 @@ ability against the roles that have it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, current_app
@@ -52,6 +54,20 @@ def _change_contact(user, contact) -> bool:
     return contact.recorded_by_id == user.id or (_supervise(user) and user.team_id == contact.team_id)
 
 
+@dataclass(frozen=True)
+class Move:
+    """A person's move from one team's cohort to another's: what ``"transfer"`` is asked about."""
+
+    from_team_id: int
+    to_team_id: int
+
+
+def _transfer(user, move: Move) -> bool:
+    """An administrator, or a supervisor of either team: the sending one or the receiving one."""
+    return user.role == Role.ADMIN or (
+        user.role == Role.SUPERVISOR and user.team_id in (move.from_team_id, move.to_team_id))
+
+
 def _manage_account(user, account) -> bool:
     """Administrators manage every account; supervisors their own team's officers."""
     if user.role == Role.ADMIN:
@@ -80,6 +96,7 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "void_contact": _change_contact,
     "manage_account": _manage_account,
     "change_role_or_status": _change_role_or_status,
+    "transfer": _transfer,
     "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
 }
 

@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app import bulk, clock
-from app.caseload import PersonHistory, category_spans, load_history, rag_spans
+from app.weekly_counts import PersonHistory, category_spans, load_history, rag_spans
 from app.cohort.operations import periods_of
 from app.domain.cohort import value_on
 from app.domain.counting import WeekCount
@@ -48,6 +48,7 @@ from app.domain.requirements import (
     category_on,
     reference_day,
     required_for_weeks,
+    team_shares_for_weeks,
 )
 from app.domain.weeks import local_date, week_days, week_of
 from app.models import (
@@ -143,20 +144,59 @@ def person_week_records(person, history: PersonHistory, defaults: Defaults, week
     membership = CohortPeriods(periods) if len(periods) > 1 else CohortMembership(person.joined_on, person.left_on)
     spans = category_spans(person, history.changes)
     rags = rag_spans(person, history.rag)
-    required = required_for_weeks(
-        weeks, membership=membership, spans=spans, reviews=history.reviews, pauses=history.pauses, defaults=defaults
-    )
+    teams = {period.team for period in periods}
+    if len(teams) > 1:
+        # Transferred: each week's row is its team's share (see ``team_shares``).
+        shares = {
+            team: team_shares_for_weeks(weeks, periods=periods, team=team, spans=spans, reviews=history.reviews,
+                                        pauses=history.pauses, defaults=defaults)
+            for team in teams if team is not None
+        }
+    else:
+        whole = required_for_weeks(
+            weeks, membership=membership, spans=spans, reviews=history.reviews, pauses=history.pauses, defaults=defaults
+        )
     records = []
-    for week, level in zip(weeks, required):
+    for index, week in enumerate(weeks):
         day = reference_day(week, membership)
+        team_id = _team_on(day, periods, person.team_id)
+        level = shares[team_id][index] if len(teams) > 1 else whole[index]
         category = category_on(day, spans)
         rag = value_on(day, rags)
         paused = paused_in(week, history.pause_reasons)
         records.append(WeekRecord(
-            week, _team_on(day, periods, person.team_id), level, category.value if category else None,
+            week, team_id, level, category.value if category else None,
             rag if rag else Rag(person.rag).value, paused.value if paused else None,
         ))
     return records
+
+
+def team_shares(session: Session, team_id: int, weeks_of_people: Mapping[int, Sequence[date]]) -> dict[tuple[int, date], int]:
+    """What ``team_id`` requires of these people in these weeks, keyed by (person id, Monday).
+
+    The stored row of a week is kept under the team the person was in on the day its level is
+    decided, and holds that team's share; a team's view of a person who moved away (or in)
+    during or since a week asks here for its own share of the weeks whose row another team
+    holds: the days the person was in this team's cohort, by the same rules (``app.domain``).
+    Only transferred people come here, so it costs nothing in the usual week.
+    """
+    ids = sorted(weeks_of_people)
+    if not ids:
+        return {}
+    people = {person.id: person for person in _people_rows(session, ids)}
+    histories = load_history(session, ids, execution_options=UNSCOPED)
+    defaults = _team_defaults(session, [team_id])[team_id]
+    shares = {}
+    for person_id, weeks in weeks_of_people.items():
+        person, history = people[person_id], histories[person_id]
+        ordered = sorted(weeks)
+        required = team_shares_for_weeks(
+            ordered, periods=periods_of(person, history.periods), team=team_id,
+            spans=category_spans(person, history.changes), reviews=history.reviews, pauses=history.pauses,
+            defaults=defaults,
+        )
+        shares.update({(person_id, week): level for week, level in zip(ordered, required)})
+    return shares
 
 
 def _team_on(day: date, periods: Sequence[Period], otherwise: int) -> int:
@@ -348,18 +388,32 @@ def _keyed(rows) -> tuple[dict[tuple[int, date], Row], set[int]]:
 
 
 def stored_counts(
-    stored: Mapping[tuple[int, date], Row], tallies: dict, person_id: int, weeks: Sequence[date]
+    stored: Mapping[tuple[int, date], Row], tallies: dict, person_id: int, weeks: Sequence[date],
+    shares: Mapping[tuple[int, date], int] | None = None,
 ) -> dict[date, WeekCount]:
     """Each week's count for one person from stored rows and tallies already loaded.
 
     A week with no row is a week the person was not in the cohort at all: nothing required.
+    ``shares`` (from ``team_shares``) replaces the requirement of the weeks another team's row holds.
     """
     counts = {}
     for week in weeks:
         row = stored.get((person_id, week))
+        required = row.required if row is not None else 0
+        if shares is not None and (person_id, week) in shares:
+            required = shares[person_id, week]
         offered, kept, face_to_face = tallies.get((person_id, week), _NO_CONTACTS)
-        counts[week] = WeekCount(week, row.required if row is not None else 0, offered, kept, face_to_face)
+        counts[week] = WeekCount(week, required, offered, kept, face_to_face)
     return counts
+
+
+def weeks_held_by_other_teams(stored: Mapping[tuple[int, date], Row], team_id: int) -> dict[int, list[date]]:
+    """The weeks, by person, whose stored row another team holds (a transfer): ``team_shares`` asks."""
+    others: dict[int, list[date]] = {}
+    for (person_id, week), row in stored.items():
+        if row.team_id != team_id:
+            others.setdefault(person_id, []).append(week)
+    return others
 
 
 def extend_person_weeks(session: Session, through: date | None = None) -> int:

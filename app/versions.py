@@ -88,7 +88,7 @@ def _teams_of(session: Session, instance) -> tuple[set[int], set[int]]:
     if isinstance(instance, User):
         # Only a name shows in a caseload (as offender manager): a new password, role or
         # language changes nothing there.
-        renamed = inspect(instance).attrs.name.history.has_changes()
+        renamed: bool = inspect(instance).attrs.name.history.has_changes()
         return ({instance.team_id} if renamed and instance.team_id is not None else set()), set()
     if isinstance(instance, _TEAM_OWNED):
         return ({instance.team_id} if instance.team_id is not None else set()), set()

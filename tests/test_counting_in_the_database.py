@@ -1,5 +1,5 @@
 """The counting rules as production runs them: contacts stored, then counted by the SQL in
-app/caseload.py (``load_tallies``, ``weekly_counts``), on SQLite and PostgreSQL alike.
+app/weekly_counts.py (``load_tallies``, ``weekly_counts``), on SQLite and PostgreSQL alike.
 
 tests/domain/test_counting.py states the same rules over plain Python values; these tests
 fail if the queries production uses disagree with them (a week boundary in BST, the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from app import caseload
+from app import weekly_counts
 from app.extensions import db
 from tests import factories
 
@@ -22,7 +22,7 @@ def at(*args: int) -> datetime:
 
 
 def tallies(person, weeks):
-    return caseload.load_tallies(db.session, [person.id], weeks)
+    return weekly_counts.load_tallies(db.session, [person.id], weeks)
 
 
 def test_offered_counts_every_outcome_kept_only_kept_and_a_void_contact_nothing(officer):
@@ -65,6 +65,6 @@ def test_the_weeks_count_joins_the_tallies_to_the_required_level(officer):
     person = factories.person(officer.team, category="fixed", joined_on=date(2026, 1, 5))
     factories.contact(person, officer, at(2026, 6, 1, 9))
     factories.contact(person, officer, at(2026, 6, 3, 9), outcome="not_at_home")
-    count = caseload.weekly_counts(db.session, [person], [MONDAY])[person.id, MONDAY]
+    count = weekly_counts.weekly_counts(db.session, [person], [MONDAY])[person.id, MONDAY]
     assert (count.required, count.offered, count.kept, count.face_to_face) == (3, 2, 1, 2)
     assert count.still_needed == 1

@@ -17,7 +17,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, clock, scoping
@@ -79,16 +81,19 @@ def set_password_with(session: Session, link: AccountLink, password: str) -> Use
     Every sign-in of the user ends: whoever knew the old password is signed out.
     """
     now = clock.now()
-    claimed = session.execute(
+    claimed = cast(CursorResult, session.execute(  # an UPDATE's result is a CursorResult (SQLAlchemy types it as Result)
         update(AccountLink)
         .where(AccountLink.id == link.id, AccountLink.used_at.is_(None), AccountLink.expires_at > now)
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if claimed != 1:
         session.rollback()
         return None
     user = session.get(User, link.user_id, execution_options=scoping.UNSCOPED)
+    if user is None:  # the link's user is a foreign key: never missing
+        session.rollback()
+        return None
     audit.set_actor(user.id)
     audit.record(session, "use", "account_links", entity_id=link.id, team_id=user.team_id,
                  after={"used_at": audit.jsonable(now), "purpose": link.purpose.value}, actor_id=user.id)

@@ -7,7 +7,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask_babel import gettext
-from sqlalchemy import delete, select
+from typing import cast
+
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -41,8 +43,10 @@ def describe_device(user_agent: str | None) -> str:
     browser, system = _parsed(user_agent) if user_agent else (None, None)
     if browser and system:
         return gettext("%(browser)s on %(system)s", browser=browser, system=system)
-    if browser or system:
-        return browser or system
+    if browser:
+        return browser
+    if system:
+        return system
     return gettext("A device that did not say what it is")
 
 
@@ -58,9 +62,9 @@ def sign_ins(session: Session, user: User) -> list[SignInRow]:
 
 def end_sign_in(session: Session, user: User, sign_in_id: int) -> bool:
     """End one of the user's own sign-ins; False if there is no such sign-in of theirs."""
-    ended = session.execute(
+    ended = cast(CursorResult, session.execute(  # a DELETE's result is a CursorResult (SQLAlchemy types it as Result)
         delete(SignInSession).where(SignInSession.id == sign_in_id, SignInSession.user_id == user.id)
-    ).rowcount
+    )).rowcount
     if ended:
         audit.record(session, "end_sign_in", "sign_in_sessions", entity_id=sign_in_id, team_id=user.team_id)
     return bool(ended)

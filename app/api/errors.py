@@ -8,9 +8,10 @@ only a JSON body that names each record is an answer.
 from __future__ import annotations
 
 import json
+import math
 
 from flask import Response, has_request_context, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 
 API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 30
@@ -25,7 +26,7 @@ _BY_STATUS = {
     406: ("not_acceptable", _l("This address only answers in JSON.")),
     413: ("too_large", _l("What you sent is too large. Send fewer contacts at a time.")),
     415: ("unsupported_media_type", _l("Send the request as JSON, with the content type application/json.")),
-    429: ("too_many_requests", _l("Too many requests. Wait a minute, then try again.")),
+    429: ("too_many_requests", _l("Too many requests. Wait a little, then try again.")),  # see too_many_requests
     500: ("server_error", _l("Something went wrong on the server. Nothing waiting on your phone has been lost: try again in a few minutes.")),
     503: ("unavailable", _l("The service is unavailable for a moment. Nothing waiting on your phone has been lost: it will be sent later.")),
 }
@@ -78,6 +79,19 @@ def from_error(error: ApiError) -> Response:
 
 def for_status(status: int) -> Response:
     return error_response(status)
+
+
+def too_many_requests(seconds: int) -> Response:
+    """A 429 whose message states the wait its Retry-After header gives, in the reader's language."""
+    if seconds < 60:
+        message = ngettext("Too many requests. Wait %(num)d second, then try again.",
+                           "Too many requests. Wait %(num)d seconds, then try again.", seconds)
+    else:
+        message = ngettext("Too many requests. Wait %(num)d minute, then try again.",
+                           "Too many requests. Wait %(num)d minutes, then try again.", math.ceil(seconds / 60))
+    response = error_response(429, message=message)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def csrf_failed() -> Response:

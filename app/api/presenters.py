@@ -5,13 +5,13 @@ each row is ``serialise.caseload_row``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from app import versions
 from app.api.serialise import caseload_row, iso
-from app.caseload import caseload, load_tallies, people_by_id, person_weeks
+from app.weekly_counts import caseload, load_tallies, people_by_id, person_weeks
 from app.contacts.operations import SyncResult
 from app.i18n import current_language
 from app.models import User
@@ -39,12 +39,12 @@ def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list
     ``last_contact_at`` is the latest contact stored by this sync (the phone keeps the later
     of it and its own).
     """
-    latest: dict[int, object] = {}
+    latest: dict[int, datetime | None] = {}
     for result in results:
         if result.person_id is None:
             continue
-        latest.setdefault(result.person_id, None)
-        if result.occurred_at is not None and (latest[result.person_id] is None or result.occurred_at > latest[result.person_id]):
+        previous = latest.setdefault(result.person_id, None)
+        if result.occurred_at is not None and (previous is None or result.occurred_at > previous):
             latest[result.person_id] = result.occurred_at
     counts = load_tallies(session, sorted(latest), [week])
     rows = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.caseload import PersonWeek
+from app.weekly_counts import PersonWeek
 from app.collation import order_key_for
 from app.contacts.canonical import iso_utc_millis, stored_content
 from app.contacts.operations import Status, SyncResult
@@ -47,7 +47,7 @@ def sync_result(result: SyncResult, sent_id: str | None) -> dict:
             "status": result.status.value,
             "errors": {key: str(message) for key, message in result.errors.items()},
         }
-    answer = {
+    answer: dict[str, object] = {
         "id": sent_id,
         "status": result.status.value,
         "server_received_at": iso(result.received_at),

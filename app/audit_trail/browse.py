@@ -111,8 +111,8 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
     ).all()
     actors = {event.actor_id for event in events if event.actor_id is not None}
     people = {event.person_id for event in events if event.person_id is not None}
-    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()) if actors else {}
-    person_names = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).all()) if people else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()) if actors else {}
+    person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).all()) if people else {}
     actions, kinds = action_labels(), entity_labels()
     entries = [
         TrailEntry(

@@ -84,7 +84,7 @@ def export_audit_trail(
         query = query.where(AuditEvent.occurred_at < local_midnight_utc(end + timedelta(days=1)))
     events = session.scalars(query).all()
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
 
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets read the file as UTF-8 (ŵ, ŷ, â...)

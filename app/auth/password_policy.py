@@ -65,7 +65,7 @@ def is_common(password: str) -> bool:
     words = deny_list()
     folded = password.casefold().strip()
     core = _TRAILING_DIGITS_AND_SYMBOLS.sub("", folded)
-    return folded in words or core in words or _is_run(folded) or (core and _is_run(core) and len(core) >= 4)
+    return folded in words or core in words or _is_run(folded) or (bool(core) and _is_run(core) and len(core) >= 4)
 
 
 def _name_parts(name: str) -> list[str]:

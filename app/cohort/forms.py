@@ -109,6 +109,34 @@ class TransferForm(PersonForm):
         self._not_in_future(field)
 
 
+def _reference(value: str | None) -> tuple[str | None, str | None]:
+    """A CRN or a Niche/PNC reference, whichever it is: ``(crn, None)`` or ``(None, niche_ref)``."""
+    try:
+        crn = rules.clean_crn(value)
+    except rules.Invalid:
+        crn = None
+    if crn is not None:
+        return crn, None
+    try:
+        niche_ref = rules.clean_niche_ref(value)
+    except rules.Invalid:
+        niche_ref = None
+    if niche_ref is None:
+        raise rules.Invalid(_l("Enter the person's Delius CRN, such as X123456, or their Niche or PNC reference."))
+    return None, niche_ref
+
+
+class TransferInForm(DatedForm):
+    """A receiving team's supervisor takes a person in from another team, found by reference."""
+
+    reference = StringField(_l("Delius CRN, or Niche or PNC reference"), validators=[_rule(_reference)])
+    on = LocalDateField(_l("First day in this team"),
+                        validators=[InputRequired(message=_l("Enter the first day in the new team."))])
+
+    def validate_on(self, field):
+        self._not_in_future(field)
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -142,6 +142,9 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
             if manager is None or row_team is None or manager.team_id != row_team.id:
                 row_problems.append(Problem(line, "offender_manager_email",
                                             _l("There is no user with this email address in the team.")))
+            elif not manager.active:
+                row_problems.append(Problem(line, "offender_manager_email", _l(
+                    "This user has left: their account is deactivated. Name an offender manager who is still in the team.")))
             else:
                 manager_id = manager.id
         for key, value in (("crn", crn), ("niche_ref", niche_ref)):
@@ -193,14 +196,15 @@ def import_people(session: Session, data: bytes, *, team: Team | None, may_choos
         matched[row.line] = holder.person_id
     if outcome.problems:
         return outcome
-    people = {}
+    people: dict[int, Person] = {}
     ids = sorted(set(matched.values()))
     for start in range(0, len(ids), 1000):
-        for person in session.scalars(select(Person).where(Person.id.in_(ids[start:start + 1000]))):
-            people[person.id] = person
-    new_rows = []
+        for found in session.scalars(select(Person).where(Person.id.in_(ids[start:start + 1000]))):
+            people[found.id] = found
+    new_rows: list[_Row] = []
     for row in rows:
-        person = people.get(matched.get(row.line))
+        person_id = matched.get(row.line)
+        person = people.get(person_id) if person_id is not None else None
         if person is None:
             outcome.created += 1
             new_rows.append(row)

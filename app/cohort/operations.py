@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.cohort.rules import y2a_minimum_end
 from app.domain.cohort import y2a_minimum_passed
 from app.domain.requirements import Category, CohortPeriods, Period
-from app.models import Agency, CohortPeriod, DeselectionReason, Person, Rag, Team
+from app.models import Agency, CohortPeriod, DeselectionReason, Person, Rag, Team, User
 from app.scoping import UNSCOPED
 
 # The toolkit's de-selection criteria (§9) that the form offers; "other" is kept only for
@@ -37,6 +38,14 @@ DESELECTION = "deselection"
 
 class CohortError(ValueError):
     """A change the cohort's rules do not allow (the forms check these first)."""
+
+
+class AlreadyInCohort(CohortError):
+    """The person's CRN or Niche reference is already held: ``holders`` says by whom."""
+
+    def __init__(self, held: list[Holder]) -> None:
+        super().__init__("already in a cohort")
+        self.holders = held
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,22 @@ def holders(session: Session, *, crns: Iterable[str | None] = (), niche_refs: It
     return found
 
 
+def offender_managers(session: Session, team_id: int) -> list[User]:
+    """Who may be a person's offender manager: the team's active users, by name."""
+    return list(session.scalars(
+        select(User).where(User.team_id == team_id, User.active.is_(True)).order_by(User.name)
+    ))
+
+
+def _check_offender_manager(session: Session, team_id: int, user_id: int | None) -> None:
+    """Refuse an offender manager who is not an active user of the team (a leaver, say)."""
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or user.team_id != team_id or not user.active:
+        raise CohortError("the offender manager must be an active user of the person's team")
+
+
 def transfer_teams(session: Session) -> list[Team]:
     """Every team, to choose where a person moves to (team names are not personal data)."""
     return list(session.scalars(select(Team).order_by(Team.name).execution_options(**UNSCOPED)))
@@ -108,12 +133,30 @@ class Details:
 
 
 def admit(session: Session, team: Team, details: Details) -> Person:
-    """A new person in the team's cohort, allocated (toolkit §8.1)."""
+    """A new person in the team's cohort, allocated (toolkit §8.1).
+
+    Raises ``AlreadyInCohort`` when the CRN or Niche reference is held already: found by
+    looking first, or, when another admission of the same person commits between that
+    look and this one's insert, by the database's unique index (the insert is in a
+    SAVEPOINT, so the rest of the transaction carries on).
+    """
+    held = holders(session, crns=[details.delius_crn], niche_refs=[details.niche_ref])
+    if held:
+        raise AlreadyInCohort(held)
+    _check_offender_manager(session, team.id, details.offender_manager_id)
     if details.y2a and details.y2a_minimum_ends is None:
         details.y2a_minimum_ends = y2a_minimum_end(details.joined_on)
     person = Person(team_id=team.id, **details.values())
     audit.label(person, "admit")
-    session.add(person)
+    try:
+        with session.begin_nested():
+            session.add(person)
+            session.flush()
+    except IntegrityError:
+        held = holders(session, crns=[details.delius_crn], niche_refs=[details.niche_ref])
+        if not held:
+            raise
+        raise AlreadyInCohort(held) from None
     return person
 
 
@@ -130,6 +173,8 @@ def change_allocation(session: Session, person: Person, **changes) -> bool:
     if changes.get("y2a") is False:
         changes["y2a_minimum_ends"] = None
     changed = {key: value for key, value in changes.items() if getattr(person, key) != value}
+    if "offender_manager_id" in changed:
+        _check_offender_manager(session, person.team_id, changed["offender_manager_id"])
     if changed:
         audit.label(person, "allocate")
         for key, value in changed.items():
@@ -145,6 +190,15 @@ def _close_period(session: Session, person: Person, *, ended_on: date, ended_by:
     )
     session.add(period)
     return period
+
+
+def person_holding(session: Session, *, crn: str | None = None, niche_ref: str | None = None) -> Person | None:
+    """The person (in any team) with this CRN or Niche reference: for a receiving team's
+    supervisor to transfer them in, before the person is theirs to see."""
+    held = holders(session, crns=[crn], niche_refs=[niche_ref])
+    if not held:
+        return None
+    return session.scalar(select(Person).where(Person.id == held[0].person_id).execution_options(**UNSCOPED))
 
 
 def transfer(session: Session, person: Person, *, to_team: Team, on: date, today: date) -> CohortPeriod:
@@ -216,6 +270,7 @@ def readmit(session: Session, person: Person, *, on: date, category: Category, r
         raise CohortError("this person is still in the cohort")
     if on < person.left_on or on > today:
         raise CohortError("a re-admission is dated from the day they left until today")
+    _check_offender_manager(session, person.team_id, offender_manager_id)
     period = _close_period(session, person, ended_on=person.left_on, ended_by=DESELECTION)
     audit.label(person, "readmit")
     person.joined_on = on

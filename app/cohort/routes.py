@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.cohort import importing, operations
@@ -15,6 +14,7 @@ from app.cohort.forms import (
     ImportForm,
     ReadmitForm,
     TransferForm,
+    TransferInForm,
     manager_choices,
     manager_id,
 )
@@ -22,7 +22,7 @@ from app.domain.requirements import Category
 from app.domain.weeks import local_date
 from app.extensions import db
 from app.models import Agency, Rag, Role, User
-from app.permissions import requires
+from app.permissions import Move, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on
 
 blueprint = Blueprint("cohort", __name__, url_prefix="/cohort")
@@ -46,10 +46,7 @@ def _team_arg() -> int | None:
 
 
 def _staff(team_id: int) -> list[User]:
-    """The team's active users, by name: who may be an offender manager."""
-    return list(db.session.scalars(
-        select(User).where(User.team_id == team_id, User.active.is_(True)).order_by(User.name)
-    ))
+    return operations.offender_managers(db.session, team_id)
 
 
 def _back_to(person):
@@ -77,8 +74,7 @@ def admit():
     if request.method == "GET":
         form.joined_on.data = today
     if form.validate_on_submit():
-        held = operations.holders(db.session, crns=[form.delius_crn.data], niche_refs=[form.niche_ref.data])
-        if not _already_held(form, held):
+        try:
             person = operations.admit(db.session, team, operations.Details(
                 display_name=form.display_name.data, delius_crn=form.delius_crn.data, niche_ref=form.niche_ref.data,
                 category=Category(form.category.data), rag=Rag(form.rag.data),
@@ -86,6 +82,9 @@ def admit():
                 joined_on=form.joined_on.data, mappa=form.mappa.data, wisdom=form.wisdom.data, y2a=form.y2a.data,
                 y2a_minimum_ends=form.y2a_minimum_ends.data,
             ))
+        except operations.AlreadyInCohort as refusal:
+            _already_held(form, refusal.holders)
+        else:
             db.session.commit()
             flash(gettext("%(name)s has been admitted to the cohort.", name=person.display_name))
             return _back_to(person)
@@ -127,6 +126,7 @@ def transfer(person_id: int):
         form.on.data = today
     if form.validate_on_submit():
         to_team = teams[int(form.team.data)]
+        require("transfer", Move(person.team_id, to_team.id))
         operations.transfer(db.session, person, to_team=to_team, on=form.on.data, today=today)
         db.session.commit()
         flash(gettext("%(name)s has moved to another team: %(team)s.", name=person.display_name, team=to_team.name))
@@ -134,6 +134,36 @@ def transfer(person_id: int):
             return _back_to(person)
         return redirect(url_for("supervision.week_page"))
     return render_template("cohort/transfer.html", form=form, person=person), _status(form)
+
+
+@blueprint.route("/transfer-in", methods=["GET", "POST"])
+@requires("supervise")
+def transfer_in():
+    """A receiving team's supervisor (or an administrator) takes a person in from another team."""
+    team = team_to_act_on(_team_arg())
+    today = _today()
+    form = TransferInForm(today=today)
+    if request.method == "GET":
+        form.on.data = today
+    if form.validate_on_submit():
+        crn, niche_ref = form.reference.data
+        person = operations.person_holding(db.session, crn=crn, niche_ref=niche_ref)
+        if person is None:
+            form.reference.errors.append(gettext("Nobody in a cohort in Wales has this reference. Check it, or admit the person."))
+        elif person.team_id == team.id:
+            form.reference.errors.append(gettext("This person is already in this team's cohort."))
+        elif person.left_on is not None:
+            form.reference.errors.append(gettext(
+                "This person has left the cohort. Their team or an administrator can re-admit them before a transfer."))
+        elif form.on.data < person.joined_on:
+            form.on.errors.append(gettext("The first day in this team cannot be before the person joined their present team."))
+        else:
+            require("transfer", Move(person.team_id, team.id))
+            operations.transfer(db.session, person, to_team=team, on=form.on.data, today=today)
+            db.session.commit()
+            flash(gettext("%(name)s is now in this team's cohort: %(team)s.", name=person.display_name, team=team.name))
+            return _back_to(person)
+    return render_template("cohort/transfer_in.html", form=form, team=team), _status(form)
 
 
 @blueprint.route("/people/<int:person_id>/readmit", methods=["GET", "POST"])

@@ -219,8 +219,13 @@ def sync_contacts(
     *,
     received_at: datetime,
     sent_at: datetime | None = None,
+    sender: User | None = None,
 ) -> list[SyncResult]:
     """Store each contact at most once; one result per item, in order. Does not commit.
+
+    ``actor`` recorded them (their team, agency and ``recorded_by``); ``sender``, when another
+    user sent them (records sealed under ``actor``'s seal token: ``app/contacts/sealed.py``),
+    is who the audit trail names.
 
     - ``created``: stored now (its create event is written in the same transaction);
     - ``duplicate``: the id is held with this content, or this was the content first
@@ -277,7 +282,7 @@ def sync_contacts(
         inserted = set(bulk.insert_new(
             session.connection(), Contact.__table__, ordered,
             parent=bulk.Parent("person_id", Person.__table__, "team_id", team_id),
-            events=audit.CreateEvents(Contact, actor.id),
+            events=audit.CreateEvents(Contact, (sender or actor).id),
         ))
         if inserted:
             versions.touch(session, {team_id})
@@ -418,6 +423,8 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
     if not permissions.may(actor, ability, contact):
         raise ChangeRefused(Refusal.NOT_ALLOWED)
     team = session.get(Team, contact.team_id)
+    if team is None:  # a contact's team is a foreign key: never missing
+        raise ChangeRefused(Refusal.NOT_FOUND)
     if now - contact.received_at > timedelta(days=team.correction_window_days):
         raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
     if expected_sha256 is not None and expected_sha256 != contact.content_sha256:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import clock
-from app.caseload import recordable_people
+from app.weekly_counts import recordable_people
 from app.collation import sort_key_for
 from app.contacts import operations
 from app.contacts.forms import ContactForm

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
-from app.domain.weeks import week_of, week_start
+from app.domain.weeks import week_of
 
 _ONE_WEEK = timedelta(days=7)
 
@@ -82,46 +82,6 @@ class WeekCount:
     def still_needed(self) -> int:
         """Contacts still to offer this week; caseloads are sorted by it."""
         return self.shortfall
-
-
-@dataclass(frozen=True, slots=True)
-class ContactFact:
-    occurred_at: datetime
-    kept: bool
-    voided: bool = False
-    face_to_face: bool = False
-
-    def __post_init__(self) -> None:
-        if self.occurred_at.tzinfo is None or self.occurred_at.utcoffset() is None:
-            raise ValueError(f"occurred_at must be time-zone aware: {self.occurred_at!r}")
-
-
-def bucket_by_week(contacts: Iterable[ContactFact]) -> dict[date, list[ContactFact]]:
-    """Contacts grouped by the Monday of their London week; voided ones left out."""
-    buckets: dict[date, list[ContactFact]] = {}
-    for contact in contacts:
-        if not contact.voided:
-            buckets.setdefault(week_start(contact.occurred_at), []).append(contact)
-    return buckets
-
-
-def tally(contacts: Iterable[ContactFact]) -> tuple[int, int]:
-    """(offered, kept): every non-voided contact is offered; kept ones are also kept."""
-    offered = kept = 0
-    for contact in contacts:
-        if contact.voided:
-            continue
-        offered += 1
-        if contact.kept:
-            kept += 1
-    return offered, kept
-
-
-def week_count(week: date, required: int, contacts: Iterable[ContactFact]) -> WeekCount:
-    """The WeekCount for ``week`` from any contacts; those in other weeks are ignored."""
-    in_week = bucket_by_week(contacts).get(week, [])
-    offered, kept = tally(in_week)
-    return WeekCount(week=week, required=required, offered=offered, kept=kept)
 
 
 def review_due(next_review_due: date | None, today: date) -> bool:
@@ -213,7 +173,7 @@ def _percent(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)  # round half up, in integers
 
 
-def cohort_totals(weeks: Iterable[tuple[str, WeekCount]]) -> CohortTotals:
+def cohort_totals(weeks: Iterable[tuple[str | None, WeekCount]]) -> CohortTotals:
     """Totals from (category in force that week, WeekCount) pairs.
 
     People with nothing required that week (paused all week, a level of 0) are

@@ -398,6 +398,28 @@ def required_for_weeks(
     return required
 
 
+def team_shares_for_weeks(
+    mondays: Sequence[date],
+    *,
+    periods: Sequence[Period],
+    team: int,
+    spans: Sequence[CategorySpan],
+    reviews: Sequence[Review],
+    pauses: Sequence[Pause],
+    defaults: Defaults,
+) -> list[int]:
+    """Each week's requirement as far as ``team`` is concerned: pro-rated for the days of the
+    week the person was in that team's cohort (and not paused), rounded up.
+
+    A person transferred on a Wednesday owes the old team Monday and Tuesday's share and the
+    new team the rest, each judged by the level in force on that team's last day of the
+    week; a week wholly in one team is that team's whole requirement, and nothing to the other.
+    Days are calendar days, so a week with a clock change is counted like any other.
+    """
+    return required_for_weeks(mondays, membership=CohortPeriods(periods, team), spans=spans, reviews=reviews,
+                              pauses=pauses, defaults=defaults)
+
+
 class ProRatingReason(StrEnum):
     """Why a week's requirement is lower than the person's weekly level."""
 

@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.caseload import caseload
+from app.weekly_counts import caseload
 from app.collation import matches_search
 from app.domain.weeks import week_start
 from app import clock

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app import person_weeks
-from app.caseload import load_tallies
+from app.weekly_counts import load_tallies
 from app.domain.weeks import week_start, weeks_ending_with
 from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
-from app.supervision.presenters import audit_trail
+from app.supervision.queries import AuditRecords, person_audit_records
 
 HISTORY_WEEKS = 12
 RECENT_CONTACTS = 1000  # every contact, in practice (a person has a few hundred at most)
@@ -26,7 +26,7 @@ class PersonPage:
     category_changes: list[CategoryChange]
     rag_changes: list[RagChange]
     pauses: list[Pause]
-    trail: list | None  # the audit trail, for those who may act for the person's team
+    trail: AuditRecords | None  # the audit trail, for those who may act for the person's team
 
 
 def person_page(session: Session, person: Person, now: datetime, *, with_trail: bool) -> PersonPage:
@@ -50,7 +50,7 @@ def person_page(session: Session, person: Person, now: datetime, *, with_trail: 
         pauses=list(session.scalars(
             select(Pause).where(Pause.person_id == person.id).order_by(Pause.start.desc(), Pause.id.desc())
         )),
-        trail=audit_trail(session, person.id) if with_trail else None,
+        trail=person_audit_records(session, person.id) if with_trail else None,
     )
 
 

@@ -11,6 +11,7 @@ from app.permissions import may
 from app.supervision import charts
 from app.supervision.forms import DESELECTION_LABELS
 from app.supervision.lookups import visible_person
+from app.supervision.presenters import audit_trail
 
 blueprint = Blueprint("people", __name__, url_prefix="/people")
 
@@ -31,7 +32,7 @@ def person_page(person_id: int):
         category_changes=page.category_changes,
         rag_changes=page.rag_changes,
         pauses=page.pauses,
-        trail=page.trail,
+        trail=audit_trail(page.trail) if page.trail is not None else None,
         can_act=can_act,
         deselection_labels=DESELECTION_LABELS,
         periods=cohort_periods(db.session, person),

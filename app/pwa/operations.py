@@ -48,7 +48,7 @@ class Build:
 
 
 def _build_files() -> list[Path]:
-    files = []
+    files: list[Path] = []
     for root in _BUILD_INPUTS:
         files.extend(path for path in root.rglob("*") if path.is_file() and path.suffix in _BUILD_SUFFIXES)
     return sorted(files)
@@ -113,7 +113,7 @@ def service_worker_source() -> str:
 @lru_cache(maxsize=1)
 def script_messages() -> tuple:
     """Every (context, msgid) the app's scripts mark, in the order first found."""
-    found = {}
+    found: dict[tuple[str | None, str], None] = {}
     for path in sorted(SCRIPTS.rglob("*.js")):
         for _line, message, _comments, context in extract_from_file(
             "javascript", str(path), keywords=DEFAULT_KEYWORDS

@@ -59,7 +59,7 @@ def people_managed_by(session: Session, user: User) -> int:
     """How many people in a cohort now have this user as their offender manager."""
     return session.scalar(
         select(func.count()).select_from(Person).where(Person.offender_manager_id == user.id, Person.left_on.is_(None))
-    )
+    ) or 0
 
 
 def deactivate(session: Session, user: User, *, by: User) -> None:

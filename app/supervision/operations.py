@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit
-from app.caseload import category_spans
 from app.domain import exports as exports_rules
+from app.weekly_counts import category_spans
 from app.domain.cohort import StatusSpan, value_on
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL, Category, category_on
 from app.domain.weeks import week_of

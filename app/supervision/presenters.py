@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext, pgettext
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app import scoping
 from app.domain.counting import ReviewState, WeekStatus
 from app.models import (
     Agency,
@@ -19,7 +17,6 @@ from app.models import (
     Outcome,
     PauseReason,
     Rag,
-    User,
 )
 from app.domain.requirements import Category
 from app.presenters import (
@@ -35,6 +32,7 @@ from app.presenters import (
     week_status,
 )
 from app.supervision.forms import DESELECTION_LABELS
+from app.supervision.queries import AuditRecords
 
 PAUSED_STATUS = {
     PauseReason.CUSTODY: _l("Not required this week: in custody"),
@@ -142,7 +140,7 @@ FIELDS = {
     "pauses": {"reason": _l("Why contact is paused"), "start": _l("First day of the pause"), "end": _l("First day back")},
 }
 
-_ENUM_LABELS = {
+_ENUM_LABELS: dict[str, tuple[type[enum.Enum], Mapping]] = {
     "category": (Category, CATEGORY_LABELS),
     "rag": (Rag, RAG_LABELS),
     "lead_agency": (Agency, AGENCY_LABELS),
@@ -217,35 +215,11 @@ def _changes(event: AuditEvent) -> list[AuditChange]:
     return changes
 
 
-def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    # Unscoped on purpose, and for names only: the trail must say who made a change,
-    # and administrators (and staff who have since moved team) belong to another team.
-    rows = session.execute(
-        select(User.id, User.name).where(User.id.in_(ids)).execution_options(**scoping.UNSCOPED)
-    )
-    return {row.id: row.name for row in rows}
-
-
-def audit_trail(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:
-    """The person's audit events, newest first, in words (contacts' recording left out)."""
-    events = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.person_id == person_id,
-                # Each contact's recording is on the page already (who, when); the trail
-                # keeps what changed afterwards: corrections and voids.
-                ~((AuditEvent.entity == "contacts") & (AuditEvent.action == "create")),
-            )
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-            .limit(limit)
-        )
-    )
-    names = _actor_names(session, {event.actor_id for event in events if event.actor_id is not None})
+def audit_trail(records: AuditRecords) -> list[AuditEntry]:
+    """The person's audit events (``queries.person_audit_records``) in words, newest first."""
+    names = records.actor_names
     entries = []
-    for event in events:
+    for event in records.events:
         if event.action == "delete":
             what = gettext("Record deleted")
         else:

@@ -3,7 +3,7 @@
 Every function here issues a fixed number of queries whatever the number of people:
 it loads the people, then their stored weeks (``app.person_weeks``, where the rules of
 ``app.domain`` ran when a history changed) or their history, and the contact tallies,
-in one query each (``app.caseload``). Filtering and sorting are
+in one query each (``app.weekly_counts``). Filtering and sorting are
 done in Python on the loaded rows, so the query count does not depend on them either.
 """
 
@@ -18,8 +18,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import inputs
-from app.caseload import count_weeks, load_history, load_tallies, rag_spans
+from app import inputs, scoping
+from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (
@@ -42,6 +42,7 @@ from app.domain.requirements import Category, CohortMembership, Pause as PausePe
 from app.domain.weeks import local_midnight_utc, week_of, weeks_ending_with
 from app.models import (
     Agency,
+    AuditEvent,
     Contact,
     ContactType,
     Pause,
@@ -52,7 +53,14 @@ from app.models import (
     Team,
     User,
 )
-from app.person_weeks import in_cohort_during, read_stored, store_missing, stored_counts
+from app.person_weeks import (
+    in_cohort_during,
+    read_stored,
+    store_missing,
+    stored_counts,
+    team_shares,
+    weeks_held_by_other_teams,
+)
 
 CHART_WEEKS = 12
 MAX_EXPORT_DAYS = 366
@@ -282,6 +290,8 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
             select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
         ).all()
     tallies = load_tallies(session, selection, weeks)
+    # A transferred person's weeks held by the other team: this team's share of them (app.person_weeks).
+    shares = team_shares(session, team_id, weeks_held_by_other_teams(stored, team_id))
     # Only a week a pause touches needs the pause's dates to say why it is pro-rated.
     paused = [person.id for person, _ in found if stored[person.id, week].paused]
     pauses = _pauses_touching(session, paused, week, sunday) if paused else {}
@@ -290,7 +300,7 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     for person, next_review_due in found:
         if person.team_id == team_id:
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
-        counts = stored_counts(stored, tallies, person.id, weeks)
+        counts = stored_counts(stored, tallies, person.id, weeks, shares)
         this_week = stored[person.id, week]
         rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses.get(person.id, [])])
         rows.append(
@@ -467,12 +477,14 @@ def deselection_candidates(session: Session, team: Team, today: date, language: 
 
 @dataclass(frozen=True)
 class ContactFilters(PersonFilters):
-    start: date | None = None
-    end: date | None = None
+    start: date = date.min  # from_args always sets both
+    end: date = date.min
     type: ContactType | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping, today: date) -> ContactFilters:
+    def from_args(cls, args: Mapping, today: date | None = None) -> ContactFilters:
+        if today is None:
+            raise TypeError("the contact filters need today's date")
         base = PersonFilters.from_args(args)
         start, end = parse_date(args.get("start")), parse_date(args.get("end"))
         if start is None:
@@ -527,7 +539,7 @@ def contact_log(
 ) -> tuple[list[Contact], int]:
     """Contacts in the range, newest first, with the person and recorder loaded; and how many."""
     conditions = _contact_conditions(team, filters)
-    total = session.scalar(select(func.count()).select_from(Contact).where(*conditions))
+    total = session.scalar(select(func.count()).select_from(Contact).where(*conditions)) or 0
     statement = (
         select(Contact)
         .where(*conditions)
@@ -547,3 +559,43 @@ def team_managers(session: Session, team: Team, language: str) -> list[tuple[int
     ).all()
     name = sort_key_for(language)
     return sorted(((row.id, row.name) for row in rows), key=lambda item: name(item[1]))
+
+
+# --- A person's audit trail ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRecords:
+    """A person's audit events, newest first, and the names of those who made them."""
+
+    events: list[AuditEvent]
+    actor_names: dict[int, str]
+
+
+def person_audit_records(session: Session, person_id: int, limit: int = 200) -> AuditRecords:
+    """The person's audit events (contacts' recording left out) and their actors' names: two queries."""
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.person_id == person_id,
+                # Each contact's recording is on the page already (who, when); the trail
+                # keeps what changed afterwards: corrections and voids.
+                ~((AuditEvent.entity == "contacts") & (AuditEvent.action == "create")),
+            )
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+    return AuditRecords(events, _actor_names(session, {event.actor_id for event in events if event.actor_id is not None}))
+
+
+def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    # Unscoped on purpose, and for names only: the trail must say who made a change,
+    # and administrators (and staff who have since moved team) belong to another team.
+    rows = session.execute(
+        select(User.id, User.name).where(User.id.in_(ids)).execution_options(**scoping.UNSCOPED)
+    )
+    return {row.id: row.name for row in rows}

@@ -1,6 +1,6 @@
 """What a supervisor sees beside the five factors when reviewing a person's level: the level
 in force now (before pro-rating) and the last 12 weeks, counted by the same rules as every
-other screen (app.caseload and app.domain)."""
+other screen (app.weekly_counts and app.domain)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.caseload import category_spans, load_history, weekly_counts
+from app.weekly_counts import category_spans, load_history, weekly_counts
 from app.domain.counting import WeekCount
 from app.domain.requirements import CohortMembership, level_for_week
 from app.domain.weeks import week_of, weeks_ending_with

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -70,10 +72,10 @@ def supervision_helpers() -> dict:
     }
 
 
-def _remembered(make, key=lambda value: value):
+def _remembered(make: Callable[[Any], str], key: Callable[[Any], Any] = lambda value: value) -> Callable[[Any], str]:
     words: dict = {}
 
-    def lookup(value):
+    def lookup(value: Any) -> str:
         found = key(value)
         if found not in words:
             words[found] = make(value)

@@ -2,7 +2,7 @@
 absences), and export runs with the version of each contact they carried
 
 Revision ID: 0016
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 11:50:00
 
 """
@@ -16,7 +16,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -133,7 +133,7 @@ def test_the_caseload_is_never_stored_by_a_browser_yet_its_etag_still_saves_send
 
 
 def test_only_answers_without_personal_data_may_be_cached(app):
-    from app.security import CACHEABLE
+    from app.security.headers import CACHEABLE
 
     assert set(CACHEABLE) <= {rule.endpoint for rule in app.url_map.iter_rules()}, "a cacheable endpoint is gone"
     assert not any(endpoint.startswith(("main.", "people.", "supervision.", "audit_trail.", "contacts."))

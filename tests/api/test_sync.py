@@ -303,7 +303,7 @@ def test_text_that_cannot_be_stored_is_rejected_on_its_field(api, officer, perso
     results = client.sync([nul]).get_json()["results"]
     assert set(results[0]["errors"]) == {"notes"}
     # A lone surrogate can only arrive as a JSON escape. No answer could echo it back, so the
-    # whole request is refused before anything is read (app/security.py); the phone's halving
+    # whole request is refused before anything is read (app/security/request_text.py); the phone's halving
     # of a refused batch finds the record.
     body = '{"contacts": [%s]}' % (
         '{"id": "%s", "person_id": %d, "type": "phone", "outcome": "kept", "occurred_at": "2026-11-18T10:00:00Z",'

@@ -9,15 +9,11 @@ from hypothesis import strategies as st
 from app.domain.counting import (
     FACE_TO_FACE_TYPES,
     REMOTE_TYPES,
-    ContactFact,
     WeekCount,
     WeekStatus,
-    bucket_by_week,
     review_due,
     review_overdue,
     review_suggested,
-    tally,
-    week_count,
 )
 
 MON = date(2026, 6, 1)
@@ -28,100 +24,8 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def kept(moment=at(2026, 6, 2, 10), **flags) -> ContactFact:
-    return ContactFact(occurred_at=moment, kept=True, **flags)
-
-
-def did_not_attend(moment=at(2026, 6, 2, 10), **flags) -> ContactFact:
-    return ContactFact(occurred_at=moment, kept=False, **flags)
-
-
 def week(required: int, offered: int, kept_: int = 0, monday: date = MON) -> WeekCount:
     return WeekCount(week=monday, required=required, offered=offered, kept=kept_)
-
-
-# --- Offered and kept -------------------------------------------------------------
-
-
-def test_a_kept_contact_counts_as_offered_and_kept():
-    assert tally([kept()]) == (1, 1)
-
-
-def test_a_contact_the_person_did_not_attend_counts_as_offered_but_not_kept():
-    assert tally([did_not_attend()]) == (1, 0)
-
-
-def test_offered_counts_every_outcome_and_kept_counts_only_kept_ones():
-    assert tally([kept(), did_not_attend(), kept(), did_not_attend(), did_not_attend()]) == (5, 2)
-
-
-@pytest.mark.parametrize("contact", [kept(voided=True), did_not_attend(voided=True)], ids=str)
-def test_a_voided_contact_counts_as_neither_offered_nor_kept(contact):
-    assert tally([contact]) == (0, 0)
-    assert tally([kept(), contact]) == (1, 1)
-
-
-def test_no_contacts_means_nothing_offered_or_kept():
-    assert tally([]) == (0, 0)
-
-
-def test_face_to_face_and_remote_contacts_count_the_same():
-    assert tally([kept(face_to_face=True), kept(face_to_face=False)]) == (2, 2)
-
-
-def test_tally_accepts_a_one_shot_iterable():
-    assert tally(iter([kept(), did_not_attend()])) == (2, 1)
-
-
-def test_a_contact_without_a_time_zone_cannot_be_recorded():
-    with pytest.raises(ValueError):
-        ContactFact(occurred_at=datetime(2026, 6, 1, 10, 0), kept=True)
-
-
-# --- Bucketing by week ------------------------------------------------------------
-
-
-def test_a_contact_at_0030_on_a_bst_monday_is_counted_in_that_mondays_week():
-    early_monday = kept(at(2026, 5, 31, 23, 30))  # 00:30 BST, Monday 1 June
-    late_sunday = kept(at(2026, 5, 31, 22, 59))  # 23:59 BST, Sunday 31 May
-    buckets = bucket_by_week([early_monday, late_sunday])
-    assert buckets == {MON: [early_monday], LAST_WEEK: [late_sunday]}
-
-
-def test_contacts_are_grouped_by_week_in_the_order_given():
-    first = kept(at(2026, 6, 3, 9))
-    second = did_not_attend(at(2026, 6, 1, 9))
-    older = kept(at(2026, 5, 27, 9))
-    assert bucket_by_week([first, older, second]) == {MON: [first, second], LAST_WEEK: [older]}
-
-
-def test_voided_contacts_are_left_out_of_their_week():
-    real = kept(at(2026, 6, 3, 9))
-    assert bucket_by_week([real, kept(at(2026, 6, 3, 10), voided=True)]) == {MON: [real]}
-
-
-def test_a_week_with_only_voided_contacts_has_no_bucket():
-    assert bucket_by_week([kept(at(2026, 5, 27, 9), voided=True)]) == {}
-
-
-def test_a_contact_in_the_repeated_hour_when_clocks_go_back_counts_in_that_week():
-    contact = did_not_attend(at(2026, 10, 25, 1, 30))  # 01:30 GMT, the second 01:30
-    assert bucket_by_week([contact]) == {date(2026, 10, 19): [contact]}
-
-
-def test_a_week_count_uses_only_that_weeks_contacts():
-    contacts = [
-        kept(at(2026, 6, 1, 9)),
-        did_not_attend(at(2026, 6, 7, 22, 59)),  # 23:59 BST Sunday
-        kept(at(2026, 6, 7, 23, 0)),  # 00:00 BST next Monday
-        kept(at(2026, 5, 31, 12)),  # last week
-        kept(at(2026, 6, 2, 9), voided=True),
-    ]
-    assert week_count(MON, 3, contacts) == WeekCount(week=MON, required=3, offered=2, kept=1)
-
-
-def test_a_week_without_contacts_counts_nothing_offered():
-    assert week_count(MON, 3, []) == WeekCount(week=MON, required=3, offered=0, kept=0)
 
 
 # --- Week status -------------------------------------------------------------------

@@ -63,6 +63,7 @@ LOWEST_ROLE = {
     "cohort.admit": "supervisor",
     "cohort.allocation": "supervisor",
     "cohort.transfer": "supervisor",
+    "cohort.transfer_in": "supervisor",
     "cohort.readmit": "supervisor",
     "cohort.import_page": "supervisor",
     "supervision.team_details": "supervisor",

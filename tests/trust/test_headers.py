@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app import create_app
 from app.extensions import db
-from app.security import CONTENT_SECURITY_POLICY
+from app.security.headers import CONTENT_SECURITY_POLICY
 from tests import conftest as shared
 from tests.trust.conftest import inline_code_in
 

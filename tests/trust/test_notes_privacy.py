@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.security import redact
+from app.security.redaction import redact
 from tests import factories
 from tests.trust.conftest import HIDDEN_NOTE
 

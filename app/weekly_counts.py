@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +21,7 @@ from app.domain.weeks import local_date
 from app.domain.requirements import (
     CategorySpan,
     CohortMembership,
+    CohortPeriods,
     Defaults,
     Pause as PausePeriod,
     Review,
@@ -117,6 +119,7 @@ def count_weeks(
     ``team_id``: count only the days the person was in that team's cohort (a team's own
     weeks, for someone transferred); by default every period counts.
     """
+    membership: CohortMembership | CohortPeriods
     if history.periods or team_id is not None:
         membership = membership_of(person, history.periods, team_id)
     else:
@@ -164,13 +167,13 @@ def load_history(
         .order_by(CohortPeriod.started_on, CohortPeriod.id)
     ):
         histories[row.person_id].periods.append(row)
-    for row in session.execute(
+    for change in session.execute(
         select(CategoryChange.person_id, CategoryChange.category, CategoryChange.effective, CategoryChange.created_at)
         .where(CategoryChange.person_id.in_(selection))
         .order_by(CategoryChange.effective, CategoryChange.id),
         execution_options=options,
     ):
-        histories[row.person_id].changes.append(row)
+        histories[change.person_id].changes.append(change)
     reviews = select(
         RequirementReview.person_id,
         RequirementReview.effective,
@@ -214,7 +217,7 @@ _EARLIER = {RequirementReview: aliased(RequirementReview), RagChange: aliased(Ra
 def _in_force_from(statement: Select, model, selection: PersonSelection, day: date) -> Select:
     """Only the rows of a dated history still relevant from ``day``: the one in force on
     that day (the latest on or before it) and any later ones, for each person."""
-    latest = _EARLIER[model]
+    latest: Any = _EARLIER[model]  # an aliased RequirementReview or RagChange: both have person_id and effective
     since = (
         select(latest.person_id.label("person_id"), func.max(latest.effective).label("since"))
         .where(latest.person_id.in_(selection), latest.effective <= day)

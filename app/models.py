@@ -578,33 +578,70 @@ class AccountLink(Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-# The Delius contact type a contact is keyed in as. Contacts recorded by police staff
-# are police liaison contacts in Delius whatever their type; the others go by type.
+# The key of the police liaison code before codes were kept per team and agency (migration
+# 0016): audit events written earlier still name it.
 POLICE_LIAISON = "police_liaison"
-DEFAULT_DELIUS_CODES: dict[str, str] = {
-    ContactType.HOME_VISIT.value: "CHVS",
-    ContactType.PUBLIC_PLACE.value: "COOO",
-    ContactType.PHONE.value: "COPT",
-    ContactType.VIDEO_ONLINE.value: "COVC",
-    ContactType.OFFICE.value: "COAP",
-    ContactType.PARTNER_AGENCY.value: "COOO",
-    ContactType.LIFT_PRACTICAL.value: "COOO",
-    ContactType.WELFARE_HELP.value: "COOO",
-    ContactType.ACTIVITY.value: "COOO",
-    POLICE_LIAISON: "C204",
-}
 
 
 class DeliusCode(Model):
-    """An admin-editable mapping from a contact type (or police liaison) to a Delius code."""
+    """A team's own choice for one key of the Delius mapping (``app.domain.exports.KEYS``): a
+    contact type code by agency and kind, an outcome code, or whether an absence is acceptable.
+    A key with no row here goes by the default."""
 
     __tablename__ = "delius_codes"
     __audited__ = True
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
     code: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class ExportRun(Model):
+    """One export for keying into Delius or Niche: who made it, when, for which team, what it
+    covered, and (``contacts``) which version of each contact it carried, so the next run
+    offers only what is new or changed. Written once; its audit event is the export's."""
+
+    __tablename__ = "export_runs"
+    __table_args__ = (Index("ix_export_runs_team_kind", "team_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # delius or niche
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_only: Mapped[bool] = mapped_column(Boolean, default=False)  # "new and changed since the last export"
+    first_day: Mapped[date | None] = mapped_column(Date)  # the range asked for (a date-range run)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    previous_run_id: Mapped[int | None] = mapped_column(ForeignKey("export_runs.id"))
+    sensitive_notes: Mapped[bool] = mapped_column(Boolean, default=False)  # asked for, and allowed
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+
+    made_by: Mapped[User] = relationship()
+    contacts: Mapped[list[ExportRunContact]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ExportRunContact.position"
+    )
+
+
+class ExportRunContact(Model):
+    """One contact in an export run: the version sent (its content hash), and how it was marked."""
+
+    __tablename__ = "export_run_contacts"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("export_runs.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contacts.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    voided: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))  # new, corrected, voided, unchanged
+
+    run: Mapped[ExportRun] = relationship(back_populates="contacts")
+    contact: Mapped[Contact] = relationship()
 
 
 class CaseloadVersion(Model):

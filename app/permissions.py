@@ -9,6 +9,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "administer")                     # all of Wales, Delius codes, the audit trail
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
     may(user, "read_sensitive_notes", contact)  # a sensitive contact's notes and who else was there
+    may(user, "read_team_sensitive_notes", team) # all of a team's, for its Delius and Niche exports
     may(user, "acknowledge_concern", contact)   # a concern raised on a contact
     may(user, "correct_contact", contact)       # and "void_contact": the same people
     may_change_contact(user, contact, team, now) # ... and the team's correction window is open
@@ -91,15 +92,23 @@ def may_read_notes(user, contact) -> bool:
     sensitive; a sensitive one's only by ``"read_sensitive_notes"``. Lists also ask whether the
     reader asked for them (``app.contacts.privacy.shows_private_text``)."""
     return not contact.sensitive or may(user, "read_sensitive_notes", contact)
+
+
 def _read_sensitive_notes(user, contact) -> bool:
     """A sensitive contact's notes and others-present text: its author, the person's offender
     manager, and the supervisors of the contact's team (administrators, who act for every
     team, too). Every list, export and screen that shows notes asks this, contact by contact,
     and shows them only when the reader also asked to see them (``app.contacts.privacy``)."""
-    if contact.recorded_by_id == user.id or _act_for_team(user, contact.team_id):
+    if contact.recorded_by_id == user.id or _read_team_sensitive_notes(user, contact.team_id):
         return True
     person = contact.person
     return person is not None and person.offender_manager_id == user.id
+
+
+def _read_team_sensitive_notes(user, team) -> bool:
+    """Every sensitive note of a team (its exports): those who act for the team, and only they;
+    ``"read_sensitive_notes"`` grants them each of the team's contacts by this same rule."""
+    return _act_for_team(user, team)
 
 
 def _acknowledge_concern(user, contact) -> bool:
@@ -132,6 +141,7 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "administer": _administer,
     "act_for_team": _act_for_team,
     "read_sensitive_notes": _read_sensitive_notes,
+    "read_team_sensitive_notes": _read_team_sensitive_notes,
     "acknowledge_concern": _acknowledge_concern,
     "correct_contact": _change_contact,
     "void_contact": _change_contact,

@@ -20,6 +20,8 @@ from app.models import (
     CohortPeriod,
     ConcernAcknowledgement,
     Contact,
+    DeliusCode,
+    ExportRun,
     Pause,
     Person,
     RagChange,
@@ -34,7 +36,7 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement)
+TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun)
 # A person's stored weeks go with the person (not with the team they are in now), so a team
 # that a person moved on from still reads their past weeks.
 PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod, StoredPersonWeek)

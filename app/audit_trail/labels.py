@@ -17,7 +17,6 @@ from flask_babel import gettext, lazy_gettext as _l, pgettext
 from app.domain.counting import WeekStatus
 from app.i18n import LANGUAGE_NAMES
 from app.models import (
-    POLICE_LIAISON,
     Agency,
     ContactType,
     DeselectionReason,
@@ -83,6 +82,8 @@ def entity_labels() -> dict[str, str]:
         "users": pgettext("kind of record", "User account"),
         "week_view": pgettext("kind of record", "Week view"),
         "contact_log": pgettext("kind of record", "Contact log"),
+        "delius_export": pgettext("kind of record", "Delius export"),
+        "niche_export": pgettext("kind of record", "Niche export"),
         "cohort_periods": pgettext("kind of record", "Period in the cohort"),
         "account_links": pgettext("kind of record", "One-time link"),
         "person_page": pgettext("kind of record", "Person's page"),
@@ -193,6 +194,13 @@ FIELD_LABELS = {
     "contact_id": _l("Contact"),
     "acknowledged_by_id": _l("Acknowledged by (user number)"),
     "acknowledged_at": _l("Acknowledged at"),
+    "updated_by_id": _l("Changed by (user number)"),
+    "changed_only": _l("Only what is new or changed since the last export"),
+    "new_contacts": _l("New contacts"),
+    "corrected_contacts": _l("Corrected contacts"),
+    "voided_contacts": _l("Voided contacts"),
+    "unchanged_contacts": _l("Contacts already exported, unchanged"),
+    "download": _l("What was read"),
 }
 
 PER_ENTITY_LABELS = {
@@ -252,10 +260,12 @@ def value_text(entity: str, key: str, value) -> str:
         return ", ".join(value_text(entity, key, item) for item in value)
     if entity == "pauses" and key == "reason":
         return _label_of(PauseReason, PAUSE_LABELS, value)
-    if entity == "delius_codes" and key == "key":
-        if value == POLICE_LIAISON:
-            return gettext("Any contact recorded by police staff")
-        return _label_of(ContactType, CONTACT_TYPE_LABELS, value)
+    if entity == "delius_codes" and key in ("key", "code"):
+        from app.supervision import delius_code_pages
+
+        return delius_code_pages.label_of(value) if key == "key" else delius_code_pages.value_of(value, value)
+    if key == "download":
+        return gettext("The file") if value == "file" else gettext("The page")
     if key == "language":
         return LANGUAGE_NAMES.get(value, str(value)) if value in {item.value for item in Language} else str(value)
     if key == "sort":

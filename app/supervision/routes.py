@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from app.domain.requirements import Category
 from app.domain.weeks import local_date, week_of
 from app.extensions import db
 from app.i18n import current_language
-from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, Contact, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
+from app.models import Contact, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
 from app.cohort import operations as cohort
 from app.contacts import privacy
@@ -37,6 +37,7 @@ from app.supervision.forms import (
     TeamDefaultsForm,
     TeamDetailsForm,
     delius_codes_form,
+    delius_codes_from,
 )
 from app.permissions import may, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
@@ -219,7 +220,7 @@ def contacts_export():
         abort(400)
     asked = privacy.asked(request.args)
     contacts, total = queries.contact_log(db.session, team, filters)
-    codes = operations.delius_codes(db.session)
+    codes = operations.delius_codes(db.session, team)
     reader = current_user._get_current_object()
     shown = [contact for contact in contacts if contact.sensitive and privacy.shows_private_text(reader, contact, asked=asked)]
     text = exports.csv_text(
@@ -495,20 +496,24 @@ def team_settings():
     return _team_page(team, form=form, status=_status(form))
 
 
-def delius_labels() -> dict:
-    labels = {contact_type.value: label for contact_type, label in CONTACT_TYPE_LABELS.items()}
-    labels[POLICE_LIAISON] = gettext("Any contact recorded by police staff (police liaison)")
-    return labels
-
-
 @blueprint.route("/delius-codes", methods=["GET", "POST"])
-@requires("administer")
+@requires("supervise")
 def delius_codes():
-    form = delius_codes_form(delius_labels(), data=operations.delius_codes(db.session))
+    """The team's Delius mapping: codes by agency and kind, outcome codes, which absences are acceptable."""
+    team = team_to_act_on(_team_arg())
+    in_force = operations.delius_codes(db.session, team)
+    form = delius_codes_form(delius_code_pages.labels(), data=in_force)
     if form.validate_on_submit():
-        operations.set_delius_codes(db.session, {key: getattr(form, key).data for key in DEFAULT_DELIUS_CODES})
+        changed = operations.set_delius_codes(db.session, team, delius_codes_from(form), by=current_user._get_current_object())
         db.session.commit()
-        flash(gettext("The Delius codes have been saved."))
-        return redirect(url_for("supervision.delius_codes"))
-    fields = [getattr(form, key) for key in DEFAULT_DELIUS_CODES]
-    return render_template("supervision/delius_codes.html", form=form, fields=fields), _status(form)
+        flash(ngettext("%(num)d Delius setting has been changed for %(team)s.",
+                       "%(num)d Delius settings have been changed for %(team)s.", changed, team=team.name)
+              if changed else gettext("Nothing was changed."))
+        return redirect(url_for("supervision.delius_codes", **({"team": team.id} if may(current_user, "administer") else {})))
+    return render_template(
+        "supervision/delius_codes.html", form=form, team=team, teams=_all_teams(),
+        sections=delius_code_pages.sections(form), history=delius_code_pages.history(db.session, team),
+    ), _status(form)
+
+
+from app.supervision import delius_code_pages, export_pages  # noqa: E402,F401  (their parts of this blueprint)

@@ -37,6 +37,7 @@ NOT_HTML = {
     "pwa.service_worker": "code",
     "supervision.contacts_export": "csv",
     "supervision.week_export": "csv",
+    "supervision.export_run_file": "csv",  # the example run is a Delius one
     "observability.healthz": "json",
     "observability.readyz": "json",
 }
@@ -66,6 +67,7 @@ ROUTE_ARGUMENTS = {
     "team_id": lambda data, language: data.team.id,
     "review_id": lambda data, language: data.review.id,
     "pause_id": lambda data, language: data.pause.id,
+    "run_id": lambda data, language: data.export_run.id,
     # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
     "language": lambda data, language: language,
     "lang": lambda data, language: language,
@@ -109,6 +111,7 @@ class ExampleData:
     review: object
     pause: object
     words: frozenset[str]
+    export_run: object = None
 
 
 def build_example(app) -> ExampleData:
@@ -143,6 +146,12 @@ def build_example(app) -> ExampleData:
     factories.pause(other, date(2026, 10, 1), date(2026, 10, 20), reason="hospital")
     # An open pause of the example person (since Monday of this week), so pages about ending one render.
     pause = factories.pause(person, date(2026, 11, 23), None, reason="custody")
+    # A Delius export of the week's contacts, so its page and file are read for their words.
+    from app.supervision.export_runs import make_run
+
+    export_run = make_run(db.session, team, "delius", by=supervisor, changed_only=False,
+                          first_day=date(2026, 11, 23), last_day=date(2026, 11, 29), now=NOW)
+    db.session.commit()
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
@@ -150,8 +159,10 @@ def build_example(app) -> ExampleData:
         "Rhys Evans", "Lowri Evans", "Llew Jones", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
         # The own page names each sign-in's browser and system as the device reported them.
         "HeadlessChrome", "Linux",
+        # Delius codes go out unchanged in every language (app/domain/exports.py).
+        "ATTC", "AAAA", "UAAB", "C204", "CHVS", "COPT", "COVC", "COAP", "COOO", "C084",
     })
-    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words)
+    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run)
 
 
 

@@ -67,6 +67,7 @@ STAFF = (
 )
 PEOPLE_PER_TEAM = 25
 WEEKS = 12
+JOINT_VISIT_PEOPLE = (2, 5, 8)  # in each team, these people had a joint home visit last week
 
 REVIEW_REASONING = {
     "risk": "Risk of reoffending assessed as reduced since stable accommodation was found.",
@@ -104,6 +105,8 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
         for number, display_name in enumerate(team_names):
             person = _person(session, rng, team, display_name, number, officers, today, staff[0])
             _contacts(session, rng, person, staff, today)
+            if number in JOINT_VISIT_PEOPLE:
+                _joint_visit(session, person, officers, today, number)
             if number == 1:
                 moving.append(person)
             if number == PEOPLE_PER_TEAM - 3:
@@ -268,6 +271,31 @@ def _transfer(session: Session, person: Person, to_team: Team, officer: User, to
     person.joined_on = on
     person.offender_manager = officer
     person.lead_agency = officer.agency
+
+
+def _joint_visit(session: Session, person: Person, officers: list[User], today: date, number: int) -> None:
+    """A police and a probation officer visited together last week, and both recorded it, each
+    naming the other: the second record is linked to the first, so the visit counts once."""
+    police = next(user for user in officers if user.agency == Agency.POLICE)
+    probation = next(user for user in officers if user.agency == Agency.PROBATION)
+    monday = week_start(datetime.combine(today, time(12), LONDON)) - timedelta(weeks=1)
+    day = monday + timedelta(days=1 + number % 3)
+    if day < person.joined_on or (person.left_on and day >= person.left_on):
+        return
+    occurred = datetime.combine(day, time(10, 30), LONDON).astimezone(timezone.utc)
+    first_id = uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-police")
+    common = {"person": person, "type": ContactType.HOME_VISIT, "outcome": Outcome.KEPT, "duration_minutes": 45}
+    session.add(build_contact(
+        contact_id=first_id, recorded_by=police, colleague_ids=[probation.id], occurred_at=occurred,
+        recorded_at=occurred + timedelta(minutes=50), received_at=occurred + timedelta(minutes=55), **common,
+    ))
+    session.flush()  # the first is stored before the record linked to it
+    session.add(build_contact(
+        contact_id=uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-probation"),
+        recorded_by=probation, colleague_ids=[police.id], occurred_at=occurred + timedelta(minutes=5),
+        recorded_at=occurred + timedelta(hours=3), received_at=occurred + timedelta(hours=3, minutes=2),
+        same_as_id=first_id, **common,
+    ))
 
 
 def _contacts(session, rng, person: Person, staff: list[User], today: date) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -391,8 +392,10 @@ class Contact(Model):
         ),
         # Both weekly-count indexes cover every column the counts read, so counting
         # never visits the table itself (see benchmarks/week_view_bench.py).
-        Index("ix_contacts_person_week", "person_id", "occurred_week", "voided", "outcome", "type", "team_id"),
-        Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type"),
+        # ``same_as_id`` is in both: a joint meeting's second record is left out of the counts.
+        Index("ix_contacts_person_week", "person_id", "occurred_week", "voided", "outcome", "type", "team_id",
+              "same_as_id"),
+        Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type", "same_as_id"),
         Index("ix_contacts_team_week", "team_id", "occurred_week"),
     )
 
@@ -425,13 +428,47 @@ class Contact(Model):
     void_reason: Mapped[str | None] = mapped_column(Text)
     correction_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Joint contacts (app.domain.joint, migration 0013): the colleagues of the person's team
+    # the recorder says were there (user ids, sorted), and, for a second officer's record
+    # of a meeting already recorded, the record that counts for it.
+    colleague_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    same_as_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"))
 
     person: Mapped[Person] = relationship()
     recorded_by: Mapped[User] = relationship()
 
     @property
+    def counts(self) -> bool:
+        """Counted for the person: not voided, and not a second record of a joint meeting."""
+        return not self.voided and self.same_as_id is None
+
+    @property
+    def joint(self) -> bool:
+        return bool(self.colleague_ids) or self.same_as_id is not None
+
+    @property
     def kept(self) -> bool:
         return self.outcome == Outcome.KEPT
+
+
+class PossibleDuplicateDismissal(Model):
+    """A supervisor's answer that two records found "possibly the same contact" are not.
+
+    The pair is kept in id order (``first_id`` < ``second_id``) so it is stored once. A
+    confirmation is not kept here: it links the records (``Contact.same_as_id``).
+    """
+
+    __tablename__ = "possible_duplicate_dismissals"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    first_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"))
+    second_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"))
+    dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StoredPersonWeek(Model):
@@ -583,33 +620,70 @@ class AccountLink(Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-# The Delius contact type a contact is keyed in as. Contacts recorded by police staff
-# are police liaison contacts in Delius whatever their type; the others go by type.
+# The key of the police liaison code before codes were kept per team and agency (migration
+# 0016): audit events written earlier still name it.
 POLICE_LIAISON = "police_liaison"
-DEFAULT_DELIUS_CODES: dict[str, str] = {
-    ContactType.HOME_VISIT.value: "CHVS",
-    ContactType.PUBLIC_PLACE.value: "COOO",
-    ContactType.PHONE.value: "COPT",
-    ContactType.VIDEO_ONLINE.value: "COVC",
-    ContactType.OFFICE.value: "COAP",
-    ContactType.PARTNER_AGENCY.value: "COOO",
-    ContactType.LIFT_PRACTICAL.value: "COOO",
-    ContactType.WELFARE_HELP.value: "COOO",
-    ContactType.ACTIVITY.value: "COOO",
-    POLICE_LIAISON: "C204",
-}
 
 
 class DeliusCode(Model):
-    """An admin-editable mapping from a contact type (or police liaison) to a Delius code."""
+    """A team's own choice for one key of the Delius mapping (``app.domain.exports.KEYS``): a
+    contact type code by agency and kind, an outcome code, or whether an absence is acceptable.
+    A key with no row here goes by the default."""
 
     __tablename__ = "delius_codes"
     __audited__ = True
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
     code: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class ExportRun(Model):
+    """One export for keying into Delius or Niche: who made it, when, for which team, what it
+    covered, and (``contacts``) which version of each contact it carried, so the next run
+    offers only what is new or changed. Written once; its audit event is the export's."""
+
+    __tablename__ = "export_runs"
+    __table_args__ = (Index("ix_export_runs_team_kind", "team_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # delius or niche
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_only: Mapped[bool] = mapped_column(Boolean, default=False)  # "new and changed since the last export"
+    first_day: Mapped[date | None] = mapped_column(Date)  # the range asked for (a date-range run)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    previous_run_id: Mapped[int | None] = mapped_column(ForeignKey("export_runs.id"))
+    sensitive_notes: Mapped[bool] = mapped_column(Boolean, default=False)  # asked for, and allowed
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+
+    made_by: Mapped[User] = relationship()
+    contacts: Mapped[list[ExportRunContact]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ExportRunContact.position"
+    )
+
+
+class ExportRunContact(Model):
+    """One contact in an export run: the version sent (its content hash), and how it was marked."""
+
+    __tablename__ = "export_run_contacts"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("export_runs.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("contacts.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    voided: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))  # new, corrected, voided, unchanged
+
+    run: Mapped[ExportRun] = relationship(back_populates="contacts")
+    contact: Mapped[Contact] = relationship()
 
 
 class CaseloadVersion(Model):
@@ -621,3 +695,34 @@ class CaseloadVersion(Model):
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+
+
+class ContactChangeKey(Model):
+    """The idempotency key of a correction, void or discard a phone sent, kept once it is applied,
+    so that the same change sent again (its answer was lost) is answered as done, never applied twice.
+    Not audited: the change it names has its own audit event."""
+
+    __tablename__ = "contact_change_keys"
+
+    key: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    contact_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))  # correct, void, discard
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class ConcernAcknowledgement(Model):
+    """A concern raised on a contact, acknowledged by the person's offender manager or a
+    supervisor of the team: from then on it is no longer an alert on their home screens.
+    One a contact; who and when are kept here and in the audit trail (migration 0014)."""
+
+    __tablename__ = "concern_acknowledgements"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    acknowledged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    acknowledged_by: Mapped[User] = relationship()

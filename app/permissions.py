@@ -8,8 +8,11 @@ Doing anything else is decided here, by named abilities::
     may(user, "supervise")                      # the supervision pages
     may(user, "administer")                     # all of Wales, Delius codes, the audit trail
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
-    may(user, "see_sensitive_notes", team)      # sensitive notes in exports
+    may(user, "read_sensitive_notes", contact)  # a sensitive contact's notes and who else was there
+    may(user, "read_team_sensitive_notes", team) # all of a team's, for its Delius and Niche exports
+    may(user, "acknowledge_concern", contact)   # a concern raised on a contact
     may(user, "correct_contact", contact)       # and "void_contact": the same people
+    may_change_contact(user, contact, team, now) # ... and the team's correction window is open
     may(user, "manage_account", account)        # staff: admins everyone, supervisors their officers
     may(user, "change_role_or_status", account) # the same, never one's own account
     may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app
@@ -69,6 +73,51 @@ def _transfer(user, move: Move) -> bool:
         user.role == Role.SUPERVISOR and user.team_id in (move.from_team_id, move.to_team_id))
 
 
+def correction_window_open(received_at: datetime, window_days: int, now: datetime) -> bool:
+    """A contact may be changed until ``window_days`` after it reached the server."""
+    return now - received_at <= timedelta(days=window_days)
+
+
+def may_change_contact(user, contact, team, now: datetime) -> bool:
+    """Whether to offer "correct" and "void" for this contact now: the people who may, within
+    the team's correction window (the service refuses anything else with the same rule)."""
+    return (
+        may(user, "correct_contact", contact)
+        and not contact.voided
+        and correction_window_open(contact.received_at, team.correction_window_days, now)
+    )
+
+
+def may_read_notes(user, contact) -> bool:
+    """Whether the notes of this contact may be shown to ``user`` at all: any contact's that is not
+    sensitive; a sensitive one's only by ``"read_sensitive_notes"``. Lists also ask whether the
+    reader asked for them (``app.contacts.privacy.shows_private_text``)."""
+    return not contact.sensitive or may(user, "read_sensitive_notes", contact)
+
+
+def _read_sensitive_notes(user, contact) -> bool:
+    """A sensitive contact's notes and others-present text: its author, the person's offender
+    manager, and the supervisors of the contact's team (administrators, who act for every
+    team, too). Every list, export and screen that shows notes asks this, contact by contact,
+    and shows them only when the reader also asked to see them (``app.contacts.privacy``)."""
+    if contact.recorded_by_id == user.id or _read_team_sensitive_notes(user, contact.team_id):
+        return True
+    person = contact.person
+    return person is not None and person.offender_manager_id == user.id
+
+
+def _read_team_sensitive_notes(user, team) -> bool:
+    """Every sensitive note of a team (its exports): those who act for the team, and only they;
+    ``"read_sensitive_notes"`` grants them each of the team's contacts by this same rule."""
+    return _act_for_team(user, team)
+
+
+def _acknowledge_concern(user, contact) -> bool:
+    """A concern is for the person's offender manager and the team's supervisors to acknowledge."""
+    person = contact.person
+    return _act_for_team(user, contact.team_id) or (person is not None and person.offender_manager_id == user.id)
+
+
 def _manage_account(user, account) -> bool:
     """Administrators manage every account; supervisors their own team's officers."""
     if user.role == Role.ADMIN:
@@ -97,7 +146,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "supervise": _supervise,
     "administer": _administer,
     "act_for_team": _act_for_team,
-    "see_sensitive_notes": _act_for_team,
+    "read_sensitive_notes": _read_sensitive_notes,
+    "read_team_sensitive_notes": _read_team_sensitive_notes,
+    "acknowledge_concern": _acknowledge_concern,
     "correct_contact": _change_contact,
     "void_contact": _change_contact,
     "manage_account": _manage_account,

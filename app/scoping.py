@@ -18,8 +18,11 @@ from app.models import (
     AuditEvent,
     CategoryChange,
     CohortPeriod,
+    ConcernAcknowledgement,
     Contact,
     Device,
+    DeliusCode,
+    ExportRun,
     Pause,
     Person,
     RagChange,
@@ -34,7 +37,7 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, Device)
+TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun, Device)
 # A person's stored weeks go with the person (not with the team they are in now), so a team
 # that a person moved on from still reads their past weeks.
 PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod, StoredPersonWeek)

@@ -234,6 +234,9 @@ def load_tallies(
 ) -> dict[tuple[int, date], tuple[int, int, int]]:
     """(offered, kept, face to face) for each (person, week) with contacts: one query.
 
+    Only the contacts that count (``Contact.counts``): not voided, and not a second
+    officer's record of a joint meeting already counted (``app.domain.joint``).
+
     ``selection`` None means everyone the session may see (an all-Wales count), which
     reads the week's contacts straight from the week index.
     """
@@ -243,6 +246,7 @@ def load_tallies(
     conditions = [
         Contact.occurred_week == first if first == last else Contact.occurred_week.between(first, last),
         Contact.voided.is_(False),
+        Contact.same_as_id.is_(None),
     ]
     if selection is not None:
         conditions.append(Contact.person_id.in_(selection))

@@ -68,3 +68,19 @@ def test_the_weeks_count_joins_the_tallies_to_the_required_level(officer):
     count = weekly_counts.weekly_counts(db.session, [person], [MONDAY])[person.id, MONDAY]
     assert (count.required, count.offered, count.kept, count.face_to_face) == (3, 2, 1, 2)
     assert count.still_needed == 1
+
+
+def test_a_joint_visit_recorded_by_both_officers_counts_once_and_a_void_hands_the_count_on(officer, team):
+    """The same rule as tests/domain/test_joint.py, in the repeated hour when the clocks go back."""
+    from app.contacts.operations import void_contact
+
+    probation = factories.user(team, "probation@powys.example", agency="probation")
+    person = factories.person(officer.team)
+    first = factories.contact(person, officer, at(2026, 10, 25, 0, 10), colleague_ids=[probation.id])  # 01:10 BST
+    second = factories.contact(person, probation, at(2026, 10, 25, 1, 50), same_as_id=first.id)  # 01:50 GMT
+    week = date(2026, 10, 19)
+    assert tallies(person, [week]) == {(person.id, week): (1, 1, 1)}
+    void_contact(db.session, officer, first.id, now=at(2026, 10, 25, 9), reason="Recorded by my colleague")
+    db.session.commit()
+    assert tallies(person, [week]) == {(person.id, week): (1, 1, 1)}
+    assert db.session.get(type(second), second.id).same_as_id is None

@@ -56,7 +56,7 @@ def test_a_kept_home_visit_is_stored_once_even_when_the_form_is_sent_twice(clien
     assert "Contact recorded." in client.get("/").get_data(as_text=True)
 
 
-def test_welfare_help_keeps_its_pathways_and_other_kinds_do_not(client, officer, signed_in):
+def test_every_kind_of_contact_keeps_its_pathways(client, officer, signed_in):
     person = factories.person(officer.team)
     signed_in(officer)
     for kind in ("welfare_help", "phone"):
@@ -64,7 +64,7 @@ def test_welfare_help_keeps_its_pathways_and_other_kinds_do_not(client, officer,
                 "type": kind, "outcome": "kept", "pathways": ["health", "accommodation"]}
         assert client.post("/contacts/new", data=data).status_code == 302
     stored = {c.type.value: c.pathways for c in db.session.scalars(select(Contact))}
-    assert stored == {"welfare_help": ["accommodation", "health"], "phone": []}
+    assert stored == {"welfare_help": ["accommodation", "health"], "phone": ["accommodation", "health"]}
 
 
 def test_a_form_missing_what_it_needs_says_so_in_welsh(client, team, signed_in):

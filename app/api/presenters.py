@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from app import versions
 from app.api.serialise import caseload_row, iso
 from app.weekly_counts import caseload, load_tallies, people_by_id, person_weeks
+from app.collation import sort_key_for
+from app.contacts import joint
 from app.contacts.operations import SyncResult
 from app.i18n import current_language
 from app.models import User
@@ -21,6 +23,12 @@ from app.pwa.operations import current_build
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
     return [caseload_row(row, language, user.id) for row in caseload(session, user.team_id, week, language)]
+
+
+def colleagues_rows(session: Session, user: User, language: str) -> list[dict]:
+    """The colleagues a joint contact can name, the other agency's first (``app.contacts.joint``)."""
+    officers = joint.other_agency_first(joint.colleagues_for(session, user), user.agency, sort_key_for(language))
+    return [{"id": officer.id, "name": officer.name, "agency": officer.agency.value} for officer in officers]
 
 
 def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date,

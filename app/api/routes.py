@@ -16,8 +16,8 @@ from app import clock, sealing, versions
 from app.security.idle import idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
-from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
-from app.contacts import contract, operations as contacts, sealed
+from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
+from app.contacts import concerns, contract, operations as contacts, privacy, sealed
 from app.devices import reports as device_reports
 from app.domain.weeks import week_start
 from app.extensions import db
@@ -55,7 +55,12 @@ def session_info():
                 "id": user.id,
                 "name": user.name,
                 "language": user.language.value,
-                "team": {"id": user.team.id, "name": user.team.name},
+                "team": {
+                    "id": user.team.id, "name": user.team.name,
+                    # The phone asks to confirm a late entry, and offers correct and void, by these.
+                    "late_entry_days": user.team.late_entry_days,
+                    "correction_window_days": user.team.correction_window_days,
+                },
                 "role": user.role.value,
                 "agency": user.agency.value,
             },
@@ -63,6 +68,7 @@ def session_info():
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": idle_timeout_seconds(),
             "limits": contract.LIMITS,
+            "colleagues": colleagues_rows(db.session, user, current_language()),
             # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
             "sealing": sealing.session_answer(db.session, user.id),
         }
@@ -170,7 +176,54 @@ def contact(contact_id: uuid.UUID):
     found = contacts.find_contact(db.session, current_user, contact_id)
     if found is None:
         raise ApiError(404)
-    return json_response({"contact": serialise.stored_contact(found), "server_time": serialise.iso(clock.now())})
+    # A sensitive contact's notes and others-present text only for a reader who may read
+    # them and asks (?sensitive_notes=1, audited); the hash still lets the phone correct it.
+    asked = privacy.asked(request.args)
+    shown = privacy.shows_private_text(current_user._get_current_object(), found, asked=asked)
+    body = serialise.stored_contact(found)
+    if not shown:
+        body.update({field: None for field in privacy.PRIVATE_FIELDS}, private_text_left_out=True)
+    if asked:
+        privacy.record_choice(db.session, "api_contact", asked=True, team_id=found.team_id, person_id=found.person_id,
+                              included=int(found.sensitive and shown))
+        db.session.commit()
+    return json_response({"contact": body, "server_time": serialise.iso(clock.now())})
+
+
+CONCERN_NOT_ALLOWED = _l("Only the person's offender manager, or a supervisor of the team, can acknowledge this concern.")
+NO_CONCERN = _l("This contact raises no concern to acknowledge.")
+
+
+@blueprint.get("/concerns")
+@login_required
+def open_concerns():
+    """The concerns the signed-in user is to acknowledge: for the phone's home screen (no notes)."""
+    user = current_user._get_current_object()
+    return json_response({
+        "concerns": [serialise.concern(contact) for contact in concerns.open_concerns(db.session, user)],
+        "total": concerns.count_open(db.session, user),
+        "server_time": serialise.iso(clock.now()),
+    })
+
+
+@blueprint.post("/contacts/<uuid:contact_id>/acknowledge-concern")
+@login_required
+def acknowledge_concern(contact_id: uuid.UUID):
+    now = clock.now()
+    try:
+        acknowledgement = concerns.acknowledge(db.session, current_user._get_current_object(), contact_id, now=now)
+    except concerns.NotAllowed:
+        db.session.rollback()
+        return error_response(403, "forbidden", CONCERN_NOT_ALLOWED)
+    if acknowledgement is None:
+        db.session.rollback()
+        return error_response(404, "not_found", NO_CONCERN)
+    body = {"acknowledged": {"contact_id": str(acknowledgement.contact_id),
+                             "by": acknowledgement.acknowledged_by_id,
+                             "at": serialise.iso(acknowledgement.acknowledged_at)},
+            "server_time": serialise.iso(now)}
+    db.session.commit()
+    return json_response(body)
 
 
 def _changed(contact, touched, now):
@@ -219,13 +272,18 @@ def _refusal_response(refusal: contacts.ChangeRefused):
 @blueprint.post("/contacts/<uuid:contact_id>/correction")
 @login_required
 def correct(contact_id: uuid.UUID):
-    changes, reason, expected = schemas.parse_correction(schemas.read_json(request))
+    body = schemas.read_json(request)
+    changes, reason, expected = schemas.parse_correction(body)
     now = clock.now()
+    replayed = _replayed(contract.change_key(body), contact_id, now)
+    if replayed is not None:
+        return replayed
     try:
         contact, touched = contacts.correct_contact(
             db.session, current_user._get_current_object(), contact_id, changes,
             now=now, reason=reason, expected_sha256=expected,
         )
+        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "correct", now)
     except contacts.ChangeRefused as refusal:
         return _refused(refusal)
     return _changed(contact, touched, now)
@@ -234,14 +292,55 @@ def correct(contact_id: uuid.UUID):
 @blueprint.post("/contacts/<uuid:contact_id>/void")
 @login_required
 def void(contact_id: uuid.UUID):
-    reason, expected = schemas.parse_void(schemas.read_json(request))
+    body = schemas.read_json(request)
+    reason, expected = schemas.parse_void(body)
     now = clock.now()
+    replayed = _replayed(contract.change_key(body), contact_id, now)
+    if replayed is not None:
+        return replayed
     try:
         contact = contacts.void_contact(
             db.session, current_user._get_current_object(), contact_id,
             now=now, reason=reason, expected_sha256=expected,
         )
+        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "void", now)
     except contacts.ChangeRefused as refusal:
         return _refused(refusal)
     return _changed(contact, {contact.person_id}, now)
+
+
+def _replayed(key, contact_id: uuid.UUID, now):
+    """A correction or void sent again under the key it was applied with: answered as done, changing nothing."""
+    applied = contacts.applied_change(db.session, current_user, key)
+    if applied is None:
+        return None
+    found = contacts.find_contact(db.session, current_user, applied.contact_id)
+    if applied.contact_id != contact_id or found is None:
+        return error_response(409, "key_reused", KEY_REUSED)
+    return _changed(found, {found.person_id}, now)
+
+
+KEY_REUSED = _l("This idempotency key was used for another change. Send this change under a new key.")
+
+
+@blueprint.post("/contacts/discarded")
+@login_required
+def discarded():
+    """A record the officer discarded on the phone, never sent: audited once per id."""
+    parsed, errors = contract.parse_discard(schemas.object_body(schemas.read_json(request)))
+    if parsed is None:
+        raise schemas.invalid(errors)
+    now = clock.now()
+    outcome = contacts.report_discarded(
+        db.session, current_user._get_current_object(), contact_id=parsed.id, person_id=parsed.person_id,
+        type=parsed.type, occurred_at=parsed.occurred_at, reason=parsed.reason.strip(), now=now,
+    )
+    if outcome == contacts.DiscardOutcome.HELD:
+        db.session.rollback()
+        return error_response(409, "held", DISCARD_HELD)
+    db.session.commit()
+    return json_response({"id": str(parsed.id), "status": outcome.value, "server_time": serialise.iso(now)})
+
+
+DISCARD_HELD = _l("The server holds this record, so it was sent: it cannot be discarded. Correct or void it instead.")
 

@@ -101,7 +101,7 @@ def _invalid(errors: dict) -> ApiError:
     return ApiError(400, "invalid", INVALID_DETAILS, errors={key: str(value) for key, value in errors.items()})
 
 
-def parse_correction(body) -> tuple[dict, str | None, str | None]:
+def parse_correction(body) -> tuple[dict, str, str | None]:
     """(changes, reason, expected_sha256) or ApiError 400 with each field's error."""
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", OBJECT_SHAPE)
@@ -109,6 +109,13 @@ def parse_correction(body) -> tuple[dict, str | None, str | None]:
     if parsed is None:
         raise _invalid(errors)
     return parsed
+
+
+def object_body(body) -> dict:
+    """The body if it is a JSON object, else ApiError 400."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", OBJECT_SHAPE)
+    return body
 
 
 def parse_void(body) -> tuple[str, str | None]:

@@ -53,6 +53,8 @@ def sync_result(result: SyncResult, sent_id: str | None) -> dict:
         "server_received_at": iso(result.received_at),
         "sha256": result.sha256,
     }
+    if result.same_as is not None:
+        answer["same_as"] = str(result.same_as)
     if result.status != Status.CREATED:
         answer["corrected"] = result.corrected
         answer["voided"] = result.voided
@@ -83,6 +85,18 @@ def stored_contact(contact: Contact) -> dict:
         "void_reason": contact.void_reason,
         "correction_reason": contact.correction_reason,
         "updated_at": iso(contact.updated_at),
+        "same_as_id": None if contact.same_as_id is None else str(contact.same_as_id),
+    }
+
+
+def concern(contact: Contact) -> dict:
+    """An open concern for a home screen: who, when, what kind; never notes."""
+    return {
+        "contact_id": str(contact.id),
+        "person": {"id": contact.person_id, "display_name": contact.person.display_name},
+        "occurred_at": iso(contact.occurred_at),
+        "type": contact.type.value,
+        "recorded_by": {"id": contact.recorded_by.id, "name": contact.recorded_by.name},
     }
 
 

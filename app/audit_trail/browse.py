@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.contacts import privacy
 from app.audit_trail.labels import TECHNICAL, action_labels, describe, entity_labels
 from app.domain.weeks import local_midnight_utc
 from app.models import AuditEvent, Person, User
@@ -114,6 +115,8 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
     names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()) if actors else {}
     person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).all()) if people else {}
     actions, kinds = action_labels(), entity_labels()
+    # The page never shows a sensitive contact's notes: the export is where a reader asks for them.
+    hidden, _shown = privacy.sensitive_contact_events(session, events, None, asked=False)
     entries = [
         TrailEntry(
             when=event.occurred_at,
@@ -122,8 +125,8 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
             kind=kinds.get(event.entity, event.entity),
             person_id=event.person_id,
             person=person_names.get(event.person_id, ""),
-            before=describe(event.entity, event.before, TECHNICAL),
-            after=describe(event.entity, event.after, TECHNICAL),
+            before=describe(event.entity, privacy.redact_snapshot(event.before, hide=event.id in hidden), TECHNICAL),
+            after=describe(event.entity, privacy.redact_snapshot(event.after, hide=event.id in hidden), TECHNICAL),
         )
         for event in events
     ]

@@ -1,6 +1,6 @@
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app import inputs
@@ -52,6 +52,7 @@ class ExportForm(FlaskForm):
                          validators=[Optional()], validate_choice=False)
     start = DayField(_l("From (optional)"), validators=[Optional()], render_kw={"type": "date"})
     end = DayField(_l("To (optional)"), validators=[Optional()], render_kw={"type": "date"})
+    sensitive_notes = BooleanField(_l("Include the notes of contacts marked sensitive"), false_values=("", "0"))
 
     def validate_team(self, field):
         if field.data is None or field.data not in {value for value, _label in field.choices if value}:

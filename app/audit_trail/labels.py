@@ -17,7 +17,6 @@ from flask_babel import gettext, lazy_gettext as _l, pgettext
 from app.domain.counting import WeekStatus
 from app.i18n import LANGUAGE_NAMES
 from app.models import (
-    POLICE_LIAISON,
     Agency,
     ContactType,
     DeselectionReason,
@@ -52,6 +51,8 @@ def action_labels() -> dict[str, str]:
         "delete": pgettext("audit trail action", "Deleted"),
         "void": pgettext("audit trail action", "Voided"),
         "correct": pgettext("audit trail action", "Corrected"),
+        "recount": gettext("Counted instead of a joint record made void or moved"),
+        "confirm_same": gettext("Confirmed as the same contact as another record"),
         "deselect": pgettext("audit trail action", "De-selected"),
         "end": pgettext("audit trail action", "Pause ended"),
         "export": pgettext("audit trail action", "Exported"),
@@ -60,6 +61,7 @@ def action_labels() -> dict[str, str]:
         "idle_sign_out": gettext("Signed out after a time without activity"),
         "sign_out_everywhere": gettext("Signed out on every device"),
         "export_audit_trail": gettext("Exported the audit trail"),
+        "read_sensitive_notes": gettext("Asked to read sensitive notes"),
     }
 
 
@@ -69,6 +71,7 @@ def entity_labels() -> dict[str, str]:
         "audit_events": pgettext("kind of record", "Audit trail"),
         "category_changes": pgettext("kind of record", "Category change"),
         "contacts": pgettext("kind of record", "Contact"),
+        "possible_duplicate_dismissals": pgettext("kind of record", "Records confirmed as different contacts"),
         "pauses": pgettext("kind of record", "Pause"),
         "people": pgettext("kind of record", "Person"),
         "rag_changes": pgettext("kind of record", "RAG status change"),
@@ -79,8 +82,12 @@ def entity_labels() -> dict[str, str]:
         "users": pgettext("kind of record", "User account"),
         "week_view": pgettext("kind of record", "Week view"),
         "contact_log": pgettext("kind of record", "Contact log"),
+        "delius_export": pgettext("kind of record", "Delius export"),
+        "niche_export": pgettext("kind of record", "Niche export"),
         "cohort_periods": pgettext("kind of record", "Period in the cohort"),
         "account_links": pgettext("kind of record", "One-time link"),
+        "person_page": pgettext("kind of record", "Person's page"),
+        "concern_acknowledgements": pgettext("kind of record", "Acknowledgement of a concern"),
     }
 
 
@@ -137,6 +144,11 @@ FIELD_LABELS = {
     "voided": _l("Void"),
     "void_reason": _l("Reason it was made void"),
     "correction_reason": _l("Reason for the correction"),
+    "colleague_ids": _l("Colleagues who were there (user numbers)"),
+    "same_as_id": _l("Second record of the joint contact (the counted record's id)"),
+    "first_id": _l("First record"),
+    "second_id": _l("Second record"),
+    "dismissed_by_id": _l("Dismissed by (user number)"),
     "delius_crn": _l("Delius CRN"),
     "niche_ref": _l("Niche or PNC reference"),
     "rag": _l("RAG status"),
@@ -179,6 +191,16 @@ FIELD_LABELS = {
     "sort": _l("Sorted by"),
     "sensitive_notes_asked": _l("Sensitive notes asked for"),
     "sensitive_notes_included": _l("Sensitive notes included"),
+    "contact_id": _l("Contact"),
+    "acknowledged_by_id": _l("Acknowledged by (user number)"),
+    "acknowledged_at": _l("Acknowledged at"),
+    "updated_by_id": _l("Changed by (user number)"),
+    "changed_only": _l("Only what is new or changed since the last export"),
+    "new_contacts": _l("New contacts"),
+    "corrected_contacts": _l("Corrected contacts"),
+    "voided_contacts": _l("Voided contacts"),
+    "unchanged_contacts": _l("Contacts already exported, unchanged"),
+    "download": _l("What was read"),
 }
 
 PER_ENTITY_LABELS = {
@@ -216,7 +238,7 @@ def _enum_labels(key: str) -> tuple | None:
 
 _DATES = {"effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
-_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at"}
+_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
 
 
 def field_label(entity: str, key: str) -> str:
@@ -238,10 +260,12 @@ def value_text(entity: str, key: str, value) -> str:
         return ", ".join(value_text(entity, key, item) for item in value)
     if entity == "pauses" and key == "reason":
         return _label_of(PauseReason, PAUSE_LABELS, value)
-    if entity == "delius_codes" and key == "key":
-        if value == POLICE_LIAISON:
-            return gettext("Any contact recorded by police staff")
-        return _label_of(ContactType, CONTACT_TYPE_LABELS, value)
+    if entity == "delius_codes" and key in ("key", "code"):
+        from app.supervision import delius_code_pages
+
+        return delius_code_pages.label_of(value) if key == "key" else delius_code_pages.value_of(value, value)
+    if key == "download":
+        return gettext("The file") if value == "file" else gettext("The page")
     if key == "language":
         return LANGUAGE_NAMES.get(value, str(value)) if value in {item.value for item in Language} else str(value)
     if key == "sort":

@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import format_datetime, gettext, pgettext
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import audit, clock, spreadsheet
 from app.audit_trail.labels import action_labels, describe, entity_labels
+from app.contacts import privacy
 from app.domain.weeks import local_date, local_midnight_utc
 from app.models import AuditEvent, Person, Team, User
 
@@ -73,8 +75,14 @@ def export_audit_trail(
     person_id: int | None = None,
     start: date | None = None,
     end: date | None = None,
+    reader: Any = None,
+    sensitive_notes: bool = False,
 ) -> Export:
-    """The team's (or one person's) events from ``start`` to ``end`` (UK dates, inclusive)."""
+    """The team's (or one person's) events from ``start`` to ``end`` (UK dates, inclusive).
+
+    A sensitive contact's notes and others-present text are left out of its events' before
+    and after unless ``reader`` asked (``sensitive_notes``) and may read them
+    (``app.contacts.privacy``); the stored events are never changed."""
     query = select(AuditEvent).where(AuditEvent.team_id == team_id).order_by(AuditEvent.id)
     if person_id is not None:
         query = query.where(AuditEvent.person_id == person_id)
@@ -91,7 +99,9 @@ def export_audit_trail(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings())
     actions, entities = action_labels(), entity_labels()
+    hidden, shown = privacy.sensitive_contact_events(session, events, reader, asked=sensitive_notes)
     for event in events:
+        hide = event.id in hidden
         writer.writerow([
             format_datetime(event.occurred_at, LOCAL_TIME),
             event.occurred_at.isoformat(),
@@ -102,8 +112,8 @@ def export_audit_trail(
             _cell(event.entity_id),
             _cell(event.team_id),
             _cell(event.person_id),
-            _cell(describe(event.entity, event.before)),
-            _cell(describe(event.entity, event.after)),
+            _cell(describe(event.entity, privacy.redact_snapshot(event.before, hide=hide))),
+            _cell(describe(event.entity, privacy.redact_snapshot(event.after, hide=hide))),
             event.id,
         ])
 
@@ -117,6 +127,8 @@ def export_audit_trail(
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
             "events": len(events),
+            "sensitive_notes_asked": sensitive_notes,
+            "sensitive_notes_included": len(shown),
         },
     )
     today = local_date(clock.now()).strftime("%Y%m%d")

@@ -33,7 +33,8 @@ def export():
     if search and not request.args.get("person") and request.args.get("find"):
         return render_template("audit_trail/export.html", form=form, search=search, matches=matches)
     export = operations.export_audit_trail(
-        db.session, team_id=form.team.data, person_id=form.person.data, start=form.start.data, end=form.end.data
+        db.session, team_id=form.team.data, person_id=form.person.data, start=form.start.data, end=form.end.data,
+        reader=current_user._get_current_object(), sensitive_notes=bool(form.sensitive_notes.data),
     )
     db.session.commit()  # the export's own audit event
     return Response(

@@ -35,8 +35,11 @@ def canonical_content(
     sensitive: bool,
     concern: bool,
     others_present: str | None,
+    colleague_ids: list[int] | tuple[int, ...] = (),
 ) -> dict:
-    return {
+    """The content as hashed. ``colleague_ids`` appears only when there are some, so that a
+    contact with none (every contact stored before joint contacts) keeps its hash."""
+    content: dict = {
         "id": str(contact_id),
         "person_id": person_id,
         "type": str(type),
@@ -49,6 +52,9 @@ def canonical_content(
         "concern": bool(concern),
         "others_present": others_present or None,
     }
+    if colleague_ids:
+        content["colleague_ids"] = sorted(set(int(user_id) for user_id in colleague_ids))
+    return content
 
 
 def content_hash(content: dict) -> str:
@@ -70,4 +76,5 @@ def stored_content(contact) -> dict:
         sensitive=contact.sensitive,
         concern=contact.concern,
         others_present=contact.others_present,
+        colleague_ids=getattr(contact, "colleague_ids", None) or (),
     )

@@ -41,6 +41,7 @@ REASON_MAX = 1000
 DURATION_MAX = 1440
 TIMESTAMP_MAX = 40
 PERSON_ID_MAX = 2**31 - 1
+COLLEAGUES_MAX = 10
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -53,6 +54,7 @@ LIMITS = {
     "reason_max": REASON_MAX,
     "duration_max": DURATION_MAX,
     "future_tolerance_seconds": int(FUTURE_TOLERANCE / timedelta(seconds=1)),
+    "colleagues_max": COLLEAGUES_MAX,
 }
 
 # The sentences ---------------------------------------------------------------------------
@@ -83,8 +85,13 @@ CHANGES_INVALID = _l("Give the corrections as an object of field names and new v
 NOTHING_TO_CORRECT = _l("Give at least one field to correct.")
 REASON_INVALID = _l("The reason must be text of at most 1,000 characters.")
 VOID_REASON_MISSING = _l("Say why this contact is being voided.")
+CORRECTION_REASON_MISSING = _l("Say why this contact is being corrected.")
+KEY_INVALID = _l("The idempotency key must be a UUID, such as 0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10.")
 EXPECTED_SHA256_INVALID = _l("The expected hash must be 64 lower-case hexadecimal characters.")
 CONTACT_NOT_OBJECT = _l("Each contact must be a JSON object.")
+COLLEAGUES_INVALID = _l("The colleagues must be a list of user numbers.")
+COLLEAGUE_REPEATED = _l("Each colleague can be named only once.")
+COLLEAGUES_TOO_MANY = _l("Name at most 10 colleagues.")
 SEALED_INVALID = _l(
     "The sealed record is not in the form the server reads: it needs a key id, a wrapped key, an IV and the ciphertext."
 )
@@ -127,6 +134,11 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "changes": {"invalid": CHANGES_INVALID},
     "reason": {"unstorable": TEXT_UNSTORABLE, "missing": VOID_REASON_MISSING, "invalid": REASON_INVALID},
     "expected_sha256": {"invalid": EXPECTED_SHA256_INVALID},
+    "idempotency_key": {"invalid": KEY_INVALID},
+    # Whether each colleague is an active member of the team, and not the recorder, needs the
+    # database: app.contacts.operations checks that (its messages are there).
+    "colleague_ids": {"colleague_repeated": COLLEAGUE_REPEATED, "too_long": COLLEAGUES_TOO_MANY,
+                      "invalid": COLLEAGUES_INVALID},
     "content_sha256": {"invalid": CONTENT_SHA256_INVALID},
     "sealed": {"invalid": SEALED_INVALID},
 }
@@ -195,6 +207,11 @@ def _storable(text: str) -> str:
     return text
 
 
+def _cleaned(text: str) -> str:
+    """Text kept only for the audit trail, made storable rather than refused."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def _pathway_codes(codes: list[str] | None) -> tuple[str, ...]:
     if codes is None:
         return ()
@@ -203,6 +220,14 @@ def _pathway_codes(codes: list[str] | None) -> tuple[str, ...]:
     if len(set(codes)) != len(codes):
         raise PydanticCustomError("pathway_repeated", "repeated pathway")
     return tuple(sorted(codes))
+
+
+def _colleague_ids(ids: list[int] | None) -> tuple[int, ...]:
+    if ids is None:
+        return ()
+    if len(set(ids)) != len(ids):
+        raise PydanticCustomError("colleague_repeated", "repeated colleague")
+    return tuple(sorted(ids))
 
 
 def _false_if_none(value: bool | None) -> bool:
@@ -227,8 +252,15 @@ Notes = Annotated[Annotated[str, Field(max_length=NOTES_MAX), AfterValidator(_st
 OthersPresent = Annotated[Annotated[str, Field(max_length=OTHERS_PRESENT_MAX), AfterValidator(_storable)] | None,
                           BeforeValidator(_empty_is_none)]
 Flag = Annotated[bool | None, AfterValidator(_false_if_none)]
+# A joint contact's colleagues: user ids, each once; omitted (old phones) or [] is none.
+ColleagueIds = Annotated[
+    Annotated[list[Annotated[int, Field(ge=1, le=PERSON_ID_MAX)]], Field(max_length=COLLEAGUES_MAX)] | None,
+    Field(json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_colleague_ids),
+]
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)] | None
-Reason = Annotated[str, Field(max_length=REASON_MAX), AfterValidator(_storable)] | None
+# A phone's own key for one correction or void, so that sending it again applies it once.
+ChangeKey = Annotated[str, Field(pattern=UUID_PATTERN)] | None
 
 
 class ContactIn(BaseModel):
@@ -248,6 +280,7 @@ class ContactIn(BaseModel):
     sensitive: Flag = None
     concern: Flag = None
     others_present: OthersPresent = None
+    colleague_ids: ColleagueIds = None
 
 
 class CorrectionIn(BaseModel):
@@ -256,8 +289,9 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
 
     changes: dict[str, Any]
-    reason: Reason = None
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
     expected_sha256: Sha256 = None
+    idempotency_key: ChangeKey = None
 
 
 class VoidIn(BaseModel):
@@ -267,6 +301,42 @@ class VoidIn(BaseModel):
 
     reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
     expected_sha256: Sha256 = None
+    idempotency_key: ChangeKey = None
+
+
+def change_key(body) -> uuid.UUID | None:
+    """The idempotency key of a correction or void already parsed (and so checked) by the contract."""
+    value = body.get("idempotency_key") if isinstance(body, Mapping) else None
+    return uuid.UUID(value) if isinstance(value, str) and re.fullmatch(UUID_PATTERN, value) else None
+
+
+class DiscardIn(BaseModel):
+    """A record a phone never sent and its officer discarded, with why (audited, once per id)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
+
+    id: ContactId
+    person_id: Annotated[int, Field(ge=1, le=PERSON_ID_MAX, strict=False)]  # JSON's 12.0 is 12, as the document says
+    type: Kind
+    # Only for the audit trail: kept as the phone sent it (the record itself is never stored).
+    occurred_at: Annotated[str, Field(max_length=TIMESTAMP_MAX), AfterValidator(_cleaned)]
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
+
+
+DISCARD_REASON_MISSING = _l("Say why this record is being discarded.")
+
+
+def parse_discard(body: Mapping) -> tuple[DiscardIn | None, dict]:
+    body = dict(body)
+    if _blank(body.get("reason")):
+        body.pop("reason", None)
+    try:
+        return DiscardIn.model_validate(body), {}
+    except ValidationError as error:
+        errors = _errors(error)
+        if "reason" in errors and "reason" not in body:
+            errors["reason"] = DISCARD_REASON_MISSING
+        return None, errors
 
 
 B64URL_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -389,7 +459,7 @@ def content_hash_of(contact: ContactInput) -> str:
         contact_id=contact.contact_id, person_id=contact.person_id, type=contact.type, outcome=contact.outcome,
         occurred_at=truncate_to_millis(contact.occurred_at), duration_minutes=contact.duration_minutes,
         pathways=contact.pathways, notes=contact.notes, sensitive=contact.sensitive, concern=contact.concern,
-        others_present=contact.others_present,
+        others_present=contact.others_present, colleague_ids=contact.colleague_ids,
     ))
 
 
@@ -406,17 +476,20 @@ def parse_changes(raw) -> tuple[dict, dict]:
     return changes, errors
 
 
-def parse_correction(body: Mapping) -> tuple[tuple[dict, str | None, str | None] | None, dict]:
+def parse_correction(body: Mapping) -> tuple[tuple[dict, str, str | None] | None, dict]:
     """((changes, reason, expected_sha256), {}) or (None, each field's errors)."""
     body = dict(body)
-    if _blank(body.get("reason")):
-        body["reason"] = None  # an empty reason is no reason: a correction may go without one
+    reason_missing = _blank(body.get("reason"))
+    if reason_missing:
+        body.pop("reason", None)
     errors: dict = {}
     correction = None
     try:
         correction = CorrectionIn.model_validate(body)
     except ValidationError as error:
         errors = _errors(error)
+    if reason_missing:
+        errors["reason"] = CORRECTION_REASON_MISSING  # like a void, a correction says why
     changes: dict = {}
     raw_changes = body.get("changes")
     if isinstance(raw_changes, dict):
@@ -426,7 +499,7 @@ def parse_correction(body: Mapping) -> tuple[tuple[dict, str | None, str | None]
             errors["changes"] = NOTHING_TO_CORRECT
     if errors or correction is None:
         return None, errors
-    return (changes, correction.reason.strip() if correction.reason else None, correction.expected_sha256), {}
+    return (changes, correction.reason.strip(), correction.expected_sha256), {}
 
 
 def parse_void(body: Mapping) -> tuple[tuple[str, str | None] | None, dict]:

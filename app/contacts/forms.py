@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_ngettext as _ln, lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -33,6 +33,7 @@ from app.models import ContactType, Outcome, Pathway
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")
+DURATION_PICKS = [(minutes, _ln("%(num)d minute", "%(num)d minutes", minutes)) for minutes in (15, 30, 45, 60)]
 
 # The contract's field → the form's field that shows its message.
 FORM_FIELDS = {
@@ -47,6 +48,7 @@ FORM_FIELDS = {
     "others_present": "others_present",
     "sensitive": "sensitive",
     "concern": "concern",
+    "colleague_ids": "colleagues",
 }
 
 
@@ -87,14 +89,22 @@ class ContactForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the time of the contact."))],
         invalid_value_message=_l("Enter the time of the contact, for example 14:30."),
     )
-    duration_minutes = StringField(_l("Duration in minutes (optional)"))
+    # Duration: a quick pick (15, 30, 45, 60) or "other" with a number of minutes.
+    duration_choice = RadioField(
+        _l("How long it took (optional)"),
+        choices=[SelectChoice(str(minutes), label) for minutes, label in DURATION_PICKS] + [SelectChoice("other", _lp("how long a contact took", "Other"))],
+        validate_choice=False,
+    )
+    duration_minutes = StringField(_l("Other duration, in minutes"))
     pathways = SelectMultipleField(
-        _l("Pathways (for welfare help)"),
+        _l("Pathways (optional)"),
         choices=[SelectChoice(pathway.value, PATHWAY_LABELS[pathway]) for pathway in Pathway],
         validate_choice=False,
     )
+    # Joint contacts: the colleagues of the team who were there too (choices set by the view).
+    colleagues = SelectMultipleField(_l("With a colleague (optional)"), validate_choice=False)
     others_present = StringField(_l("Who else was there (optional)"))
-    sensitive = BooleanField(_l("Sensitive: keep the notes out of exports"))
+    sensitive = BooleanField(_l("Sensitive: only you, the offender manager and the team's supervisors can read the notes"))
     concern = BooleanField(_l("A concern to raise with the supervisor"))
     notes = TextAreaField(_l("Notes (optional)"))
 
@@ -105,7 +115,6 @@ class ContactForm(FlaskForm):
         occurred_at = None
         if self.date.data is not None and self.time.data is not None:
             occurred_at = datetime.combine(self.date.data, self.time.data, tzinfo=LONDON)
-        welfare = self.type.data == ContactType.WELFARE_HELP.value
         return {
             "id": self.contact_id.data or None,
             "person_id": _number_or_text(self.person.data),
@@ -113,13 +122,21 @@ class ContactForm(FlaskForm):
             "outcome": self.outcome.data or None,
             "occurred_at": occurred_at,
             "recorded_at": recorded_at,
-            "duration_minutes": _number_or_text(self.duration_minutes.data),
-            "pathways": list(self.pathways.data or ()) if welfare else [],
+            "duration_minutes": self._duration(),
+            "pathways": list(self.pathways.data or ()),
             "notes": _text(self.notes.data),
             "others_present": _text(self.others_present.data),
             "sensitive": bool(self.sensitive.data),
             "concern": bool(self.concern.data),
+            "colleague_ids": [_number_or_text(value) for value in self.colleagues.data or ()],
         }
+
+    def _duration(self):
+        """A quick pick's minutes, or the number typed under "Other" (given as is, for the contract to judge)."""
+        choice = self.duration_choice.data
+        if choice and choice != "other":
+            return _number_or_text(choice)
+        return _number_or_text(self.duration_minutes.data)
 
     def validate_contract(self, recorded_at: datetime) -> bool:
         """Check what was typed against the contract; each message goes on its field."""
@@ -133,3 +150,29 @@ class ContactForm(FlaskForm):
             if name == "occurred_at" and (self.date.errors or self.time.errors):
                 continue  # the form has said what is wrong with the date or the time already
             field.errors = [*field.errors, str(message)]
+
+
+class LateEntryMixin:
+    """A contact dated outside this week (or older than the team's late-entry age) is saved only
+    once the officer has confirmed the week it will count in (``app.domain.late``)."""
+
+    confirm_late = HiddenField()
+
+
+class RecordForm(LateEntryMixin, ContactForm):
+    """The record form, with the late-entry confirmation."""
+
+
+
+
+
+class CorrectionForm(LateEntryMixin, ContactForm):
+    """A correction: the whole contact as it should be, why, and the version it was made from."""
+
+    reason = TextAreaField(_l("Why are you correcting this contact?"))
+    base_sha256 = HiddenField()
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(_l("Why is this contact being voided?"))
+    base_sha256 = HiddenField()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import cast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,9 +24,12 @@ from sqlalchemy.orm import Session
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
+from app.domain.late import is_late
+from app.domain import joint
+from app.domain.joint import counted_record
 from app.domain.weeks import local_date, week_start
 from app.presenters import full_date_in_sentence
-from app.models import Agency, Contact, ContactType, Outcome, Person, Team, User, utcnow
+from app.models import Agency, Contact, ContactChangeKey, ContactType, Outcome, Person, Team, User, utcnow
 
 # A contact may be up to this far ahead of the server's clock (phones' clocks drift a little).
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -37,6 +41,9 @@ IN_THE_FUTURE = _l(
     "The time of the contact is in the future. Check the date and time, and the clock on your phone."
 )
 ID_UNUSABLE = _l("This record cannot be stored under its id. Record the contact again as a new one.")
+COLLEAGUE_NOT_IN_TEAM = _l("Each colleague must be a member of this person's team.")
+COLLEAGUE_INACTIVE = _l("One of the colleagues no longer has an active account. Choose another.")
+COLLEAGUE_IS_RECORDER = _l("You were there yourself: name only the colleagues who were with you.")
 
 
 def after_leaving(left_on):
@@ -71,6 +78,7 @@ class ContactInput:
     sensitive: bool = False
     concern: bool = False
     others_present: str | None = None
+    colleague_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -89,6 +97,7 @@ class SyncResult:
     corrected: bool = False
     voided: bool = False
     errors: dict = field(default_factory=dict)
+    same_as: uuid.UUID | None = None  # created as a second record of a joint meeting already counted
 
 
 def contact_row(
@@ -111,8 +120,11 @@ def contact_row(
     concern: bool = False,
     others_present: str | None = None,
     clock_skew: bool = False,
+    colleague_ids: Iterable[int] = (),
+    same_as_id: uuid.UUID | None = None,
 ) -> dict:
     """Every column of a new contact, with its derived fields (week, hash, late flag)."""
+    colleagues = sorted(set(int(user_id) for user_id in colleague_ids))
     occurred_at = truncate_to_millis(occurred_at)
     pathways = sorted(str(pathway) for pathway in pathways)
     content = canonical_content(
@@ -127,6 +139,7 @@ def contact_row(
         sensitive=sensitive,
         concern=concern,
         others_present=others_present,
+        colleague_ids=colleagues,
     )
     sha256 = content_hash(content)
     return {
@@ -147,7 +160,7 @@ def contact_row(
         "concern": bool(concern),
         "recorded_at": recorded_at,
         "received_at": received_at,
-        "late": received_at - occurred_at > timedelta(days=late_entry_days),
+        "late": is_late(occurred_at, received_at, late_entry_days),
         "clock_skew": clock_skew,
         "content_sha256": sha256,
         "received_sha256": sha256,
@@ -155,6 +168,8 @@ def contact_row(
         "void_reason": None,
         "correction_reason": None,
         "updated_at": None,
+        "colleague_ids": colleagues,
+        "same_as_id": same_as_id,
     }
 
 
@@ -175,6 +190,8 @@ def build_contact(
     concern: bool = False,
     others_present: str | None = None,
     clock_skew: bool = False,
+    colleague_ids: Iterable[int] = (),
+    same_as_id: uuid.UUID | None = None,
 ) -> Contact:
     """A new contact (ORM object) with its derived fields set; the session's listener audits it."""
     row = contact_row(
@@ -196,6 +213,8 @@ def build_contact(
         concern=concern,
         others_present=others_present,
         clock_skew=clock_skew,
+        colleague_ids=colleague_ids,
+        same_as_id=same_as_id,
     )
     return Contact(**row)
 
@@ -239,6 +258,7 @@ def sync_contacts(
     # The people of the actor's team among those named, and the day each left the cohort, in
     # one query: a contact dated on or after that day is refused (late entries before it are not).
     caseload, left_on = _caseload_and_leaving(session, team_id, {item.person_id for item in items})
+    colleagues = _team_colleagues(session, team_id, {user_id for item in items for user_id in item.colleague_ids})
     results: list[SyncResult | None] = [None] * len(items)
     rows: dict[uuid.UUID, dict] = {}
     hashes: list[str | None] = [None] * len(items)
@@ -250,6 +270,10 @@ def sync_contacts(
         left = left_on.get(item.person_id)
         if left is not None and local_date(item.occurred_at) >= left:
             results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"occurred_at": after_leaving(left)})
+            continue
+        colleague_error = _colleague_error(item.colleague_ids, actor.id, colleagues)
+        if colleague_error is not None and item.person_id in caseload:
+            results[index] = SyncResult(Status.REJECTED, item.contact_id, errors={"colleague_ids": colleague_error})
             continue
         row = contact_row(
             contact_id=item.contact_id,
@@ -270,12 +294,14 @@ def sync_contacts(
             concern=item.concern,
             others_present=item.others_present,
             clock_skew=device_clock_wrong(received_at=received_at, sent_at=sent_at, recorded_at=item.recorded_at),
+            colleague_ids=item.colleague_ids,
         )
         hashes[index] = row["content_sha256"]
         rows.setdefault(item.contact_id, row)  # the first occurrence of an id in the batch
 
     inserted: set[uuid.UUID] = set()
     if rows:
+        link_second_records(session, team_id, actor.id, list(rows.values()))
         # Sorted by id so that overlapping batches take their row locks in one order (no deadlocks).
         # One statement: only people of the actor's team, ids not held yet, and each one's audit event.
         ordered = [rows[key] for key in sorted(rows)]
@@ -298,7 +324,7 @@ def sync_contacts(
             created_rows[item.contact_id] = row
             results[index] = SyncResult(
                 Status.CREATED, item.contact_id, sha256=row["content_sha256"], received_at=received_at,
-                person_id=row["person_id"], occurred_at=row["occurred_at"],
+                person_id=row["person_id"], occurred_at=row["occurred_at"], same_as=row["same_as_id"],
             )
         else:
             leftover.append(index)
@@ -327,13 +353,76 @@ def sync_contacts(
 
 
 def _caseload_and_leaving(session: Session, team_id: int, person_ids: set[int]) -> tuple[set[int], dict]:
-    """The people of the team among these, and the day each of them left (None: still in)."""
+    """The people of the team among these, and the day each of them left (None: still in).
+
+    Their rows are locked (``FOR NO KEY UPDATE``, in id order; nothing on SQLite, which has
+    one writer) until the batch commits, so that two officers' records of one joint meeting
+    arriving at the same moment are linked, not both counted: the second waits for the
+    first and then sees it. The lock does not block the contacts' own foreign-key checks.
+    """
     if not person_ids:
         return set(), {}
     left_on = {person_id: left for person_id, left in session.execute(
         select(Person.id, Person.left_on).where(Person.id.in_(person_ids), Person.team_id == team_id)
+        .order_by(Person.id).with_for_update(key_share=True)
     )}
     return set(left_on), left_on
+
+
+def _team_colleagues(session: Session, team_id: int, user_ids: set[int]) -> dict[int, bool]:
+    """Of these users, those in the team, and whether each is active: one query, none when no ids."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.active).where(User.id.in_(user_ids), User.team_id == team_id))
+    return {user_id: active for user_id, active in rows}
+
+
+def _colleague_error(colleague_ids: Sequence[int], recorder_id: int, colleagues: dict[int, bool]):
+    """The first thing wrong with the colleagues named, or None."""
+    if recorder_id in colleague_ids:
+        return COLLEAGUE_IS_RECORDER
+    if any(user_id not in colleagues for user_id in colleague_ids):
+        return COLLEAGUE_NOT_IN_TEAM
+    if not all(colleagues[user_id] for user_id in colleague_ids):
+        return COLLEAGUE_INACTIVE
+    return None
+
+
+def _record(row) -> joint.Record:
+    return joint.Record(
+        id=row.id, person_id=row.person_id, occurred_at=row.occurred_at, recorded_by=row.recorded_by_id,
+        colleagues=frozenset(row.colleague_ids or ()), voided=row.voided, same_as=row.same_as_id,
+    )
+
+
+def link_second_records(session: Session, team_id: int, recorder_id: int, rows: list[dict]) -> None:
+    """Set ``same_as_id`` on each new row that is a second record of a meeting already stored.
+
+    ``rows`` are new contacts' rows (``contact_row``) by one recorder; the records held of the
+    same people by other officers around those times are read in one query, and
+    ``app.domain.joint.counted_record`` decides.
+    """
+    if not rows:
+        return
+    first = min(row["occurred_at"] for row in rows) - joint.JOINT_WINDOW
+    last = max(row["occurred_at"] for row in rows) + joint.JOINT_WINDOW
+    held: dict[int, list[joint.Record]] = {}
+    for found in session.execute(
+        select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
+               Contact.voided, Contact.same_as_id)
+        .where(Contact.team_id == team_id, Contact.person_id.in_({row["person_id"] for row in rows}),
+               Contact.occurred_at.between(first, last), Contact.voided.is_(False),
+               Contact.recorded_by_id != recorder_id)
+    ):
+        held.setdefault(found.person_id, []).append(_record(found))
+    if not held:
+        return
+    for row in rows:
+        candidates = held.get(row["person_id"])
+        if candidates:
+            new = joint.Record(row["id"], row["person_id"], row["occurred_at"], recorder_id,
+                               frozenset(row["colleague_ids"]))
+            row["same_as_id"] = counted_record(new, candidates)
 
 
 def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
@@ -425,7 +514,7 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
     team = session.get(Team, contact.team_id)
     if team is None:  # a contact's team is a foreign key: never missing
         raise ChangeRefused(Refusal.NOT_FOUND)
-    if now - contact.received_at > timedelta(days=team.correction_window_days):
+    if not permissions.correction_window_open(contact.received_at, team.correction_window_days, now):
         raise ChangeRefused(Refusal.WINDOW_CLOSED, window_days=team.correction_window_days)
     if expected_sha256 is not None and expected_sha256 != contact.content_sha256:
         raise ChangeRefused(Refusal.STALE, contact=contact)
@@ -477,8 +566,10 @@ def correct_contact(
         return contact, touched
     for key, value in changed.items():
         setattr(contact, key, value)
+    if "person_id" in changed:
+        hand_on_count(session, contact, now=now)
     contact.occurred_week = week_start(contact.occurred_at)
-    contact.late = contact.received_at - contact.occurred_at > timedelta(days=team.late_entry_days)
+    contact.late = is_late(contact.occurred_at, contact.received_at, team.late_entry_days)
     contact.content_sha256 = content_hash(stored_content(contact))
     contact.correction_reason = reason or None
     contact.updated_at = now
@@ -505,5 +596,92 @@ def void_contact(
     contact.void_reason = reason
     contact.updated_at = now
     audit.label(contact, "void")
+    hand_on_count(session, contact, now=now)
     session.flush()
     return contact
+
+
+# Changes sent from a phone: each applied once, by its idempotency key --------------------
+
+
+def applied_change(session: Session, actor: User, key: uuid.UUID | None) -> ContactChangeKey | None:
+    """The change this key named, if it was applied already (for the actor's team): send it again, nothing changes."""
+    if key is None:
+        return None
+    return session.scalar(
+        select(ContactChangeKey).where(ContactChangeKey.key == key, ContactChangeKey.team_id == actor.team_id)
+    )
+
+
+def keep_change_key(session: Session, actor: User, key: uuid.UUID | None, contact_id: uuid.UUID, action: str,
+                    now: datetime) -> None:
+    """Keep the key with the change it applied, in the same transaction."""
+    if key is not None:
+        session.add(ContactChangeKey(key=key, team_id=actor.team_id, contact_id=contact_id, actor_id=actor.id,
+                                     action=action, created_at=now))
+        session.flush()
+
+
+class DiscardOutcome(enum.StrEnum):
+    DISCARDED = "discarded"  # reported now (audited)
+    ALREADY = "already_reported"  # reported before: nothing changes
+    HELD = "held"  # the server holds a contact under this id: it was sent, not discarded
+
+
+def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, person_id: int, type: ContactType,
+                     occurred_at: str, reason: str, now: datetime) -> DiscardOutcome:
+    """A record its officer discarded on the phone before it was ever sent: audited once per id.
+
+    It is the only way a record leaves a phone unsent, so the trail says who discarded which
+    record, of whom, when it happened, and why. The person is named only if on the actor's team.
+    """
+    if find_contact(session, actor, contact_id) is not None:
+        return DiscardOutcome.HELD
+    if applied_change(session, actor, contact_id) is not None:
+        return DiscardOutcome.ALREADY
+    person = session.scalar(select(Person.id).where(Person.id == person_id, Person.team_id == actor.team_id))
+    audit.record(
+        session, "discard", Contact.__tablename__, entity_id=str(contact_id), team_id=actor.team_id, person_id=person,
+        actor_id=actor.id,
+        after={"reason": reason, "type": ContactType(type).value, "occurred_at": occurred_at,
+               "person_id": person},
+    )
+    keep_change_key(session, actor, contact_id, contact_id, "discard", now)
+    return DiscardOutcome.DISCARDED
+def meeting_records(session: Session, contact: Contact) -> list[Contact]:
+    """Every record of the joint meeting this contact belongs to, this one included, oldest first."""
+    counted_id = contact.same_as_id or contact.id
+    return list(session.scalars(
+        select(Contact).where(
+            Contact.team_id == contact.team_id,
+            (Contact.id == counted_id) | (Contact.same_as_id == counted_id),
+        ).order_by(Contact.occurred_at, Contact.id)
+    ))
+
+
+def hand_on_count(session: Session, contact: Contact, *, now: datetime) -> None:
+    """After ``contact`` stops counting for its meeting (voided, or moved to another person),
+    the earliest other record of the meeting left counts instead, and the others are linked
+    to that one; so voiding either officer's copy never loses the meeting, nor counts it twice.
+
+    A second record that stops being one is simply unlinked when moved to another person.
+    """
+    if contact.same_as_id is not None:
+        if not contact.voided:  # moved to another person: its own contact now
+            contact.same_as_id = None
+        return
+    with session.no_autoflush:  # one flush, so the contact's own change is one audit event
+        others = list(session.scalars(
+            select(Contact).where(Contact.same_as_id == contact.id, Contact.team_id == contact.team_id)
+            .order_by(Contact.occurred_at, Contact.id)
+        ))
+    if not others:
+        return
+    chosen = joint.successor([_record(record) for record in others])
+    counted_id = cast(uuid.UUID, chosen) if chosen is not None else others[0].id  # the domain's ids are any hashable
+    for record in others:
+        record.same_as_id = None if record.id == counted_id else counted_id
+        record.updated_at = now
+        audit.label(record, "recount")
+    if contact.voided:
+        contact.same_as_id = counted_id  # stays one of the meeting's records, for its history

@@ -1,7 +1,8 @@
 """Counting contacts against a week's requirement.
 
 A contact that was offered but not kept (did not attend, not at home, refused)
-still counts as offered. A voided contact (recorded in error) counts nowhere.
+still counts as offered. A voided contact (recorded in error) counts nowhere, and nor
+does a second officer's record of a joint meeting already counted (``app.domain.joint``).
 Whether a week is met is judged on contacts offered; kept is shown alongside.
 """
 

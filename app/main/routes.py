@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from app.weekly_counts import caseload
 from app.devices.operations import worries_for_home
 from app.collation import matches_search
+from app.contacts import concerns
 from app.domain.weeks import week_start
 from app import clock
 from app.extensions import db
@@ -25,10 +26,12 @@ def caseload_page():
                                                           row.person.niche_ref)]
     mine = [row for row in rows if row.person.offender_manager_id == current_user.id]
     rest = [row for row in rows if row.person.offender_manager_id != current_user.id]
-    phone_worries = worries_for_home(db.session, current_user, clock.now(), current_language())
+    user = current_user._get_current_object()
     return render_template("main/caseload.html", rows=rows, mine=mine, rest=rest, week=monday, query=query,
-                           everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1",
-                           phone_worries=phone_worries)
+                           concerns=concerns.open_concerns(db.session, user),
+                           concerns_total=concerns.count_open(db.session, user),
+                           phone_worries=worries_for_home(db.session, user, clock.now(), current_language()),
+                           everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1")
 
 
 @blueprint.route("/language/<code>", methods=["GET", "POST"])

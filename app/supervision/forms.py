@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.fields import CalendarDateField
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL
-from app.models import DEFAULT_DELIUS_CODES, DeselectionReason
+from app.domain import exports as exports_rules
+from app.models import DeselectionReason
 from app.presenters import CATEGORY_LABELS, PAUSE_LABELS, RAG_LABELS
 
 REASON_MAX = 2000
@@ -181,22 +182,85 @@ class TeamDefaultsForm(FlaskForm):
 DELIUS_CODE = r"^[A-Za-z0-9]{2,16}$"
 
 
-def delius_codes_form(labels: dict[str, object], data: dict | None = None) -> FlaskForm:
-    """A form with one code field for each contact type and for police liaison."""
+def field_name(key: str) -> str:
+    """A mapping key (``police:home_visit``) as a form field's name (``police__home_visit``)."""
+    return key.replace(":", "__")
+
+
+def delius_codes_form(labels: dict[str, object], data: dict[str, str] | None = None) -> FlaskForm:
+    """One code field for each agency and kind of contact and for each outcome code, and a
+    choice for each kind of absence (``app.domain.exports.KEYS``); ``labels`` by key."""
 
     class DeliusCodesForm(FlaskForm):
         pass
 
-    for key in DEFAULT_DELIUS_CODES:
-        setattr(DeliusCodesForm, key, StringField(
+    for key in exports_rules.CODE_KEYS:
+        message = (_l("Enter a Delius outcome code.") if key in exports_rules.OUTCOME_CODE_KEYS
+                   else _l("Enter a Delius contact type code."))
+        setattr(DeliusCodesForm, field_name(key), StringField(
             labels[key],
             validators=[
-                DataRequired(message=_l("Enter a Delius contact type code.")),
+                DataRequired(message=message),
                 Regexp(DELIUS_CODE, message=_l("A Delius code is 2 to 16 letters and numbers, for example COPT.")),
             ],
         ))
-    return DeliusCodesForm(data=data)
+    for key in exports_rules.ABSENCE_KEYS:
+        setattr(DeliusCodesForm, field_name(key), RadioField(
+            labels[key],
+            choices=[SelectChoice(exports_rules.ACCEPTABLE, _l("Acceptable absence")),
+                     SelectChoice(exports_rules.UNACCEPTABLE, _l("Unacceptable absence"))],
+            validators=[InputRequired(message=_l("Choose whether this absence is acceptable."))],
+            invalid_choice_message=_l("Choose one of the options."),
+        ))
+    return DeliusCodesForm(data={field_name(key): value for key, value in (data or {}).items()})
 
+
+def delius_codes_from(form: FlaskForm) -> dict[str, str]:
+    return {key: getattr(form, field_name(key)).data for key in exports_rules.KEYS}
+
+
+class ExportRunForm(FlaskForm):
+    """Make a Delius or Niche export: what is new and changed since the last one, or a date range."""
+
+    kind = RadioField(_l("Export for"), choices=[SelectChoice("delius", _l("Delius (probation): a CSV file")),
+                                                 SelectChoice("niche", _l("Niche (police): text to paste into each record"))],
+                      validators=[InputRequired(message=_l("Choose which system the export is for."))],
+                      invalid_choice_message=_l("Choose one of the options."))
+    scope = RadioField(_l("Which contacts"), choices=[
+        SelectChoice("changed", _l("New and changed since the last export of this kind")),
+        SelectChoice("range", _l("Every contact between two dates")),
+    ], default="changed", validators=[InputRequired(message=_l("Choose which contacts to export."))],
+        invalid_choice_message=_l("Choose one of the options."))
+    first_day = LocalDateField(_l("First day"), validators=[Optional()])
+    last_day = LocalDateField(_l("Last day"), validators=[Optional()])
+    sensitive_notes = BooleanField(_l("Include the notes of contacts marked sensitive"))
+
+    def __init__(self, *args, today: date | None = None, max_days: int = 366, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today, self.max_days = today, max_days
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.scope.data != "range":
+            return valid
+        for day in (self.first_day, self.last_day):
+            if day.data is None and not day.errors:
+                day.errors = [*day.errors, str(_l("Enter the first day.") if day is self.first_day
+                                                else _l("Enter the last day."))]
+                valid = False
+        first, last = self.first_day.data, self.last_day.data
+        if first is not None and last is not None:
+            if last < first:
+                self.last_day.errors = [*self.last_day.errors, str(_l("The last day cannot be before the first day."))]
+                valid = False
+            elif (last - first).days >= self.max_days:
+                self.last_day.errors = [*self.last_day.errors, ngettext(
+                    "Choose a range of %(num)d day or fewer.", "Choose a range of %(num)d days or fewer.", self.max_days)]
+                valid = False
+            elif self.today is not None and first > self.today:
+                self.first_day.errors = [*self.first_day.errors, str(_l("The first day cannot be in the future."))]
+                valid = False
+        return valid
 
 
 # --- The team's own settings (name, area, correction window, late-entry age) --------------

@@ -14,14 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.domain import exports as exports_rules
 from app.weekly_counts import category_spans
 from app.domain.cohort import StatusSpan, value_on
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL, Category, category_on
 from app.domain.weeks import week_of
 from app.models import (
-    DEFAULT_DELIUS_CODES,
-    POLICE_LIAISON,
-    Agency,
     CategoryChange,
     Contact,
     DeliusCode,
@@ -182,36 +180,46 @@ def set_team_defaults(
     return monday
 
 
-# --- Delius contact type codes -----------------------------------------------------
+# --- Delius codes (per team) ----------------------------------------------------------
 
 
-def delius_codes(session: Session) -> dict[str, str]:
-    """The mapping in force: the stored codes over the defaults (so a missing row is never a gap)."""
-    codes = dict(DEFAULT_DELIUS_CODES)
-    codes.update({row.key: row.code for row in session.scalars(select(DeliusCode))})
-    return codes
+def delius_codes(session: Session, team: Team | int) -> dict[str, str]:
+    """The team's mapping in force: its own choices over the defaults (``app.domain.exports``),
+    so a key with no row is never a gap."""
+    team_id = team if isinstance(team, int) else team.id
+    rows = session.scalars(select(DeliusCode).where(DeliusCode.team_id == team_id))
+    return exports_rules.mapping_in_force({row.key: row.code for row in rows})
 
 
-def set_delius_codes(session: Session, codes: dict[str, str]) -> None:
-    stored = {row.key: row for row in session.scalars(select(DeliusCode))}
-    for key in DEFAULT_DELIUS_CODES:
-        code = codes[key].strip().upper()
+def set_delius_codes(session: Session, team: Team, codes: dict[str, str], *, by: User | None) -> int:
+    """Keep the team's choices (only where they differ from what is stored); returns how many changed.
+
+    A choice equal to the default is stored too once the team has made one, so the history
+    (the audit trail of ``delius_codes``) shows every decision."""
+    stored = {row.key: row for row in session.scalars(select(DeliusCode).where(DeliusCode.team_id == team.id))}
+    in_force = delius_codes(session, team)
+    changed = 0
+    for key in exports_rules.KEYS:
+        value = codes[key].strip()
+        value = value.upper() if key in exports_rules.CODE_KEYS else value
+        if value == in_force[key]:
+            continue
+        changed += 1
         if key in stored:
-            if stored[key].code != code:
-                stored[key].code = code
+            stored[key].code, stored[key].updated_by = value, by
         else:
-            session.add(DeliusCode(key=key, code=code))
+            session.add(DeliusCode(team_id=team.id, key=key, code=value, updated_by=by))
+    return changed
 
 
 def delius_code_for(contact: Contact, codes: dict[str, str]) -> str:
-    """The Delius code a contact is keyed in as.
+    """The Delius contact type a contact is keyed in as: by the recorder's agency and its kind
+    (a contact recorded by police staff is police liaison, C204, by default)."""
+    return exports_rules.contact_type_code(codes, agency=contact.recorder_agency.value, kind=contact.type.value)
 
-    A contact recorded by police staff is a police liaison contact in Delius (C204 by
-    default), whatever kind of contact it was; any other contact goes by its type.
-    """
-    if contact.recorder_agency == Agency.POLICE:
-        return codes[POLICE_LIAISON]
-    return codes[contact.type.value]
+
+def delius_outcome_for(contact: Contact, codes: dict[str, str]) -> str:
+    return exports_rules.outcome_code(codes, contact.outcome.value)
 
 
 # --- The team's own settings -------------------------------------------------------

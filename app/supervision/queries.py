@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs, scoping
 from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
+from app.contacts.joint import listed
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
 from app.domain.cohort import (
@@ -190,6 +191,7 @@ class WeekView:
     everyone: int  # rows before filtering
     totals: CohortTotals  # for the whole team, whatever the filters
     managers: list[tuple[int, str]] = field(default_factory=list)
+    late_entries: dict[int, int] = field(default_factory=dict)  # person id → late entries counted this week
 
     @property
     def current_week(self) -> date:
@@ -360,7 +362,19 @@ def week_view(
         everyone=len(rows),
         totals=totals,
         managers=managers,
+        late_entries=late_entries(session, team.id, week),
     )
+
+
+def late_entries(session: Session, team_id: int, week: date) -> dict[int, int]:
+    """How many late entries (``Contact.late``, not void) count for each person in the week: one query."""
+    statement = (
+        select(Contact.person_id, func.count())
+        .where(Contact.team_id == team_id, Contact.occurred_week == week, Contact.late.is_(True),
+               Contact.voided.is_(False))
+        .group_by(Contact.person_id)
+    )
+    return {person_id: number for person_id, number in session.execute(statement)}
 
 
 # --- All of Wales ------------------------------------------------------------------
@@ -513,6 +527,7 @@ class ContactFilters(PersonFilters):
 def _contact_conditions(team: Team, filters: ContactFilters) -> list:
     conditions = [
         Contact.team_id == team.id,
+        listed(),  # a joint meeting once: its second records are shown with the one that counts
         Contact.occurred_at >= local_midnight_utc(filters.start),
         Contact.occurred_at < local_midnight_utc(filters.end + timedelta(days=1)),
     ]

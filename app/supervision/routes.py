@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import uuid
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.contacts import contract, joint
+from app.contacts.joint import joint_details, possible_duplicates
 from app.domain.cohort import add_months
 from app.domain.requirements import Category
 from app.domain.weeks import local_date, week_of
 from app.extensions import db
 from app.i18n import current_language
-from app.models import DEFAULT_DELIUS_CODES, POLICE_LIAISON, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
+from app.models import Contact, DeselectionReason, PauseReason, Rag, Team, TeamDefaults
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, RAG_LABELS, full_date_in_sentence
 from app.cohort import operations as cohort
+from app.contacts import privacy
 from app.cohort.forms import DeselectForm
 from app.supervision import charts, exports, operations, queries
 from app.supervision.forms import (
@@ -33,8 +37,9 @@ from app.supervision.forms import (
     TeamDefaultsForm,
     TeamDetailsForm,
     delius_codes_form,
+    delius_codes_from,
 )
-from app.permissions import may, requires
+from app.permissions import may, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
 from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_pro_rating, row_status
 from app.supervision.review_summary import review_summary
@@ -126,10 +131,12 @@ def _week_url(view, endpoint: str = "supervision.week_page", **changes) -> str:
 @login_required
 def week_page():
     view = _week_view()
+    can_act = may(current_user, "act_for_team", view.team)
     return render_template(
         "supervision/week.html",
         view=view,
-        can_act=may(current_user, "act_for_team", view.team),
+        possible=possible_duplicates(db.session, view.team.id, view.week) if can_act else [],
+        can_act=can_act,
         teams=_all_teams(),
         week_url=partial(_week_url, view),
     )
@@ -200,6 +207,7 @@ def contacts_page():
         managers=queries.team_managers(db.session, team, current_language()),
         can_act=may(current_user, "act_for_team", team), teams=_all_teams(),
         page_size=queries.CONTACT_LOG_PAGE, max_days=queries.MAX_EXPORT_DAYS,
+        joint=joint_details(db.session, contacts),
     )
 
 
@@ -210,17 +218,76 @@ def contacts_export():
     filters = _contact_filters()
     if filters.problem is not None:
         abort(400)
-    asked = request.args.get("sensitive_notes") == "1"
-    include_sensitive = asked and may(current_user, "see_sensitive_notes", team)
+    asked = privacy.asked(request.args)
     contacts, total = queries.contact_log(db.session, team, filters)
-    codes = operations.delius_codes(db.session)
-    text = exports.csv_text(exports.contact_header(), exports.contact_rows(contacts, codes, include_sensitive))
+    codes = operations.delius_codes(db.session, team)
+    reader = current_user._get_current_object()
+    shown = [contact for contact in contacts if contact.sensitive and privacy.shows_private_text(reader, contact, asked=asked)]
+    text = exports.csv_text(
+        exports.contact_header(),
+        exports.contact_rows(contacts, codes, lambda contact: privacy.shows_private_text(reader, contact, asked=asked),
+                             joint=joint_details(db.session, contacts)),
+    )
     exports.record_export(
         db.session, "contact_log", team_id=team.id, filters=filters.as_args(), rows=total,
-        sensitive_notes_asked=asked, sensitive_notes_included=include_sensitive,
+        sensitive_notes_asked=asked, sensitive_notes_included=len(shown),
     )
     db.session.commit()
     return exports.csv_response(exports.contacts_filename(filters), text)
+
+
+# --- Possibly the same contact (joint contacts) ------------------------------------
+
+
+def _possible_pair(contact_id: uuid.UUID):
+    """The contact named (404 unless visible) and the other record from the form, or None."""
+    contact = db.session.scalar(select(Contact).where(Contact.id == contact_id))
+    if contact is None:
+        abort(404)
+    require("act_for_team", contact.team_id)
+    return contact, contract.parse_uuid(request.form.get("other"))
+
+
+def _back_to_week(contact):
+    week = queries.chosen_week(request.form.get("week"), _today())
+    args = {"week": week.isoformat()}
+    if may(current_user, "administer"):
+        args["team"] = str(contact.team_id)
+    return redirect(url_for("supervision.week_page", **args), code=303)
+
+
+@blueprint.route("/possible/<uuid:contact_id>/confirm", methods=["POST"])
+@requires("supervise")
+def confirm_same(contact_id: uuid.UUID):
+    contact, other = _possible_pair(contact_id)
+    try:
+        if other is None:
+            raise joint.PairGone
+        joint.confirm_same(db.session, current_user, contact.id, other, now=clock.now(), team_id=contact.team_id)
+    except joint.PairGone:
+        db.session.rollback()
+        flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
+        return _back_to_week(contact)
+    db.session.commit()
+    flash(gettext("The two records are now one contact, counted once."))
+    return _back_to_week(contact)
+
+
+@blueprint.route("/possible/<uuid:contact_id>/dismiss", methods=["POST"])
+@requires("supervise")
+def dismiss_possible(contact_id: uuid.UUID):
+    contact, other = _possible_pair(contact_id)
+    try:
+        if other is None:
+            raise joint.PairGone
+        joint.dismiss_possible(db.session, current_user, contact.id, other, team_id=contact.team_id)
+    except joint.PairGone:
+        db.session.rollback()
+        flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
+        return _back_to_week(contact)
+    db.session.commit()
+    flash(gettext("The two records stay two contacts. They will not be listed again."))
+    return _back_to_week(contact)
 
 
 # --- Acting on a person ------------------------------------------------------------
@@ -429,20 +496,24 @@ def team_settings():
     return _team_page(team, form=form, status=_status(form))
 
 
-def delius_labels() -> dict:
-    labels = {contact_type.value: label for contact_type, label in CONTACT_TYPE_LABELS.items()}
-    labels[POLICE_LIAISON] = gettext("Any contact recorded by police staff (police liaison)")
-    return labels
-
-
 @blueprint.route("/delius-codes", methods=["GET", "POST"])
-@requires("administer")
+@requires("supervise")
 def delius_codes():
-    form = delius_codes_form(delius_labels(), data=operations.delius_codes(db.session))
+    """The team's Delius mapping: codes by agency and kind, outcome codes, which absences are acceptable."""
+    team = team_to_act_on(_team_arg())
+    in_force = operations.delius_codes(db.session, team)
+    form = delius_codes_form(delius_code_pages.labels(), data=in_force)
     if form.validate_on_submit():
-        operations.set_delius_codes(db.session, {key: getattr(form, key).data for key in DEFAULT_DELIUS_CODES})
+        changed = operations.set_delius_codes(db.session, team, delius_codes_from(form), by=current_user._get_current_object())
         db.session.commit()
-        flash(gettext("The Delius codes have been saved."))
-        return redirect(url_for("supervision.delius_codes"))
-    fields = [getattr(form, key) for key in DEFAULT_DELIUS_CODES]
-    return render_template("supervision/delius_codes.html", form=form, fields=fields), _status(form)
+        flash(ngettext("%(num)d Delius setting has been changed for %(team)s.",
+                       "%(num)d Delius settings have been changed for %(team)s.", changed, team=team.name)
+              if changed else gettext("Nothing was changed."))
+        return redirect(url_for("supervision.delius_codes", **({"team": team.id} if may(current_user, "administer") else {})))
+    return render_template(
+        "supervision/delius_codes.html", form=form, team=team, teams=_all_teams(),
+        sections=delius_code_pages.sections(form), history=delius_code_pages.history(db.session, team),
+    ), _status(form)
+
+
+from app.supervision import delius_code_pages, export_pages  # noqa: E402,F401  (their parts of this blueprint)

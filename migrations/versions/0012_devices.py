@@ -1,7 +1,7 @@
 """devices: each phone's latest report, and sign-ins revoked with their phone
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0016
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -13,7 +13,7 @@ import app.types
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -116,6 +116,16 @@ export function getCaseload(etag, device = null) {
   return call("/api/v1/caseload", { headers });
 }
 
+/**
+ * POST a JSON body (a correction, void or discard report). A refusal for good (403, 404, 409
+ * with an error object) is kind "refused"; the rest as `call` says.
+ */
+export async function post(path, body) {
+  const result = await call(path, { method: "POST", body });
+  if (result.kind === "transient" && result.error && [403, 404, 409].includes(result.status)) return { ...result, kind: "refused" };
+  return result;
+}
+
 /** `device`: the phone's report (device.js), sent with the contacts when there is one. */
 export function postSync(contacts, device = null) {
   return call("/api/v1/contacts/sync", {
@@ -151,4 +161,13 @@ export async function signOut() {
   } catch {
     return false;
   }
+}
+
+/** The concerns this user is to acknowledge (the phone's home screen). */
+export function getConcerns() {
+  return call("/api/v1/concerns");
+}
+
+export function postAcknowledgeConcern(contactId) {
+  return call(`/api/v1/contacts/${encodeURIComponent(contactId)}/acknowledge-concern`, { method: "POST", body: {} });
 }

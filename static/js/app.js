@@ -15,6 +15,7 @@ import { h, replaceChildren } from "./dom.js";
 import { SIGN_IN_URL, renderChrome } from "./chrome.js";
 import { changes, loadLocal, state } from "./state.js";
 import * as home from "./home.js";
+import * as corrections from "./corrections.js";
 
 // The screens other than "This week" load when first opened (and in the background once the
 // app has started), so the first load carries only what the first screen needs.
@@ -22,6 +23,7 @@ const SCREENS = {
   record: () => import("./record.js"),
   waiting: () => import("./waiting.js"),
   signout: () => import("./signout.js"),
+  sent: () => import("./sent.js"),
 };
 const loaded = {};
 function screenModule(name) {
@@ -44,7 +46,7 @@ const elements = {
 };
 
 let screen = null;
-const SCREENS_NEEDED = new Set(["record", "outbox", "sign-out"]);
+const SCREENS_NEEDED = new Set(["record", "outbox", "sign-out", "sent"]);
 let screenUser = undefined;
 let pendingFlash = null;
 
@@ -89,6 +91,14 @@ async function send({ force = false } = {}) {
 
 // --- Actions the screens call -------------------------------------------------------------
 
+async function afterChange(message) {
+  pendingFlash = message;
+  state.formActive = false;
+  await loadLocal();
+  location.hash = "#/sent";
+  send({ force: true });
+}
+
 const actions = {
   state,
   formActive(active) {
@@ -99,10 +109,13 @@ const actions = {
   },
   async save(contact, personName, { replaces }) {
     const user = state.user;
-    if (replaces) await outbox.resubmit(user.id, replaces, contact, personName);
+    let applied = true;
+    if (replaces) applied = await outbox.resubmit(user.id, replaces, contact, personName);
     else await outbox.save(user.id, contact, personName);
     // The write has completed: only now say so.
-    pendingFlash = _("Saved on this phone — waiting to send");
+    pendingFlash = applied
+      ? _("Saved on this phone — waiting to send")
+      : _("This record was being sent as you saved, so your correction was not made. Once it has arrived, correct it from Sent from this phone.");
     state.formActive = false;
     await loadLocal();
     location.hash = replaces ? "#/outbox" : "#/";
@@ -113,8 +126,25 @@ const actions = {
     if (state.signedOut || session.sinceLastCheck() > CASELOAD_STALE_MS) await refreshSession();
     await send({ force: true });
   },
-  async discard(ids) {
-    await outbox.discard(state.user.id, ids);
+  async discard(ids, reason) {
+    // The only way a record leaves the phone unsent: reported to the server (audited), with why.
+    const user = state.user;
+    for (const row of state.rows.filter((r) => ids.includes(r.id))) await corrections.discarded(user.id, row, reason);
+    await outbox.discard(user.id, ids);
+    await loadLocal();
+    send({ force: true });
+  },
+  async correctRecord(receipt, changes, reason) {
+    await corrections.correct(state.user.id, receipt, changes, reason);
+    await afterChange(_("Correction saved on this phone — waiting to send"));
+  },
+  async voidRecord(receipt, reason) {
+    await corrections.voidRecord(state.user.id, receipt, reason);
+    await afterChange(_("Void saved on this phone — waiting to send"));
+  },
+  async dismissChange(changeKey) {
+    await corrections.dismiss(state.user.id, changeKey);
+    await refreshLocal();
   },
   describeProblem: (row) => waitingScreen.describeProblem(row),
   async sendThenSignOut() {
@@ -129,7 +159,13 @@ const actions = {
     if (!done) {
       return { stage: "start", message: _("You need a signal to sign out. Nothing has been deleted from this phone.") };
     }
-    if (discard) await outbox.discard(state.user.id, state.rows.map((row) => row.id));
+    if (discard) {
+      // Reported before the sign-in ends, so the server's trail names each record deleted unsent.
+      const reason = _("Deleted when signing out");
+      for (const row of state.rows) await corrections.discarded(state.user.id, row, reason);
+      await outbox.discard(state.user.id, state.rows.map((row) => row.id));
+      await sync.send({ force: true });
+    }
     await store.clearCaseloads();
     await store.deleteSetting("user");
     await store.deleteSetting("signed_out");
@@ -155,7 +191,7 @@ function parseRoute() {
   const hash = location.hash || "#/";
   if (!hash.startsWith("#/")) return null;
   const parts = hash.slice(2).split("/").filter(Boolean);
-  return { name: parts[0] || "home", arg: parts[1] || null };
+  return { name: parts[0] || "home", arg: parts[1] || null, kind: parts[2] || null };
 }
 
 let waitingScreen = null; // the outbox screen's module, once loaded (record.js asks it to word problems)
@@ -173,6 +209,7 @@ async function modulesFor(wanted) {
     return { waiting: waitingScreen };
   }
   if (wanted.name === "sign-out") return { signout: await screenModule("signout") };
+  if (wanted.name === "sent") return { sent: await screenModule("sent") };
   return {};
 }
 
@@ -190,7 +227,7 @@ async function route() {
     }
   }
   if (ticket !== routing) return; // another screen was asked for while this one loaded
-  const { record, waiting, signout } = modules;
+  const { record, waiting, signout, sent } = modules;
   const firstRender = screen === null;
   state.formActive = false;
   screenUser = state.user && state.user.id;
@@ -201,7 +238,8 @@ async function route() {
     const personId = wanted.arg ? Number(wanted.arg) : null;
     screen = record.mount(container, { ...actions, cancelHref: "#/" }, { personId });
   } else if (wanted.name === "outbox" && wanted.arg) {
-    const row = state.rows.find((r) => r.id === wanted.arg && r.state === outbox.ATTENTION);
+    // A record needing attention is corrected to send again; one still waiting, corrected in place.
+    const row = state.rows.find((r) => r.id === wanted.arg && (r.state === outbox.ATTENTION || r.state === outbox.WAITING));
     if (!row) {
       location.replace("#/outbox");
       return;
@@ -209,6 +247,8 @@ async function route() {
     screen = record.mount(container, { ...actions, cancelHref: "#/outbox" }, { row });
   } else if (wanted.name === "outbox") {
     screen = waiting.mount(container, actions);
+  } else if (wanted.name === "sent") {
+    screen = sent.mount(container, { ...actions }, { id: wanted.arg, kind: wanted.kind });
   } else if (wanted.name === "sign-out") {
     screen = signout.mount(container, actions);
   } else {

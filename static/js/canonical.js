@@ -3,9 +3,17 @@
 // milliseconds as Date.toISOString() writes them. A record leaves the outbox only when
 // the server's receipt carries this hash.
 
+// colleague_ids (a joint contact's colleagues) is written only when there are some, sorted
+// as numbers: a contact recorded without colleagues hashes as it did before they existed.
+export function colleagueIds(contact) {
+  return [...new Set((contact.colleague_ids || []).map(Number))].sort((a, b) => a - b);
+}
+
 export function canonicalContent(contact) {
+  const colleagues = colleagueIds(contact);
   // Keys inserted in sorted order, so JSON.stringify writes them sorted.
   return {
+    ...(colleagues.length ? { colleague_ids: colleagues } : {}),
     concern: Boolean(contact.concern),
     duration_minutes: contact.duration_minutes ?? null,
     id: String(contact.id).toLowerCase(),

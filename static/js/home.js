@@ -1,8 +1,10 @@
 // "This week": the team's caseload, people who still need contacts first, with a search.
 
 import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
+import { notSentThisWeek } from "./late.js";
 import { h, replaceChildren } from "./dom.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
+import * as concerns from "./concerns.js";
 
 function statusText(person) {
   switch (weekStatus(person)) {
@@ -39,7 +41,7 @@ function personRow(person, waitingCount) {
         : _("No contacts yet"),
     ),
     waitingCount
-      ? h("p", { class: "caseload__waiting" }, ngettext("%(num)d contact on this phone waiting to send", "%(num)d contacts on this phone waiting to send", waitingCount))
+      ? h("p", { class: "caseload__waiting" }, ngettext("%(num)d contact this week, not yet sent", "%(num)d contacts this week, not yet sent", waitingCount))
       : null,
     h("a", { class: "button caseload__record", href: `#/record/${person.id}`, "aria-describedby": nameId }, _("Record a contact")),
   );
@@ -77,6 +79,7 @@ export function mount(container, ctx) {
     },
   });
   const lead = h("p", { class: "lead" });
+  const concernsSection = h("section", { id: "concerns", hidden: true });
 
   function renderSummary() {
     const { caseload, rows, online } = ctx.state;
@@ -103,11 +106,11 @@ export function mount(container, ctx) {
   function renderList() {
     const { caseload, rows, language } = ctx.state;
     // Redraw only what changed: a redraw would take the keyboard focus away from a row.
-    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.contact.person_id)]);
+    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.id)]);
     if (key === shown) return;
     shown = key;
-    const waitingByPerson = new Map();
-    for (const row of rows) waitingByPerson.set(row.contact.person_id, (waitingByPerson.get(row.contact.person_id) || 0) + 1);
+    // Records still on the phone count as this week's, not yet sent: the visit is not recorded twice.
+    const waitingByPerson = notSentThisWeek(rows, new Date());
     const people = caseload ? ordered(caseload.people).filter((person) => matches(person, query)) : [];
     const [mine, rest] = mineFirst(people);
     const split = Boolean(caseload) && caseload.people.some((person) => person.is_mine);
@@ -141,8 +144,10 @@ export function mount(container, ctx) {
     container,
     h("h1", { tabindex: "-1" }, _("This week")),
     lead,
+    concernsSection,
     summary,
-    h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact"))),
+    h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact")), " ",
+      h("a", { href: "#/sent" }, _("Sent from this phone"))),
     h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name, CRN or Niche reference")), search),
     results,
     mineHeading,
@@ -153,6 +158,7 @@ export function mount(container, ctx) {
   );
   renderSummary();
   renderList();
+  concerns.mount(concernsSection);
 
   return {
     title: _("This week"),

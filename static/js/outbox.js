@@ -49,6 +49,7 @@ export const TRANSITIONS = Object.freeze([
   [SENDING, "stale", WAITING], // left "sending" by a send that never finished
   [WAITING, "refused", ATTENTION], // a whole request of this record alone was refused (400/413)
   [ATTENTION, "resubmit", WAITING], // corrected by the officer, to send again
+  [WAITING, "edit", WAITING], // corrected by the officer before it was sent: what will be sent changes (one record)
   [WAITING, "discard", GONE], // the officer deleted it after the warning
   [ATTENTION, "discard", GONE],
 ]);
@@ -124,11 +125,21 @@ export async function save(userId, contact, personName) {
  */
 export async function resubmit(userId, originalId, contact, personName) {
   const original = await store.outboxRow(originalId);
-  if (!original || original.user_id !== userId || next(original.state, "resubmit") === undefined) return false;
-  const row = move(original, "resubmit", { ...(await sealForOutbox(contact, personName)), problem: null, attempts: 0 });
-  if (contact.id === originalId) await store.changeOutbox([originalId], (r) => (r && r.state === original.state ? row : undefined));
-  else await store.replaceOutboxRow(originalId, row);
-  return true;
+  // A record still waiting is corrected in place ("edit"); one being sent cannot be (the table has no such move).
+  const event = original && original.state === WAITING ? "edit" : "resubmit";
+  if (!original || original.user_id !== userId || next(original.state, event) === undefined) return false;
+  // Through the one path that stores a contact in the outbox: sealed, the plaintext kept nowhere.
+  const row = move(original, event, { ...(await sealForOutbox(contact, personName)), problem: null, attempts: 0 });
+  let applied = true;
+  if (contact.id === originalId) {
+    // Only if it has not moved meanwhile (the sender took it): then the officer is told, and nothing is lost.
+    applied = false;
+    await store.changeOutbox([originalId], (r) => {
+      applied = Boolean(r && r.state === original.state);
+      return applied ? row : undefined;
+    });
+  } else await store.replaceOutboxRow(originalId, row);
+  return applied;
 }
 
 export async function rows(userId) {

@@ -6,8 +6,11 @@
 // first; the same id makes a double tap one record.
 
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
-import { CONTACT_TYPES, OUTCOMES, PATHWAYS, errorSummary, h, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, OUTCOMES, errorSummary, h, replaceChildren } from "./dom.js";
 import { sortedByName } from "./order.js";
+import { lateWarning, weekToConfirm } from "./late.js";
+import { chosenIds, picker as colleaguePicker } from "./colleagues.js";
+import { details as optionalDetails } from "./record-details.js";
 
 const QUICK_TIMES = [0, 15, 30, 60, 120]; // minutes before now
 
@@ -23,6 +26,7 @@ export function checks(limits) {
     futureMs: known.future_tolerance_seconds != null ? known.future_tolerance_seconds * 1000 : Infinity,
     durationMax: known.duration_max != null ? known.duration_max : Infinity,
     notesMax: known.notes_max != null ? known.notes_max : Infinity,
+    othersPresentMax: known.others_present_max != null ? known.others_present_max : Infinity,
   };
 }
 
@@ -64,6 +68,7 @@ export function mount(container, ctx, params) {
   const chosenId = initial ? initial.person_id : params.personId;
   const chosen = people.find((p) => p.id === chosenId) || null;
   let saving = false;
+  let confirmedWeek = null; // the late entry's week the officer confirmed
   const limits = checks(ctx.state.limits);
 
   const now = () => new Date(Date.now() + (ctx.state.clockOffset || 0));
@@ -127,45 +132,29 @@ export function mount(container, ctx, params) {
     exact,
   );
 
-  // --- Optional details
-  const pathways = fieldset(
-    _("Pathways (optional)"),
-    "choices pathways",
-    PATHWAYS.map(([code, text]) => {
-      const inputId = `pathway-${code}`;
-      return h(
-        "div",
-        { class: "choice choice--check" },
-        h("input", { class: "choice__input", type: "checkbox", name: "pathway", id: inputId, value: code, checked: initial ? (initial.pathways || []).includes(code) : false }),
-        h("label", { class: "choice__label", for: inputId }, text()),
-      );
-    }),
-  );
-  const durationError = h("p", { class: "field__error", id: "duration-error", hidden: true });
-  const duration = h("input", {
-    class: "input input--short",
-    id: "duration",
-    name: "duration",
-    type: "text",
-    inputmode: "numeric",
-    autocomplete: "off",
-    "aria-describedby": "duration-hint",
-    value: initial && initial.duration_minutes != null ? initial.duration_minutes : null,
-  });
+  // --- Optional details (record-details.js): pathways, duration picks, who else, flags
+  const extra = optionalDetails(initial);
+  const pathways = extra.pathways;
+  const duration = extra.durationInput;
+  const durationError = extra.durationError;
   const notesError = h("p", { class: "field__error", id: "notes-error", hidden: true });
   const notes = h("textarea", { class: "input textarea", id: "notes", name: "notes", rows: "4", "aria-describedby": "notes-hint" });
   notes.value = initial && initial.notes ? initial.notes : "";
   const details = h(
     "details",
-    { class: "details", open: Boolean(initial && (initial.duration_minutes != null || initial.notes)) },
-    h("summary", { class: "details__summary" }, _("Duration and notes (optional)")),
+    { class: "details", open: Boolean(initial && (initial.notes || extra.hasValues)) },
+    h("summary", { class: "details__summary" }, _("Notes, who else was there, sensitive or a concern (optional)")),
     h(
       "div",
       { class: "details__body" },
-      h("div", { class: "field" }, h("label", { for: "duration" }, _("Duration in minutes")), h("p", { class: "hint", id: "duration-hint" }, _("A whole number, for example 20.")), durationError, duration),
+      extra.others,
       h("div", { class: "field" }, h("label", { for: "notes" }, _("Notes")), h("p", { class: "hint", id: "notes-hint" }, _("Notes are sealed as soon as you save: this phone keeps them until they are sent, and only the server can read them. Do not write anything you would not write in the case record.")), notesError, notes),
+      extra.flags,
     ),
   );
+
+  // Joint contacts: who from the team was there too (colleagues.js).
+  const colleagues = colleaguePicker(ctx.state.colleagues, initial ? initial.colleague_ids || [] : []);
 
   const problemsBox = h("div", { class: "problems" });
   const saveButton = h("button", { class: "button button--save", type: "submit" }, correcting ? _("Save and send again") : _("Save"));
@@ -177,7 +166,9 @@ export function mount(container, ctx, params) {
     kinds,
     outcomes,
     when,
+    extra.duration,
     pathways,
+    colleagues,
     details,
     h("div", { class: "form-actions" }, saveButton, h("a", { class: "cancel", href: ctx.cancelHref }, _("Cancel"))),
   );
@@ -188,7 +179,6 @@ export function mount(container, ctx, params) {
   }
 
   function syncVisibility() {
-    pathways.hidden = selected("type") !== "welfare_help";
     exact.hidden = selected("when") !== "exact";
   }
 
@@ -252,14 +242,19 @@ export function mount(container, ctx, params) {
       showError(whenError, dateInput, problems.at(-1)[1]);
     }
     let minutes = null;
-    const durationText = duration.value.trim();
+    const durationText = extra.durationText();
     if (durationText) {
       minutes = /^\d+$/.test(durationText) ? Number(durationText) : NaN;
       if (!(minutes >= 0 && minutes <= limits.durationMax)) {
         problems.push(["duration", _("The duration must be a whole number of minutes from 0 to 1440.")]);
         showError(durationError, duration, problems.at(-1)[1]);
-        details.open = true;
       }
+    }
+    const othersText = extra.othersPresent();
+    if (codePoints(othersText) > limits.othersPresentMax) {
+      problems.push(["others-present", _("Who else was there must be text of at most 500 characters.")]);
+      showError(extra.othersError, extra.othersInput, problems.at(-1)[1]);
+      details.open = true;
     }
     const noteText = notes.value.normalize("NFC").trim();
     if (codePoints(noteText) > limits.notesMax) {
@@ -268,7 +263,7 @@ export function mount(container, ctx, params) {
       details.open = true;
     }
     if (problems.length) return { problems };
-    const pathwayCodes = type === "welfare_help" ? [...form.querySelectorAll('input[name="pathway"]:checked')].map((i) => i.value) : [];
+    const pathwayCodes = extra.pathwayCodes();
     return {
       person,
       contact: {
@@ -281,9 +276,10 @@ export function mount(container, ctx, params) {
         duration_minutes: minutes,
         pathways: pathwayCodes,
         notes: noteText || null,
-        sensitive: false,
-        concern: false,
-        others_present: null,
+        sensitive: extra.sensitive(),
+        concern: extra.concern(),
+        others_present: othersText || null,
+        colleague_ids: chosenIds(form),
       },
     };
   }
@@ -301,6 +297,17 @@ export function mount(container, ctx, params) {
     const answer = read();
     if (answer.problems) {
       showProblems(_("There is a problem"), answer.problems);
+      return;
+    }
+    // A late entry is saved once the officer has confirmed the week it will count in.
+    const rules = ctx.state.teamRules;
+    const week = weekToConfirm(answer.contact.occurred_at, now(), rules ? rules.late_entry_days : null);
+    if (week && confirmedWeek !== week) {
+      confirmedWeek = week;
+      const warning = lateWarning(week);
+      replaceChildren(problemsBox, warning);
+      replaceChildren(saveButton, _("Confirm and save"));
+      warning.focus();
       return;
     }
     saving = true;

@@ -24,6 +24,14 @@ export async function refresh() {
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
+    // The team's late-entry age and correction window: the phone asks and offers by them offline.
+    if (user.team) {
+      await store.setSetting("team_rules", {
+        late_entry_days: user.team.late_entry_days, correction_window_days: user.team.correction_window_days,
+      });
+    }
+    // Who a joint contact can name ("with a colleague"), kept for recording offline.
+    if (Array.isArray(result.json.colleagues)) await store.setSetting("colleagues", result.json.colleagues);
     // The key each record is sealed to before it is stored, and this sign-in's seal token (seal.js).
     if (result.json.sealing) await store.setSetting("sealing", result.json.sealing);
     const known = await store.getSetting("user");

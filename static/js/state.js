@@ -4,6 +4,8 @@
 
 import * as store from "./store.js";
 import * as outbox from "./outbox.js";
+import * as receipts from "./receipts.js";
+import * as corrections from "./corrections.js";
 
 export const state = {
   language: document.documentElement.lang === "cy" ? "cy" : "en",
@@ -16,6 +18,10 @@ export const state = {
   lastSend: null,
   clockOffset: 0,
   limits: null,
+  teamRules: null, // {late_entry_days, correction_window_days}, from the last session check
+  receipts: [], // sent in the last fortnight (receipts.js)
+  changes: [], // corrections, voids and discard reports made on this phone (corrections.js)
+  colleagues: [],
   storageRefused: false,
   storageNoticeDismissed: false,
   update: null,
@@ -33,7 +39,11 @@ export async function loadLocal() {
   state.signedOut = Boolean(await store.getSetting("signed_out"));
   state.clockOffset = (await store.getSetting("clock_offset")) || 0;
   state.limits = (await store.getSetting("limits")) || null;
+  state.colleagues = (await store.getSetting("colleagues")) || [];
   state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
   state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
   state.rows = state.user ? await outbox.rows(state.user.id) : [];
+  state.teamRules = (await store.getSetting("team_rules")) || null;
+  state.receipts = state.user ? await receipts.list(state.user.id) : [];
+  state.changes = state.user ? await corrections.list(state.user.id) : [];
 }

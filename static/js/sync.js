@@ -7,7 +7,9 @@
 
 import * as api from "./api.js";
 import * as device from "./device.js";
+import * as corrections from "./corrections.js";
 import * as outbox from "./outbox.js";
+import * as receipts from "./receipts.js";
 import * as store from "./store.js";
 
 const LOCK_NAME = "cyswllt-send";
@@ -77,7 +79,7 @@ async function sendAll() {
   const user = await store.getSetting("user");
   if (!user) return { status: "no_user" };
   if (await store.getSetting("signed_out")) return { status: "signed_out" };
-  if (!(await outbox.sendable(user.id, user.team_id)).length) return { status: "nothing" };
+  if (!(await outbox.sendable(user.id, user.team_id)).length && !(await corrections.waiting(user.id)).length) return { status: "nothing" };
 
   emit({ sending: true });
   const session = await api.getSession();
@@ -95,6 +97,8 @@ async function sendAll() {
     const result = await api.postSync(rows.map((r) => r.contact), await device.report({ sending: ids }));
 
     if (result.kind === "ok" && Array.isArray(result.json.results)) {
+      // The receipt first: a record never leaves the outbox without the phone keeping that the server holds it.
+      await receipts.keep(user.id, rows, result.json.results);
       const counts = await outbox.applyResults(rows, result.json.results);
       if (!(await applyTallies(user.id, result.json))) caseloadChanged = true;
       accepted += counts.accepted;
@@ -128,6 +132,16 @@ async function sendAll() {
     return failed(result);
   }
   batchSize = MAX_BATCH;
+  // Then the corrections, voids and discards made on this phone, each once by its key.
+  const changes = await corrections.sendWaiting(user.id);
+  if (changes.failed) {
+    if (changes.failed.kind === "unauthenticated") {
+      await store.setSetting("signed_out", true);
+      return { status: "signed_out" };
+    }
+    return failed(changes.failed);
+  }
+  if (changes.sent) caseloadChanged = true; // a correction or void can change the counts
   return { status: "done", accepted, caseloadChanged };
 }
 

@@ -4,7 +4,8 @@
 
 import { _, ago, formatDate, ngettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
-import { ATTENTION, SENDING } from "./outbox.js";
+import { ATTENTION, SENDING, WAITING } from "./outbox.js";
+import { shortReference } from "./receipts.js";
 
 function stateText(row) {
   if (row.state === SENDING) return _("Sending");
@@ -78,6 +79,13 @@ export function mount(container, ctx) {
       h("p", { class: "outbox__saved" }, _("Saved on this phone %(when)s", { when: ago(row.saved_at) })),
       h("p", { class: `outbox__state outbox__state--${row.state}` }, h("strong", {}, stateText(row))),
     ];
+    parts.push(h("p", { class: "outbox__reference" }, _("Reference %(reference)s", { reference: shortReference(row.id) })));
+    if (row.state === WAITING) {
+      // Corrected before it is sent: what will be sent changes, and it stays one record.
+      parts.push(h("div", { class: "outbox__actions" },
+        h("a", { class: "button button--secondary", href: `#/outbox/${row.id}`, "aria-describedby": headingId }, _("Correct before it is sent")),
+        discardControls(row, headingId)));
+    }
     if (row.state === ATTENTION) {
       parts.push(describeProblem(row));
       if (row.sealed) parts.push(h("p", {}, _("Its details are sealed on this phone: to correct it, give the outcome and any notes again.")));
@@ -85,24 +93,38 @@ export function mount(container, ctx) {
       if (row.problem && row.problem.kind !== "conflict") {
         actions.append(h("a", { class: "button button--secondary", href: `#/outbox/${row.id}`, "aria-describedby": headingId }, _("Correct and send again")));
       }
-      if (confirming === row.id) {
-        actions.append(
-          h(
-            "div",
-            { class: "warning", role: "alert" },
-            h("p", {}, h("strong", {}, _("This record has not reached the server. If you delete it, it is gone for good and cannot be recovered."))),
-            h("button", { class: "button button--danger", type: "button", onclick: () => ctx.discard([row.id]) }, _("Delete this record for good")),
-            h("button", { class: "button button--secondary", type: "button", onclick: () => { confirming = null; renderList(); } }, _("Keep it")),
-          ),
-        );
-      } else {
-        actions.append(
-          h("button", { class: "link-button link-button--danger", type: "button", "aria-describedby": headingId, onclick: () => { confirming = row.id; renderList(); } }, _("Delete this record")),
-        );
-      }
+      actions.append(discardControls(row, headingId));
       parts.push(actions);
     }
     return h("li", { class: `outbox__item outbox__item--${row.state}`, "data-record-id": row.id }, parts);
+  }
+
+  /** Discard, after a clear warning and with a reason: the server is told (audited). */
+  function discardControls(row, headingId) {
+    if (confirming !== row.id) {
+      return h("button", { class: "link-button link-button--danger", type: "button", "aria-describedby": headingId, onclick: () => { confirming = row.id; renderList(); } }, _("Delete this record"));
+    }
+    const reasonId = `discard-reason-${row.id}`;
+    const error = h("p", { class: "field__error", id: `${reasonId}-error`, hidden: true });
+    const reason = h("textarea", { class: "input textarea", id: reasonId, rows: "2" });
+    return h(
+      "div",
+      { class: "warning", role: "alert" },
+      h("p", {}, h("strong", {}, _("This record has not reached the server. If you delete it, it is gone for good and cannot be recovered."))),
+      h("div", { class: "field" }, h("label", { for: reasonId }, _("Why are you deleting it? Your team's audit trail will show this.")), error, reason),
+      h("button", { class: "button button--danger", type: "button", onclick: () => {
+        const why = reason.value.normalize("NFC").trim();
+        if (!why) {
+          error.textContent = _("Say why this record is being discarded.");
+          error.hidden = false;
+          reason.setAttribute("aria-invalid", "true");
+          reason.focus();
+          return;
+        }
+        ctx.discard([row.id], why);
+      } }, _("Delete this record for good")),
+      h("button", { class: "button button--secondary", type: "button", onclick: () => { confirming = null; renderList(); } }, _("Keep it")),
+    );
   }
 
   let shown = null;

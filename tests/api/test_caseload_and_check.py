@@ -85,7 +85,7 @@ def test_the_session_tells_the_phone_who_it_is_and_gives_a_working_token(api, of
     body = client.get("/api/v1/session").get_json()
     assert body["user"] == {
         "id": officer.id, "name": officer.name, "language": "en",
-        "team": {"id": team.id, "name": "Powys IOM"}, "role": "officer", "agency": "police",
+        "team": {"id": team.id, "name": "Powys IOM", "late_entry_days": 14, "correction_window_days": 7}, "role": "officer", "agency": "police",
     }
     assert body["idle_timeout_seconds"] is None
     assert client.post("/api/v1/contacts/check", json={"ids": []}, headers={"X-CSRFToken": body["csrf_token"]}).status_code == 200

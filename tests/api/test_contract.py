@@ -44,6 +44,11 @@ CASES = {
                            {"type": "welfare_help", "pathways": ["fishing"]}, "pathways"),
     "a pathway given twice": ({"type": "welfare_help", "pathways": ["health", "health"]},
                               {"type": "welfare_help", "pathways": ["health", "health"]}, "pathways"),
+    "pathways on a home visit": ({"type": "home_visit", "pathways": ["health", "accommodation"]},
+                                 {"type": "home_visit", "pathways": ["health", "accommodation"]}, None),
+    "45 minutes, picked": ({"duration_minutes": 45}, {"duration_choice": "45"}, None),
+    "another duration, 1,441 minutes": ({"duration_minutes": 1441},
+                                        {"duration_choice": "other", "duration_minutes": "1441"}, "duration_minutes"),
     "an id that is not a UUID": ({"id": "not-a-uuid"}, {"contact_id": "not-a-uuid"}, "id"),
     "a version-1 UUID": ({"id": str(uuid.uuid1())}, {"contact_id": str(uuid.uuid1())}, None),
     "a time an hour ahead": ({"occurred_at": iso(NOW + timedelta(hours=1))}, {"time": "13:00"}, "occurred_at"),
@@ -105,6 +110,21 @@ def test_the_form_offers_and_stores_others_present_sensitive_and_concern(api, of
     assert client.post("/contacts/new", data=data).status_code == 302
     stored = db.session.scalar(select(Contact))
     assert (stored.others_present, stored.sensitive, stored.concern) == ("Ei chwaer", True, True)
+
+
+def test_pathways_on_any_kind_and_a_quick_duration_are_stored_alike_from_the_api_and_the_form(api, officer, team, client):
+    person = factories.person(team)
+    phone = api(officer)
+    sent = {**contact_json(person.id), "type": "home_visit", "pathways": ["health", "drugs_alcohol"], "duration_minutes": 45}
+    assert phone.sync([sent]).get_json()["results"][0]["status"] == "created"
+    page = client.get("/contacts/new").get_data(as_text=True)
+    for minutes in ("15", "30", "45", "60", "other"):
+        assert f'id="duration_choice-{minutes}" value="{minutes}"' in page
+    data = typed(client, person.id, {"type": "home_visit", "pathways": ["health", "drugs_alcohol"], "duration_choice": "45",
+                                     "duration_minutes": "999"})  # a quick pick wins over a number left in "Other"
+    assert client.post("/contacts/new", data=data).status_code == 302
+    stored = [(c.type.value, c.pathways, c.duration_minutes) for c in db.session.scalars(select(Contact))]
+    assert stored == [("home_visit", ["drugs_alcohol", "health"], 45)] * 2
 
 
 def test_an_administrators_form_lists_only_the_people_of_their_own_team(api, admin, team, other_team, client):

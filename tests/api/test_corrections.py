@@ -27,6 +27,7 @@ def held(contact_id: str) -> Contact:
 
 
 def correct(client, contact_id: str, **body):
+    body.setdefault("reason", "Typed wrongly")
     return client.post(f"/api/v1/contacts/{contact_id}/correction", json=body)
 
 
@@ -205,3 +206,54 @@ def test_a_stored_contact_can_be_read_back_in_full_by_its_team(api, officer, per
     body = client.get(f"/api/v1/contacts/{sent['id']}").get_json()
     assert body["contact"]["notes"] == "Nodyn" and body["contact"]["others_present"] == "Mam"
     assert body["contact"]["recorded_by"] == {"id": officer.id, "name": officer.name}
+
+
+def test_a_correction_sent_again_under_its_key_is_applied_once_even_after_someone_elses_edit(
+        api, officer, supervisor, person, second_client):
+    client = api(officer)
+    sent = send(client, person)
+    base = held(sent["id"]).content_sha256
+    key = str(uuid.uuid4())
+    body = {"changes": {"outcome": "refused"}, "reason": "Refused at the door", "expected_sha256": base,
+            "idempotency_key": key}
+    assert correct(client, sent["id"], **body).status_code == 200
+    correct(api(supervisor, second_client), sent["id"], changes={"duration_minutes": 20})
+    again = correct(client, sent["id"], **body)  # its first answer was lost: the phone sends it again
+    assert again.status_code == 200 and again.get_json()["contact"]["duration_minutes"] == 20
+    assert [event.action for event in events_for(sent["id"])] == ["create", "correct", "correct"]
+    other = send(client, person)
+    reused = correct(client, other["id"], **{**body, "expected_sha256": None})
+    assert reused.status_code == 409 and reused.get_json()["error"]["code"] == "key_reused"
+
+
+def test_a_void_sent_again_under_its_key_is_applied_once(api, officer, person):
+    client = api(officer)
+    sent = send(client, person)
+    key = str(uuid.uuid4())
+    assert void(client, sent["id"], reason="Wrong person", idempotency_key=key).status_code == 200
+    assert void(client, sent["id"], reason="Wrong person", idempotency_key=key).status_code == 200
+    assert [event.action for event in events_for(sent["id"])] == ["create", "void"]
+
+
+def test_a_record_discarded_on_the_phone_is_reported_once_with_its_reason(api, officer, person):
+    client = api(officer)
+    record = {"id": str(uuid.uuid4()), "person_id": person.id, "type": "phone",
+              "occurred_at": iso(NOW - timedelta(hours=1)), "reason": "Recorded twice on this phone"}
+    first = client.post("/api/v1/contacts/discarded", json=record)
+    assert first.status_code == 200 and first.get_json()["status"] == "discarded"
+    again = client.post("/api/v1/contacts/discarded", json=record)
+    assert again.status_code == 200 and again.get_json()["status"] == "already_reported"
+    [event] = events_for(record["id"])
+    assert event.action == "discard" and event.actor_id == officer.id and event.person_id == person.id
+    assert event.after["reason"] == "Recorded twice on this phone"
+    missing = client.post("/api/v1/contacts/discarded", json={**record, "id": str(uuid.uuid4()), "reason": " "})
+    assert missing.status_code == 400
+    assert missing.get_json()["error"]["errors"] == {"reason": "Say why this record is being discarded."}
+    sent = send(client, person)
+    held_one = client.post("/api/v1/contacts/discarded", json={**record, "id": sent["id"]})
+    assert held_one.status_code == 409 and held_one.get_json()["error"]["code"] == "held"
+
+
+def test_the_session_tells_the_phone_the_teams_late_entry_age_and_correction_window(api, officer):
+    team = api(officer).get("/api/v1/session").get_json()["user"]["team"]
+    assert team["late_entry_days"] == 14 and team["correction_window_days"] == 7

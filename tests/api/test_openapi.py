@@ -3,6 +3,8 @@ the document names, validated with jsonschema against the OpenAPI 3.1 (JSON Sche
 
 from __future__ import annotations
 
+import uuid
+
 from pathlib import Path
 
 import pytest
@@ -111,7 +113,7 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     posts = {
         "/api/v1/contacts/sync": {"contacts": []},
         "/api/v1/contacts/check": {"ids": []},
-        "/api/v1/contacts/{contact_id}/correction": {"changes": {"type": "phone"}},
+        "/api/v1/contacts/{contact_id}/correction": {"changes": {"type": "phone"}, "reason": "Typo"},
         "/api/v1/contacts/{contact_id}/void": {"reason": "Mistake"},
     }
     for template, body in posts.items():
@@ -136,20 +138,38 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     url = f"/api/v1/contacts/{good['id']}"
     record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "x"}}))
-    stale = {"changes": {"type": "office"}, "expected_sha256": "0" * 64}
+    stale = {"changes": {"type": "office"}, "reason": "Typo", "expected_sha256": "0" * 64}
     record(correction, "post", officer_client.post(url + "/correction", json=stale))
     record(void, "post", officer_client.post(url + "/void", json={"reason": "Mistake", "expected_sha256": "0" * 64}))
     record(void, "post", officer_client.post(url + "/void", json={"reason": ""}))
     record(void, "post", officer_client.post(url + "/void", json={"reason": "Mistake"}))
-    record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "office"}}))
+    record(correction, "post", officer_client.post(url + "/correction", json={"changes": {"type": "office"}, "reason": "Typo"}))
     unknown = f"/api/v1/contacts/{contact_json(1)['id']}"
-    record(correction, "post", officer_client.post(unknown + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", officer_client.post(unknown + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(void, "post", officer_client.post(unknown + "/void", json={"reason": "Mistake"}))
     colleague = api(factories.user(team, "cydweithiwr@powys.example"), second_client)
     other = contact_json(person.id)
     officer_client.sync([other])
     other_url = f"/api/v1/contacts/{other['id']}"
-    record(correction, "post", colleague.post(other_url + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", colleague.post(other_url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
+    key = {"changes": {"type": "phone"}, "reason": "Typo", "idempotency_key": str(uuid.uuid4())}
+    record(correction, "post", officer_client.post(other_url + "/correction", json=key))
+    record(correction, "post", officer_client.post(other_url + "/correction", json=key))  # sent again: done once
+    record(correction, "post", officer_client.post(url + "/correction", json=key))  # another contact's key
+    record(void, "post", officer_client.post(url + "/void", json={"reason": "Mistake", "idempotency_key": key["idempotency_key"]}))
+    discarded = "/api/v1/contacts/discarded"
+    gone = {"id": str(uuid.uuid4()), "person_id": person.id, "type": "phone",
+            "occurred_at": "2026-11-18T10:05:00.000Z", "reason": "Recorded twice"}
+    record(discarded, "post", officer_client.post(discarded, json=gone))
+    record(discarded, "post", officer_client.post(discarded, json=gone))
+    record(discarded, "post", officer_client.post(discarded, json={**gone, "reason": ""}))
+    record(discarded, "post", officer_client.post(discarded, json={**gone, "id": good["id"]}))
+    record(discarded, "post", signed_out.post(discarded, json=gone))
+    record(discarded, "post", officer_client.client.post(discarded, json=gone))
+    record(discarded, "post", officer_client.post(discarded, data="{}", content_type="text/plain"))
+    app.config["MAX_CONTENT_LENGTH"] = 100
+    record(discarded, "post", officer_client.post(discarded, json={"padding": "x" * 200, **gone}))
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     record(void, "post", colleague.post(other_url + "/void", json={"reason": "Mistake"}))
 
     # The team's phones (app/devices): for supervisors; administrators choose the team.
@@ -161,6 +181,17 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     record(phones, "get", signed_out.get(phones))
     record(phones, "get", api(factories.user(team, "gweinyddwr@powys.example", role="admin"),
                               app.test_client()).get(f"{phones}?team=987654"))
+    # Concerns: listed for a supervisor, acknowledged by them; a colleague may not; signed out.
+    worried = contact_json(person.id, concern=True)
+    officer_client.sync([worried])
+    concerns, acknowledge = "/api/v1/concerns", "/api/v1/contacts/{contact_id}/acknowledge-concern"
+    supervisor_client = api(supervisor, app.test_client())
+    record(concerns, "get", supervisor_client.get(concerns))
+    record(concerns, "get", signed_out.get(concerns))
+    record(acknowledge, "post", signed_out.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", colleague.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", supervisor_client.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
+    record(acknowledge, "post", supervisor_client.post(f"{unknown}/acknowledge-concern"))
 
     # Database unreachable: 503 with Retry-After from every endpoint that reads or writes.
     class Unreachable:
@@ -174,12 +205,15 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     record(one, "get", officer_client.get(url))
     monkeypatch.setattr("app.devices.routes.clock", Unreachable)
     record(phones, "get", supervisor_client.get(phones))
+    record(concerns, "get", supervisor_client.get(concerns))
+    record(acknowledge, "post", supervisor_client.post(f"/api/v1/contacts/{worried['id']}/acknowledge-concern"))
     for template, body in posts.items():
         path = template.replace("{contact_id}", other["id"])
         record(template, "post", officer_client.post(path, json=body))
+    record(discarded, "post", officer_client.post(discarded, json={**gone, "id": str(uuid.uuid4())}))
     monkeypatch.undo()
     app.config["FIXED_NOW"] = app.config["FIXED_NOW"].replace(year=2027)
-    record(correction, "post", officer_client.post(other_url + "/correction", json={"changes": {"type": "phone"}}))
+    record(correction, "post", officer_client.post(other_url + "/correction", json={"changes": {"type": "phone"}, "reason": "Typo"}))
     record(void, "post", officer_client.post(other_url + "/void", json={"reason": "Mistake"}))
     return seen
 

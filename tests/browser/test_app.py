@@ -154,8 +154,9 @@ def test_earlier_today_choices_record_the_time_chosen(server, page, officer):
     page.get_by_label("Office appointment", exact=True).check()
     page.get_by_label("Not kept: did not attend").check()
     page.get_by_label("1 hour ago").check()
-    page.get_by_text("Duration and notes (optional)").click()
-    page.get_by_label("Duration in minutes").fill("20")
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_label("Other duration, in minutes").fill("20")
+    page.get_by_text("Notes, who else was there, sensitive or a concern (optional)").click()
     page.get_by_label("Notes", exact=True).fill("Did not come in; phoned later.")
     before = datetime.now(timezone.utc)
     page.get_by_role("button", name="Save", exact=True).click()
@@ -167,11 +168,11 @@ def test_earlier_today_choices_record_the_time_chosen(server, page, officer):
     assert 3500 < (before - contact.occurred_at).total_seconds() < 3700
 
 
-def test_welfare_help_asks_for_pathways_and_an_exact_time_can_be_given(server, page, officer):
+def test_welfare_help_takes_pathways_and_an_exact_time_can_be_given(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     page.locator(".caseload__row .button").click()
-    expect(page.get_by_role("group", name="Pathways (optional)")).to_be_hidden()
+    expect(page.get_by_role("group", name="Pathways (optional)")).to_be_visible()  # for every kind of contact
     page.get_by_label("Welfare help", exact=True).check()
     page.get_by_label("Accommodation and support").check()
     page.get_by_label("Drugs and alcohol").check()

@@ -66,7 +66,7 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     assert len(taps) - 1 <= 4  # a kept home visit now: at most four taps after choosing the person
     expect(page.locator("#flash")).to_have_text(SAVED)
     expect(indicator(page)).to_contain_text("1 waiting to send")
-    expect(page.locator(".caseload__row")).to_contain_text("1 contact on this phone waiting to send")
+    expect(page.locator(".caseload__row")).to_contain_text("1 contact this week, not yet sent")
     [row] = outbox_rows(page)
     # Only the summary is readable on the phone: the outcome is inside the seal.
     assert row["state"] == "waiting" and row["contact"]["type"] == "home_visit" and "outcome" not in row["contact"]

@@ -15,7 +15,7 @@ from tests.i18n.example import build_example, set_language
 from tests.i18n.test_every_page import Rendering, check_html
 
 # The app's screens, as addresses under /app (person: the example person's id).
-SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sign-out")
+SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sent", "#/sign-out")
 HEADINGS = {"cy": "Yr wythnos hon", "en": "This week"}
 RECORD_HEADINGS = {"cy": "Cofnodi cyswllt", "en": "Record a contact"}
 
@@ -62,6 +62,11 @@ def test_every_phone_app_screen_is_in_welsh(app, live_server, browser, example):
         problems += check_html(f"/app{address}", "/app", shown["cy", address], shown["en", address],
                                example.words)
     assert problems == [], "\n".join(problems)
+    # The example person's sensitive concern is an alert on their offender manager's home screen, in both languages.
+    assert "Cydnabod y pryder hwn" in shown["cy", "#/"].body and "Acknowledge this concern" in shown["en", "#/"].body
+    # The record form's quick durations and flags, in Welsh.
+    record = shown["cy", f"#/record/{example.person.id}"].body
+    assert "45 munud" in record and "Faint o amser a gymerodd (dewisol)" in record
 
 
 def test_the_sign_in_screen_of_the_phone_app_is_in_welsh(live_server, browser, example):

@@ -202,12 +202,17 @@ def test_the_web_form_refuses_a_contact_after_leaving_and_accepts_one_before(cli
     assert response.status_code == 302
 
 
-def test_sensitive_notes_show_on_the_person_page_only_to_those_who_may_act(app, client, supervisor, officer, signed_in):
+def test_sensitive_notes_show_on_the_person_page_only_to_those_who_may_read_them_and_ask(app, client, supervisor, officer,
+                                                                                        signed_in):
     person = factories.person(supervisor.team)
+    colleague = factories.user(supervisor.team, "cydweithiwr@powys.example")
     factories.contact(person, officer, datetime(2026, 11, 16, 10, tzinfo=timezone.utc), notes="Plain note.")
     factories.contact(person, officer, datetime(2026, 11, 17, 10, tzinfo=timezone.utc), notes="Private matter.",
                       sensitive=True, duration_minutes=25)
-    officer_page = signed_in(officer).get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Plain note." in officer_page and "Private matter." not in officer_page
-    supervisor_page = signed_in(supervisor, app.test_client()).get(f"/people/{person.id}").get_data(as_text=True)
-    assert "Private matter." in supervisor_page and "25 minutes" in supervisor_page
+    colleague_page = signed_in(colleague).get(f"/people/{person.id}?sensitive_notes=1").get_data(as_text=True)
+    assert "Plain note." in colleague_page and "Private matter." not in colleague_page
+    supervisor_client = signed_in(supervisor, app.test_client())
+    supervisor_page = supervisor_client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "Private matter." not in supervisor_page and "25 minutes" in supervisor_page
+    asked = supervisor_client.get(f"/people/{person.id}?sensitive_notes=1").get_data(as_text=True)
+    assert "Private matter." in asked

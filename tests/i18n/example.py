@@ -29,6 +29,7 @@ NOT_PAGES = {
 NOT_HTML = {
     "api.caseload": "json",
     "api.contact": "json",
+    "api.open_concerns": "json",
     "api.openapi": "json",
     "api.session_info": "json",
     "pwa.script_catalogue": "json",
@@ -36,6 +37,7 @@ NOT_HTML = {
     "pwa.service_worker": "code",
     "supervision.contacts_export": "csv",
     "supervision.week_export": "csv",
+    "supervision.export_run_file": "csv",  # the example run is a Delius one
     "observability.healthz": "json",
     "observability.readyz": "json",
     "devices.team_devices": "json",
@@ -66,6 +68,7 @@ ROUTE_ARGUMENTS = {
     "team_id": lambda data, language: data.team.id,
     "review_id": lambda data, language: data.review.id,
     "pause_id": lambda data, language: data.pause.id,
+    "run_id": lambda data, language: data.export_run.id,
     # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
     "language": lambda data, language: language,
     "lang": lambda data, language: language,
@@ -109,6 +112,7 @@ class ExampleData:
     review: object
     pause: object
     words: frozenset[str]
+    export_run: object = None
 
 
 def build_example(app) -> ExampleData:
@@ -129,8 +133,10 @@ def build_example(app) -> ExampleData:
         ("office", "refused"), ("welfare_help", "kept"), ("lift_practical", "kept"), ("activity", "kept"),
         ("partner_agency", "kept"), ("video_online", "kept"),
     ]):
+        # The first is a sensitive concern with someone else there: its alert is on the home pages.
         made = factories.contact(person, officer, occurred_at=NOW - timedelta(days=1, hours=index), type=kind,
-                                 outcome=outcome, duration_minutes=30, pathways=["accommodation", "health"])
+                                 outcome=outcome, duration_minutes=30, pathways=["accommodation", "health"],
+                                 sensitive=index == 0, concern=index == 0, others_present="Lowri Evans" if index == 0 else None)
         contact = contact or made
     void = factories.contact(other, supervisor, occurred_at=NOW - timedelta(days=2))
     void.voided = True
@@ -146,6 +152,12 @@ def build_example(app) -> ExampleData:
     phone = factories.device(officer, unsent=2, attention=1, oldest_unsent_at=NOW - timedelta(days=3),
                              last_seen_at=NOW - timedelta(hours=2), app_version="0123456789abcdef",
                              storage_persisted=True)
+    # A Delius export of the week's contacts, so its page and file are read for their words.
+    from app.supervision.export_runs import make_run
+
+    export_run = make_run(db.session, team, "delius", by=supervisor, changed_only=False,
+                          first_day=date(2026, 11, 23), last_day=date(2026, 11, 29), now=NOW)
+    db.session.commit()
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
@@ -155,8 +167,10 @@ def build_example(app) -> ExampleData:
         "HeadlessChrome", "Linux",
         # A phone's browser and system as it reported them, its short id and the app's version.
         "Chrome Mobile", "Android", str(phone.id)[:8], "0123456789abcdef",
+        # Delius codes go out unchanged in every language (app/domain/exports.py).
+        "ATTC", "AAAA", "UAAB", "C204", "CHVS", "COPT", "COVC", "COAP", "COOO", "C084",
     })
-    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words)
+    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run)
 
 
 

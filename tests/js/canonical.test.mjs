@@ -38,3 +38,18 @@ test("the canonical content sorts keys and pathways, lower-cases the id and writ
 test("any change to what was recorded changes the hash", async () => {
   assert.notEqual(await contentHash({ ...CONTACT, outcome: "refused" }), SERVER_HASH);
 });
+
+// The same contact naming two colleagues (a joint contact): app.contacts.canonical gives this.
+const JOINT_HASH = "8a6605cb4a8da28bf372a4b343f38b0b2bcf29db0930cc731ee1fd3cc572b329";
+
+test("a joint contact's colleagues are hashed as the server hashes them, sorted as numbers", async () => {
+  assert.equal(await contentHash({ ...CONTACT, colleague_ids: [12, 3] }), JOINT_HASH);
+  assert.equal(await contentHash({ ...CONTACT, colleague_ids: ["3", 12, 3] }), JOINT_HASH);
+  assert.deepEqual(canonicalContent({ ...CONTACT, colleague_ids: [12, 3] }).colleague_ids, [3, 12]);
+});
+
+test("a contact with no colleagues hashes as it did before joint contacts existed", async () => {
+  assert.equal(await contentHash({ ...CONTACT, colleague_ids: [] }), SERVER_HASH);
+  assert.equal(await contentHash({ ...CONTACT, colleague_ids: null }), SERVER_HASH);
+  assert.ok(!("colleague_ids" in canonicalContent({ ...CONTACT, colleague_ids: [] })));
+});

@@ -94,3 +94,12 @@ test("the paths a record takes in the field end where the officer expects", () =
   assert.equal(walk(["save", "refused"]), ATTENTION);
   assert.equal(walk(["save", "send", "mismatch", "discard"]), GONE);
 });
+
+test("a record still waiting can be corrected on the phone, and it stays one record until it is sent", () => {
+  const walk = (events) => events.reduce((state, event) => next(state, event), NEW);
+  assert.equal(walk(["save", "edit", "edit", "send", "accepted"]), GONE);
+  assert.equal(next(SENDING, "edit"), undefined, "a record being sent is not changed under the sender");
+  assert.equal(next(ATTENTION, "edit"), undefined, "a refused record is corrected by resubmitting it");
+  const edits = TRANSITIONS.filter(([, event]) => event === "edit");
+  assert.deepEqual(edits, [[WAITING, "edit", WAITING]]);
+});

@@ -93,36 +93,43 @@ def test_probation_contacts_map_to_the_default_delius_codes(client, supervisor, 
     assert row["Delius contact type code"] == code
 
 
-def test_an_admin_can_change_a_delius_code_and_exports_use_it(app, client, admin, supervisor, probation_officer, signed_in):
+def codes_form(client, team_query=""):
+    """The team's Delius settings form as it stands, ready to post back with some changed."""
+    from app.domain import exports as rules
+    from app.supervision.forms import field_name
+
+    page = client.get("/supervision/delius-codes" + team_query)
+    assert page.status_code == 200
+    data = {field_name(key): value for key, value in rules.DEFAULTS.items()}
+    return {"csrf_token": csrf_token_from(client, "/supervision/delius-codes" + team_query), **data}
+
+
+def test_a_supervisor_changes_the_teams_delius_code_and_exports_use_it(app, client, supervisor, probation_officer, signed_in):
     person = factories.person(supervisor.team)
     factories.contact(person, probation_officer, at(THIS_WEEK), type="office")
-    signed_in(admin)
-    codes = {key: value for key, value in (("home_visit", "CHVS"), ("public_place", "COOO"), ("phone", "COPT"),
-             ("video_online", "COVC"), ("office", "COAP"), ("partner_agency", "COOO"), ("lift_practical", "COOO"),
-             ("welfare_help", "COOO"), ("activity", "COOO"), ("police_liaison", "C204"))}
-    response = client.post("/supervision/delius-codes", data={
-        "csrf_token": csrf_token_from(client, "/supervision/delius-codes"), **codes, "office": "caop1"})
+    signed_in(supervisor)
+    response = client.post("/supervision/delius-codes", data={**codes_form(client), "probation__office": "caop1"})
     assert response.status_code == 302
     [row] = read_csv(client.get("/supervision/contacts.csv"))
     assert row["Delius contact type code"] == "CAOP1"
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "delius_codes")).all()
-    # An update of the row the migration made, or a new row where the table was empty before.
-    [office] = [event for event in events if event.after.get("code") == "CAOP1"]
-    assert office.actor_id == admin.id and office.after["code"] == "CAOP1"
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "delius_codes")).all()
+    assert event.actor_id == supervisor.id and event.after["code"] == "CAOP1" and event.team_id == supervisor.team_id
+    page = client.get("/supervision/delius-codes").get_data(as_text=True)
+    assert "Office appointment (recorded by probation staff)" in page and "CAOP1" in page  # the history
 
 
-def test_a_delius_code_must_be_letters_and_numbers(client, admin, signed_in):
-    signed_in(admin)
-    token = csrf_token_from(client, "/supervision/delius-codes")
-    response = client.post("/supervision/delius-codes", data={"csrf_token": token, "office": "=HYPERLINK()", "phone": ""})
+def test_a_delius_code_must_be_letters_and_numbers(client, supervisor, signed_in):
+    signed_in(supervisor)
+    response = client.post("/supervision/delius-codes", data={
+        **codes_form(client), "probation__office": "=HYPERLINK()", "police__phone": ""})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "A Delius code is 2 to 16 letters and numbers, for example COPT." in page
     assert "Enter a Delius contact type code." in page
 
 
-def test_only_admins_edit_the_delius_codes(client, supervisor, signed_in):
-    signed_in(supervisor)
+def test_officers_do_not_edit_the_delius_codes(client, officer, signed_in):
+    signed_in(officer)
     assert client.get("/supervision/delius-codes").status_code == 403
 
 
@@ -137,9 +144,13 @@ def test_sensitive_notes_are_left_out_unless_asked_for_by_someone_allowed(app, c
     signed_in(supervisor)
     assert notes(client) == ["Sensitive: notes left out of this export", "Talked about the job interview."]
     assert notes(client, "?sensitive_notes=1") == ["Disclosed a health condition.", "Talked about the job interview."]
-    officer_client = signed_in(officer, app.test_client())
-    assert notes(officer_client, "?sensitive_notes=1") == [
+    colleague = factories.user(supervisor.team, "colleague@example.org")
+    colleague_client = signed_in(colleague, app.test_client())
+    assert notes(colleague_client, "?sensitive_notes=1") == [
         "Sensitive: notes left out of this export", "Talked about the job interview."]
+    author_client = signed_in(officer, app.test_client())  # the author may read what they wrote
+    assert notes(author_client) == ["Sensitive: notes left out of this export", "Talked about the job interview."]
+    assert notes(author_client, "?sensitive_notes=1") == ["Disclosed a health condition.", "Talked about the job interview."]
 
 
 def test_every_export_is_audited_with_what_was_asked_for_but_not_the_data(app, client, supervisor, officer, signed_in):

@@ -60,7 +60,7 @@ def world(team, other_team, officer, supervisor, admin, other_officer) -> World:
         other_officer=other_officer,
         own_person=own_person,
         other_person=other_person,
-        own_contact=factories.contact(own_person, officer, notes="Our own note"),
+        own_contact=factories.contact(own_person, officer, notes="Our own note", concern=True),
         other_contact=factories.contact(other_person, other_officer, notes=HIDDEN_NOTE),
         own_pause=factories.pause(own_person, date(2026, 11, 2)),
         other_pause=factories.pause(other_person, date(2026, 11, 2)),

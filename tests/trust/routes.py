@@ -47,7 +47,10 @@ LOWEST_ROLE = {
     "audit_trail.export": "admin",
     "audit_trail.browse": "supervisor",
     "supervision.wales_page": "admin",
-    "supervision.delius_codes": "admin",
+    "supervision.delius_codes": "supervisor",
+    "supervision.exports_page": "supervisor",
+    "supervision.export_run_page": "supervisor",
+    "supervision.export_run_file": "supervisor",
     "supervision.reviews_page": "supervisor",
     "supervision.deselection_page": "supervisor",
     "supervision.review_person": "supervisor",
@@ -74,6 +77,9 @@ LOWEST_ROLE = {
     "devices.phones_page": "supervisor",
     "devices.revoke": "supervisor",
     "devices.team_devices": "supervisor",
+    # Joint contacts: a supervisor confirms or dismisses "possibly the same contact".
+    "supervision.confirm_same": "supervisor",
+    "supervision.dismiss_possible": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -98,6 +104,31 @@ CONTACT = Owned(lambda w: w.own_contact.id, lambda w: w.other_contact.id, lambda
 USER = Owned(lambda w: w.officer.id, lambda w: w.other_officer.id, lambda w: w.missing_int)
 PAUSE = Owned(lambda w: w.own_pause.id, lambda w: w.other_pause.id, lambda w: w.missing_int)
 DEVICE = Owned(lambda w: w.own_device.id, lambda w: w.other_device.id, lambda w: w.missing_uuid)
+
+
+def _export_run(which: str) -> Callable[[World], object]:
+    """An export run of the team (own) or of the other team, made the first time it is asked for."""
+
+    def run_of(world: World) -> object:
+        from datetime import date
+
+        from app.extensions import db
+        from app.models import ExportRun
+
+        runs = world.__dict__.setdefault("export_runs", {})
+        if which not in runs:
+            team, user = (world.team, world.supervisor) if which == "own" else (world.other_team, world.other_officer)
+            run = ExportRun(team_id=team.id, kind="delius", made_by_id=user.id, changed_only=False,
+                            first_day=date(2026, 11, 2), last_day=date(2026, 11, 8), sensitive_notes=False, rows=0)
+            db.session.add(run)
+            db.session.commit()
+            runs[which] = run.id
+        return runs[which]
+
+    return run_of
+
+
+EXPORT_RUN = Owned(_export_run("own"), _export_run("other"), lambda w: w.missing_int)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
 # By argument name; an (endpoint, argument) key wins over the name alone.
@@ -108,6 +139,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "team_id": TEAM,
     "pause_id": PAUSE,
     "device_id": DEVICE,
+    "run_id": EXPORT_RUN,
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),

@@ -16,6 +16,7 @@ from app import clock, security, versions
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
+from app.auth import operations as auth_operations
 from app.contacts import contract, operations as contacts
 from app.domain.weeks import week_start
 from app.extensions import db
@@ -60,6 +61,8 @@ def session_info():
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": security.idle_timeout_seconds(),
+            "lock_after_seconds": security.app_lock_seconds(),
+            "caseload_key": auth_operations.caseload_key(),
             "limits": contract.LIMITS,
         }
     )

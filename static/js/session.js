@@ -5,6 +5,8 @@
 import * as api from "./api.js";
 import * as store from "./store.js";
 import { loadLocal, state } from "./state.js";
+import * as lock from "./lock.js";
+import { wipeReadable } from "./wipe.js";
 
 let lastCheck = 0;
 
@@ -19,15 +21,22 @@ export async function refresh() {
   const result = await api.getSession();
   if (result.kind === "ok") {
     const user = result.json.user;
+    const known = await store.getSetting("user");
+    if (known && known.id !== user.id) {
+      // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
+      await wipeReadable("other_user");
+    }
+    await store.deleteSetting("wiped"); // signed in: the signed-out screen's notice is over
+    // The caseload key: opened with this sign-in's key, or made anew (lock.js).
+    await lock.onSession(user.id, result.json.caseload_key || null);
+    if (Number.isFinite(result.json.lock_after_seconds)) {
+      await store.setSetting("lock_after_seconds", result.json.lock_after_seconds);
+      lock.setLockAfter(result.json.lock_after_seconds);
+    }
     const offset = api.clockOffset(result);
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
-    const known = await store.getSetting("user");
-    if (known && known.id !== user.id) {
-      // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
-      await store.clearCaseloads();
-    }
     await store.setSetting("user", { id: user.id, name: user.name, language: user.language });
     await store.deleteSetting("signed_out");
     await loadLocal();

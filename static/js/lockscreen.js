@@ -1,7 +1,7 @@
 // What the officer sees of the lock (lock.js): the locked screen (the PIN, or signing in again),
 // the offer to set a PIN after signing in, and what the sign-in screen says after a wipe.
 
-import { _, ngettext } from "./i18n.js";
+import { _, ago, ngettext } from "./i18n.js";
 import { h, replaceChildren } from "./dom.js";
 import * as lock from "./lock.js";
 import * as pin from "./pin.js";
@@ -102,8 +102,16 @@ export function mount(container, ctx, { hasPin }) {
       h("p", {}, h("a", { class: "button", href: SIGN_IN_URL }, _("Sign in"))),
     );
   }
+  // What is waiting to send says nothing of anyone: the officer still sees it (as on "This week").
+  const waiting = h("p", { class: "note" });
+  const showWaiting = () => {
+    const rows = ctx.state.rows;
+    replaceChildren(waiting, rows.length ? _("The oldest record waiting to send was saved %(when)s.", { when: ago(rows[0].saved_at) }) : "");
+  };
+  showWaiting();
+  parts.splice(2, 0, waiting);
   replaceChildren(container, parts);
-  return { title: _("The app is locked"), focus: input };
+  return { title: _("The app is locked"), update: showWaiting };
 }
 
 /** The offer to set a PIN, shown on "This week" after signing in until it is set or put off. */

@@ -14,19 +14,20 @@ from app.extensions import db
 from app.models import SignInSession
 from tests import factories
 from tests.browser.conftest import (
+    GOOD_PIN,
     cut_network,
     indicator,
     open_app,
     outbox_rows,
     record_for,
     restore_network,
+    set_pin,
     sign_in,
     stored_count,
     wait_until,
 )
 
 SECRET_NAME = "Siân Prydderch"  # on the caseload, never recorded: she is in nothing the outbox holds
-GOOD_PIN = "250491"
 AXE_OPTIONS = {
     "resultTypes": ["violations"],
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
@@ -92,15 +93,6 @@ def wait_for_sign_ins(page, user, count: int):
 
 def session_status(page, server) -> int:
     return page.request.get(server.url("/api/v1/session")).status
-
-
-def set_pin(page, pin: str = GOOD_PIN):
-    offer = page.get_by_role("region", name="Set a PIN for this phone")
-    offer.get_by_label("Choose a PIN").fill(pin)
-    offer.get_by_label("Type the PIN again").fill(pin)
-    offer.get_by_role("button", name="Set PIN").click()
-    expect(page.locator("#flash")).to_contain_text("PIN set.")
-    expect(offer).to_have_count(0)
 
 
 @pytest.fixture
@@ -203,6 +195,7 @@ def test_with_a_pin_the_app_opens_offline_and_five_wrong_pins_wipe_it(server, pa
     factories.person(officer.team, SECRET_NAME)
     open_app(page, server, officer.email)
     set_pin(page)
+    expect(page.locator("#flash")).to_contain_text("PIN set. When the app locks, your PIN opens it")
     assert GOOD_PIN not in phone_storage(page)["stores"]  # the PIN is never stored
     cut_network(context)
     record_for(page, "Rhys Evans")

@@ -24,7 +24,6 @@ from tests.browser.conftest import (
     set_pin,
     sign_in,
     stored_count,
-    wait_until,
 )
 
 SECRET_NAME = "Siân Prydderch"  # on the caseload, never recorded: she is in nothing the outbox holds

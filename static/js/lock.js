@@ -289,8 +289,9 @@ export async function watch({ lockAfterSeconds, locked }) {
   document.addEventListener("visibilitychange", check);
   window.addEventListener("pageshow", check);
   setLockAfter(lockAfterSeconds);
-  if (lockAfterMs && Date.now() - lastActive > lockAfterMs) {
+  if (lockAfterMs && Date.now() - lastActive > lockAfterMs && (await vault())) {
     idleLocked = true; // left alone too long before this page opened
+    store.deleteSetting(LAST_ACTIVE).catch(() => {});
     if (onLock) onLock();
     changed();
   } else {

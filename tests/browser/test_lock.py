@@ -278,3 +278,28 @@ def test_the_lock_screens_pass_an_accessibility_scan_at_phone_width(server, page
     expect(page.locator("[data-wiped]")).to_be_visible()
     scan("signed out")
     assert not problems, "\n\n".join(f"{name}:\n{report}" for name, report in problems.items())
+
+
+def test_the_app_opened_after_it_was_left_alone_too_long_starts_locked(server, page, officer):
+    factories.person(officer.team, SECRET_NAME)
+    open_app(page, server, officer.email)
+    page.get_by_role("button", name="Not now").click()
+    page.evaluate("""() => import(new URL('store.js', document.querySelector('script[type=module]').src).href)
+        .then((store) => store.setSetting('last_active_at', Date.now() - 31 * 60 * 1000))""")  # the phone sat in a pocket
+    page.reload()  # with signal, and the sign-in still alive on the server
+    expect(page.get_by_role("heading", name="The app is locked")).to_be_visible()
+    wait_for_sign_ins(page, officer, 0)
+    expect(page.get_by_text(SECRET_NAME)).to_have_count(0)
+
+
+def test_another_officer_signing_in_leaves_nothing_of_the_first_ones_caseload_readable(
+    server, page, context, officer, other_officer
+):
+    factories.person(officer.team, SECRET_NAME)
+    factories.person(other_officer.team, "Dylan Price")
+    open_app(page, server, officer.email)
+    context.clear_cookies()  # the first officer's sign-in is over
+    open_app(page, server, other_officer.email)
+    expect(page.get_by_role("heading", name="Dylan Price")).to_be_visible()
+    held = assert_nothing_readable(page, SECRET_NAME)
+    assert held["caseloads"] == 1  # the second officer's, sealed

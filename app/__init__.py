@@ -35,6 +35,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
 
     _bind_extensions(app)
+    from app import sealing
+
+    sealing.init_app(app)  # the keys that open sealed records: a wrong one stops the start, not a sync
     from app import observability  # first of the request hooks: the request log times the whole request
 
     observability.init_app(app)

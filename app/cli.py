@@ -28,6 +28,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(rebuild_person_weeks_command)
     app.cli.add_command(extend_person_weeks_command)
+    from app.sealing import keys_command
+
+    app.cli.add_command(keys_command)
 
 
 class ColumnText(click.ParamType):

@@ -102,6 +102,22 @@ def rate_limit_storage(production: bool, environ: Mapping[str, str], argv: list[
     return uri
 
 
+def sealing_keys(production: bool, environ: Mapping[str, str]) -> dict:
+    """Where the private keys that open sealed records are (app/sealing.py): PEM text in
+    SEALING_KEYS, or a PEM file named by SEALING_KEYS_FILE. Development and tests without
+    either get a key made once in the instance folder; production refuses to start."""
+    text = environ.get("SEALING_KEYS", "").strip()
+    path = environ.get("SEALING_KEYS_FILE", "").strip()
+    if text and path:
+        raise ConfigurationError("Set SEALING_KEYS or SEALING_KEYS_FILE, not both.")
+    if production and not (text or path):
+        raise ConfigurationError(
+            "SEALING_KEYS_FILE (or SEALING_KEYS) must name the private keys that open sealed records in production: "
+            "make one with `flask keys generate FILE`."
+        )
+    return {"SEALING_KEYS": text or None, "SEALING_KEYS_FILE": path or None}
+
+
 def load(instance_path: str, environ: Mapping[str, str] | None = None, provided: Mapping | None = None) -> dict:
     """Settings from the environment; anything in ``provided`` (tests) is not looked up."""
     environ = os.environ if environ is None else environ
@@ -149,4 +165,6 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "PROXY_FIX_X_PROTO": integer(environ, "PROXY_FIX_X_PROTO", 0),
         "PROXY_FIX_X_HOST": integer(environ, "PROXY_FIX_X_HOST", 0),
         "PROXY_FIX_X_PREFIX": integer(environ, "PROXY_FIX_X_PREFIX", 0),
+        # The private keys that open records sealed on phones (app/sealing.py); the first seals.
+        **({} if "SEALING_KEYS" in provided or "SEALING_KEYS_FILE" in provided else sealing_keys(production, environ)),
     }

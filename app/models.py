@@ -489,6 +489,22 @@ class SignInSession(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(64))
 
 
+class SealToken(db.Model):
+    """A seal token given to one sign-in (app/sealing.py): only its SHA-256, kept for good.
+
+    A record sealed on a phone carries the token inside its seal, so the server knows whose
+    record it is whoever sends it, after a sign-out or a deactivation too. It identifies the
+    user only: it never signs anyone in.
+    """
+
+    __tablename__ = "seal_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class LinkPurpose(enum.StrEnum):
     INVITE = "invite"
     RESET = "reset"

@@ -10,7 +10,8 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
 
 
 def test_production_accepts_a_long_random_secret_key_and_secure_cookies(tmp_path):
-    settings = config.load(str(tmp_path), environ={"CYSWLLT_ENV": "production", "SECRET_KEY": "x" * 48})
+    environ = {"CYSWLLT_ENV": "production", "SECRET_KEY": "x" * 48, "SEALING_KEYS_FILE": "/etc/cyswllt/sealing.pem"}
+    settings = config.load(str(tmp_path), environ=environ)
     assert settings["SECRET_KEY"] == "x" * 48
     assert settings["SESSION_COOKIE_SECURE"] is True
 

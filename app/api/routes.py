@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from werkzeug.http import quote_etag
 
-from app import clock, security, versions
+from app import clock, sealing, security, versions
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, people_rows, tallies
 from app.auth import operations as auth_operations
-from app.contacts import contract, operations as contacts
+from app.contacts import contract, operations as contacts, sealed
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.i18n import current_language
@@ -64,6 +64,8 @@ def session_info():
             "lock_after_seconds": security.app_lock_seconds(),
             "caseload_key": auth_operations.caseload_key(),
             "limits": contract.LIMITS,
+            # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).
+            "sealing": sealing.session_answer(db.session, user.id),
         }
     )
 
@@ -97,17 +99,17 @@ def caseload():
 def sync():
     received_at = clock.now()
     sent_at, raw_contacts = schemas.parse_sync(schemas.read_json(request))
-    parsed = [schemas.parse_contact(raw) for raw in raw_contacts]
-    valid = [item for item, _errors in parsed if item is not None]
+    parsed = [schemas.parse_sync_contact(raw) for raw in raw_contacts]
+    valid = [sealed.Entry(item, token) for item, _errors, token in parsed if item is not None]
     user = current_user._get_current_object()
-    outcomes = contacts.sync_contacts(db.session, user, valid, received_at=received_at, sent_at=sent_at)
+    outcomes = sealed.store_batch(db.session, user, valid, received_at=received_at, sent_at=sent_at)
     week = week_start(received_at)
     changed = tallies(db.session, outcomes, week)
     # Read before the commit expires the user, so that it is not loaded a second time.
     team_id, language = user.team_id, current_language()
     db.session.commit()
     results, stored = [], iter(outcomes)
-    for raw, (item, errors) in zip(raw_contacts, parsed):
+    for raw, (item, errors, _token) in zip(raw_contacts, parsed):
         sent_id = schemas.echo_id(raw)
         results.append(serialise.rejected(sent_id, errors) if item is None else serialise.sync_result(next(stored), sent_id))
     return json_response(

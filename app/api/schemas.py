@@ -63,6 +63,14 @@ def echo_id(raw) -> str | None:
 parse_contact = contract.parse_contact
 
 
+def parse_sync_contact(raw):
+    """(the contact, {}, its seal token or None) or (None, each field's errors, None): plain or sealed."""
+    if contract.is_sealed(raw):
+        return contract.parse_sealed_contact(raw)
+    item, errors = contract.parse_contact(raw)
+    return item, errors, None
+
+
 # Bodies ----------------------------------------------------------------------------------
 
 

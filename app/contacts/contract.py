@@ -85,6 +85,23 @@ REASON_INVALID = _l("The reason must be text of at most 1,000 characters.")
 VOID_REASON_MISSING = _l("Say why this contact is being voided.")
 EXPECTED_SHA256_INVALID = _l("The expected hash must be 64 lower-case hexadecimal characters.")
 CONTACT_NOT_OBJECT = _l("Each contact must be a JSON object.")
+SEALED_INVALID = _l(
+    "The sealed record is not in the form the server reads: it needs a key id, a wrapped key, an IV and the ciphertext."
+)
+SEAL_UNKNOWN_KEY = _l(
+    "This record was sealed with a key the server does not hold, so it cannot be opened. It has not been stored:"
+    " keep it on this phone and tell your administrator."
+)
+SEAL_BROKEN = _l("This record's seal could not be opened: it was damaged or changed after it was sealed. It has not been stored.")
+SEAL_TOKEN_UNKNOWN = _l(
+    "This record does not show who recorded it in a way the server recognises, so it has not been stored."
+)
+SEALED_OTHER_TEAM = _l(
+    "This record was made by an officer of another team. It has not been stored: someone of that team must send it."
+)
+CONTENT_SHA256_INVALID = _l("The content hash must be 64 lower-case hexadecimal characters.")
+CONTENT_SHA256_MISMATCH = _l("The record's content does not match its content hash, so it has not been stored.")
+SEALED_ID_MISMATCH = _l("The id inside the sealed record is not the id it was sent under, so it has not been stored.")
 
 # Field → error kind → sentence. "invalid" is every kind not named.
 MESSAGES: dict[str, dict[str, Any]] = {
@@ -110,6 +127,8 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "changes": {"invalid": CHANGES_INVALID},
     "reason": {"unstorable": TEXT_UNSTORABLE, "missing": VOID_REASON_MISSING, "invalid": REASON_INVALID},
     "expected_sha256": {"invalid": EXPECTED_SHA256_INVALID},
+    "content_sha256": {"invalid": CONTENT_SHA256_INVALID},
+    "sealed": {"invalid": SEALED_INVALID},
 }
 
 
@@ -243,6 +262,45 @@ class VoidIn(BaseModel):
     expected_sha256: Sha256 = None
 
 
+B64URL_PATTERN = r"^[A-Za-z0-9_-]+$"
+KEY_ID_MAX = 100
+WRAPPED_KEY_MAX = 1400  # RSA-OAEP with a key of up to 8192 bits
+IV_LENGTH = 16  # 12 bytes in base64url
+# A contact's JSON at its largest (every text at its limit, each character 4 bytes of UTF-8) and the token.
+CIPHERTEXT_MAX = 4 * ((NOTES_MAX + OTHERS_PRESENT_MAX) * 4 * 2 + 4096) // 3
+
+
+KeyId = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=KEY_ID_MAX)]
+WrappedKey = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=WRAPPED_KEY_MAX)]
+Iv = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=IV_LENGTH, max_length=IV_LENGTH)]
+Ciphertext = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=CIPHERTEXT_MAX)]
+
+
+class Seal(BaseModel):
+    """A record encrypted on the phone to the server's public key (``app/sealing.py``)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    key_id: KeyId
+    wrapped_key: WrappedKey
+    iv: Iv
+    ciphertext: Ciphertext
+
+
+class SealedContactIn(BaseModel):
+    """A sealed contact as a phone sends it: its id, the hash of its content, and the seal.
+
+    The phone also sends the summary its outbox shows (``person_id``, ``type``,
+    ``occurred_at``); the server reads the contact from inside the seal only.
+    """
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    id: ContactId
+    content_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    sealed: Seal
+
+
 # One adapter per correctable field, so that a correction checks each value it names alone.
 _FIELD_TYPES = {
     "person_id": PersonId, "type": Kind, "outcome": ContactOutcome, "occurred_at": Moment,
@@ -280,6 +338,52 @@ def parse_contact(raw) -> tuple[ContactInput | None, dict]:
         return None, _errors(error)
     values = {name: getattr(contact, name) for name in ContactIn.model_fields}
     return ContactInput(contact_id=values.pop("id"), **values), {}
+
+
+def is_sealed(raw) -> bool:
+    """Whether a contact of a sync body is in the sealed form (it has ``sealed``)."""
+    return isinstance(raw, Mapping) and "sealed" in raw
+
+
+def parse_sealed_contact(raw) -> tuple[ContactInput | None, dict, str | None]:
+    """Open a sealed contact and check what was inside as ``parse_contact`` checks a plain one.
+
+    (the contact, {}, its seal token) or (None, each field's errors, None). The token is not
+    checked here: whose it is, is the caller's question (``app/contacts/sealed.py``).
+    """
+    from app import sealing
+
+    try:
+        envelope = SealedContactIn.model_validate(dict(raw))
+    except ValidationError as error:
+        errors = _errors(error)
+        return None, errors or {"sealed": SEALED_INVALID}, None
+    try:
+        opened, token = sealing.open_sealed(sealing.keyring(), raw["id"], envelope.sealed.model_dump())
+    except sealing.Unopenable as failure:
+        return None, {"sealed": SEAL_UNKNOWN_KEY if failure.reason == "unknown_key" else SEAL_BROKEN}, None
+    contact, errors = parse_contact(opened)
+    if contact is None:
+        return None, errors, None
+    if contact.contact_id != envelope.id:
+        return None, {"id": SEALED_ID_MISMATCH}, None
+    if token is None:
+        return None, {"sealed": SEAL_TOKEN_UNKNOWN}, None
+    if content_hash_of(contact) != envelope.content_sha256:
+        return None, {"content_sha256": CONTENT_SHA256_MISMATCH}, None
+    return contact, {}, token
+
+
+def content_hash_of(contact: ContactInput) -> str:
+    """The canonical hash of a contact's content, as it is stored (``app/contacts/canonical.py``)."""
+    from app.contacts.canonical import canonical_content, content_hash, truncate_to_millis
+
+    return content_hash(canonical_content(
+        contact_id=contact.contact_id, person_id=contact.person_id, type=contact.type, outcome=contact.outcome,
+        occurred_at=truncate_to_millis(contact.occurred_at), duration_minutes=contact.duration_minutes,
+        pathways=contact.pathways, notes=contact.notes, sensitive=contact.sensitive, concern=contact.concern,
+        others_present=contact.others_present,
+    ))
 
 
 def parse_changes(raw) -> tuple[dict, dict]:

@@ -219,8 +219,13 @@ def sync_contacts(
     *,
     received_at: datetime,
     sent_at: datetime | None = None,
+    sender: User | None = None,
 ) -> list[SyncResult]:
     """Store each contact at most once; one result per item, in order. Does not commit.
+
+    ``actor`` recorded them (their team, agency and ``recorded_by``); ``sender``, when another
+    user sent them (records sealed under ``actor``'s seal token: ``app/contacts/sealed.py``),
+    is who the audit trail names.
 
     - ``created``: stored now (its create event is written in the same transaction);
     - ``duplicate``: the id is held with this content, or this was the content first
@@ -277,7 +282,7 @@ def sync_contacts(
         inserted = set(bulk.insert_new(
             session.connection(), Contact.__table__, ordered,
             parent=bulk.Parent("person_id", Person.__table__, "team_id", team_id),
-            events=audit.CreateEvents(Contact, actor.id),
+            events=audit.CreateEvents(Contact, (sender or actor).id),
         ))
         if inserted:
             versions.touch(session, {team_id})

@@ -1,6 +1,6 @@
 // The lock: the offline caseload is sealed at rest, and the app locks when left alone.
 //
-// How the caseload is protected on the phone (docs/deployment.md, "What a lost phone reveals"):
+// How the caseload is protected on the phone (docs/deployment.md §11, "Locking"):
 // - The caseload in IndexedDB is sealed with AES-GCM (a fresh IV per write, the user's id as
 //   associated data) under a random 256-bit *caseload key*. That key is held in this page's
 //   memory only. What is stored is the key *wrapped*, in up to two ways ("vault" setting):

@@ -6,13 +6,29 @@
 //   or duplicate AND carries the hash of exactly what was sent ("accepted"), or when the
 //   officer discards it after a clear warning.
 // - Nothing expires: "attention" waits for the officer. Rows belong to the user who
-//   recorded them: another user of the same phone never sees or sends them.
+//   recorded them: another user of the same phone never sees them, and sends only the
+//   sealed ones (see below), which stay the recorder's.
 // - Only the sender holding the lock moves rows to "sending", so any row found
 //   "sending" by a new lock holder was left by a send that never finished (the app
 //   was closed, the tab crashed) and goes back to "waiting" ("stale").
+// - A row never holds a contact's content in plaintext. `sealForOutbox` is the ONE way
+//   content goes into the outbox (saving, resubmitting, and replacing a waiting row all call
+//   it): it hashes the contact (the hash the server's receipt must carry), seals it to the
+//   server's key (seal.js), and returns the row's fields. `row.contact` is then what is sent:
+//   the summary the outbox shows (id, person_id, type, occurred_at), `content_sha256` and
+//   `sealed`. Without a server key (never signed in online) nothing is saved: NoSealingKey.
+//   Rows made before sealing (a plain `row.contact`) are sealed by `sealPlainRows` as soon as
+//   the session answer brings the key (session.js).
+// - Sealed rows carry their recorder's seal token inside the seal, so the server stores them
+//   as that officer's whoever sends them: `sendable` lets the signed-in user send the sealed
+//   rows another officer of their team left waiting on this phone (a leaver's too); they are
+//   still neither readable nor shown to them.
 
 import { contentHash } from "./canonical.js";
+import { NoSealingKey, sealedContact } from "./seal.js";
 import * as store from "./store.js";
+
+export { NoSealingKey };
 
 export const NEW = "new"; // not stored yet
 export const WAITING = "waiting";
@@ -60,16 +76,40 @@ function byAge(rows) {
   return rows.sort((a, b) => (a.saved_at < b.saved_at ? -1 : a.saved_at > b.saved_at ? 1 : 0));
 }
 
+/**
+ * The fields of an outbox row for `contact`: {id, contact: its sealed form, hash, person_name,
+ * sealed: true}. The content hash is of the plaintext, computed before sealing; the plaintext
+ * is kept nowhere. Every path that stores a contact in the outbox goes through here.
+ */
+export async function sealForOutbox(contact, personName) {
+  const sealing = await store.getSetting("sealing");
+  const hash = await contentHash(contact);
+  return { id: contact.id, contact: await sealedContact(contact, hash, sealing), hash, person_name: personName, sealed: true };
+}
+
+/**
+ * Seal the rows `userId` saved before this phone sealed records (a plain `row.contact`), now
+ * that the server's key and this user's seal token are here. Only the signed-in user's own
+ * rows: another user's token would make them that user's. Rows being sent are left alone.
+ */
+export async function sealPlainRows(userId) {
+  const plain = (await store.outboxRows(userId)).filter((r) => !r.sealed && r.state !== SENDING);
+  for (const original of plain) {
+    const fields = await sealForOutbox(original.contact, original.person_name);
+    await store.changeOutbox([original.id], (r) =>
+      r && !r.sealed && r.state !== SENDING && r.hash === original.hash && r.user_id === userId ? { ...r, ...fields } : undefined,
+    );
+  }
+}
+
 /** Save a new contact: resolves once it is safely stored on the phone. Saving the same id twice stores it once. */
 export async function save(userId, contact, personName) {
-  const hash = await contentHash(contact);
+  const user = await store.getSetting("user");
   const row = {
-    id: contact.id,
+    ...(await sealForOutbox(contact, personName)),
     user_id: userId,
+    team_id: user && user.id === userId && user.team_id != null ? user.team_id : null, // who else may send it
     state: next(NEW, "save"),
-    contact,
-    hash,
-    person_name: personName,
     saved_at: new Date().toISOString(),
     attempts: 0,
     problem: null,
@@ -85,8 +125,7 @@ export async function save(userId, contact, personName) {
 export async function resubmit(userId, originalId, contact, personName) {
   const original = await store.outboxRow(originalId);
   if (!original || original.user_id !== userId || next(original.state, "resubmit") === undefined) return false;
-  const hash = await contentHash(contact);
-  const row = move(original, "resubmit", { id: contact.id, contact, hash, person_name: personName, problem: null, attempts: 0 });
+  const row = move(original, "resubmit", { ...(await sealForOutbox(contact, personName)), problem: null, attempts: 0 });
   if (contact.id === originalId) await store.changeOutbox([originalId], (r) => (r && r.state === original.state ? row : undefined));
   else await store.replaceOutboxRow(originalId, row);
   return true;
@@ -104,6 +143,17 @@ export async function row(userId, id) {
 
 export async function waiting(userId) {
   return (await rows(userId)).filter((r) => r.state === WAITING);
+}
+
+/**
+ * What the signed-in user sends: their own waiting rows, and the sealed ones another officer of
+ * their team left on this phone (the server would refuse another team's).
+ */
+export async function sendable(userId, teamId = null) {
+  if (userId == null) return [];
+  const all = byAge(await store.allOutboxRows());
+  const colleagues = (r) => r.sealed === true && teamId != null && r.team_id === teamId;
+  return all.filter((r) => r.state === WAITING && (r.user_id === userId || colleagues(r)));
 }
 
 /** Rows left "sending" by a send that never finished go back to "waiting". Call with the send lock held. */

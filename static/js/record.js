@@ -105,7 +105,7 @@ export function mount(container, ctx, params) {
   const outcomes = fieldset(
     _("Outcome"),
     "choices choices--tiles",
-    OUTCOMES.map(([code, text]) => radio("outcome", code, text(), initial ? initial.outcome === code : code === "kept")),
+    OUTCOMES.map(([code, text]) => radio("outcome", code, text(), initial && initial.outcome ? initial.outcome === code : code === "kept")),
   );
 
   const startAt = initial ? new Date(initial.occurred_at) : now();
@@ -163,7 +163,7 @@ export function mount(container, ctx, params) {
       "div",
       { class: "details__body" },
       h("div", { class: "field" }, h("label", { for: "duration" }, _("Duration in minutes")), h("p", { class: "hint", id: "duration-hint" }, _("A whole number, for example 20.")), durationError, duration),
-      h("div", { class: "field" }, h("label", { for: "notes" }, _("Notes")), h("p", { class: "hint", id: "notes-hint" }, _("Notes are kept on the phone until they are sent. Do not write anything you would not write in the case record.")), notesError, notes),
+      h("div", { class: "field" }, h("label", { for: "notes" }, _("Notes")), h("p", { class: "hint", id: "notes-hint" }, _("Notes are sealed as soon as you save: this phone keeps them until they are sent, and only the server can read them. Do not write anything you would not write in the case record.")), notesError, notes),
     ),
   );
 
@@ -311,11 +311,14 @@ export function mount(container, ctx, params) {
       saving = false;
       saveButton.removeAttribute("aria-disabled");
       const full = error && error.name === "QuotaExceededError";
+      const noKey = error && error.name === "NoSealingKey"; // never kept unsealed (seal.js)
       showProblems(
         _("The contact has not been saved"),
         [[null, full
           ? _("This phone's storage is full. Free some space, then tap Save again. Nothing you entered has been lost.")
-          : _("This phone could not save the contact. Tap Save again. Nothing you entered has been lost.")]],
+          : noKey
+            ? _("This phone does not have the key it seals records with yet. Open the app once with a signal, then tap Save again. Nothing you entered has been lost.")
+            : _("This phone could not save the contact. Tap Save again. Nothing you entered has been lost.")]],
       );
     }
   });

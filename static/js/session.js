@@ -3,6 +3,7 @@
 // the profile (a choice made offline on this phone is sent to the server first).
 
 import * as api from "./api.js";
+import { sealPlainRows } from "./outbox.js";
 import * as store from "./store.js";
 import { loadLocal, state } from "./state.js";
 import * as lock from "./lock.js";
@@ -37,7 +38,10 @@ export async function refresh() {
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
     if (result.json.limits) await store.setSetting("limits", result.json.limits);
-    await store.setSetting("user", { id: user.id, name: user.name, language: user.language });
+    // The key each record is sealed to before it is stored, and this sign-in's seal token (seal.js).
+    if (result.json.sealing) await store.setSetting("sealing", result.json.sealing);
+    await store.setSetting("user", { id: user.id, name: user.name, language: user.language, team_id: user.team ? user.team.id : null });
+    if (result.json.sealing) await sealPlainRows(user.id).catch(() => {}); // tried again at the next check
     await store.deleteSetting("signed_out");
     await loadLocal();
     await reconcileLanguage(user.language);

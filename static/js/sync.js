@@ -76,7 +76,7 @@ async function sendAll() {
   const user = await store.getSetting("user");
   if (!user) return { status: "no_user" };
   if (await store.getSetting("signed_out")) return { status: "signed_out" };
-  if (!(await outbox.waiting(user.id)).length) return { status: "nothing" };
+  if (!(await outbox.sendable(user.id, user.team_id)).length) return { status: "nothing" };
 
   emit({ sending: true });
   const session = await api.getSession();
@@ -87,7 +87,7 @@ async function sendAll() {
   let caseloadChanged = false;
   let csrfRetried = false;
   for (;;) {
-    const rows = (await outbox.waiting(user.id)).slice(0, batchSize);
+    const rows = (await outbox.sendable(user.id, user.team_id)).slice(0, batchSize);
     if (!rows.length) break;
     const ids = rows.map((r) => r.id);
     await outbox.markSending(ids);

@@ -61,6 +61,9 @@ export function mount(container, ctx) {
     else if (lastSend && lastSend.status === "failed" && waiting) {
       lines.push(_("The last attempt to send did not work. The app will try again by itself, or you can send now."));
     }
+    if (rows.some((r) => r.sealed)) {
+      lines.push(_("The details of a record are sealed as soon as it is saved: only the server can open them, so this phone shows who, what kind and when, but never the notes."));
+    }
     replaceChildren(status, lines.map((line) => h("p", {}, line)));
     sendButton.hidden = waiting === 0;
   }
@@ -70,13 +73,14 @@ export function mount(container, ctx) {
     const headingId = `record-${row.id}`;
     const parts = [
       h("h2", { class: "outbox__name", id: headingId }, row.person_name || _("Unknown person")),
-      h("p", {}, `${label(CONTACT_TYPES, c.type)} · ${label(OUTCOMES, c.outcome)}`),
+      h("p", {}, c.outcome ? `${label(CONTACT_TYPES, c.type)} · ${label(OUTCOMES, c.outcome)}` : label(CONTACT_TYPES, c.type)),
       h("p", {}, _("Contact on %(when)s", { when: formatDate(c.occurred_at, "date_time") })),
       h("p", { class: "outbox__saved" }, _("Saved on this phone %(when)s", { when: ago(row.saved_at) })),
       h("p", { class: `outbox__state outbox__state--${row.state}` }, h("strong", {}, stateText(row))),
     ];
     if (row.state === ATTENTION) {
       parts.push(describeProblem(row));
+      if (row.sealed) parts.push(h("p", {}, _("Its details are sealed on this phone: to correct it, give the outcome and any notes again.")));
       const actions = h("div", { class: "outbox__actions" });
       if (row.problem && row.problem.kind !== "conflict") {
         actions.append(h("a", { class: "button button--secondary", href: `#/outbox/${row.id}`, "aria-describedby": headingId }, _("Correct and send again")));

@@ -1,6 +1,6 @@
 // Wiping what is readable on this phone: the one function every path uses (signing out, with
 // or without signal; another user signing in; the server saying the account or the phone is
-// revoked; five wrong PINs). See docs/deployment.md, "What a lost phone reveals".
+// revoked; five wrong PINs). See docs/deployment.md §11, "Locking".
 //
 // - `wipeReadable(reason)` empties every IndexedDB store but the outbox, and every setting
 //   but KEPT_SETTINGS (nothing about anyone), forgets the keys held in memory (lock.js),

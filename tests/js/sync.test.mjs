@@ -9,6 +9,7 @@ globalThis.BroadcastChannel = undefined;
 const sync = await import("../../static/js/sync.js");
 const store = await import("../../static/js/store.js");
 const outbox = await import("../../static/js/outbox.js");
+const { testSealing } = await import("./sealing_key.mjs");
 
 test("the back-off doubles from 5 s up to 5 minutes, with half of it jittered", () => {
   const lowest = (count) => sync.backoffDelay(count, () => 0);
@@ -21,6 +22,7 @@ test("the back-off doubles from 5 s up to 5 minutes, with half of it jittered", 
 
 test("a 503 with Retry-After keeps the record and waits at least that long before trying again", async () => {
   await store.setSetting("user", { id: 7 });
+  await store.setSetting("sealing", (await testSealing()).sealing);
   const now = new Date().toISOString();
   await outbox.save(7, { id: crypto.randomUUID(), person_id: 1, type: "phone", outcome: "kept", occurred_at: now,
     recorded_at: now, duration_minutes: null, pathways: [], notes: null, sensitive: false, concern: false,

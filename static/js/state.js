@@ -29,11 +29,17 @@ export function announce() {
 }
 
 export async function loadLocal() {
-  state.user = await store.getSetting("user");
-  state.signedOut = Boolean(await store.getSetting("signed_out"));
-  state.clockOffset = (await store.getSetting("clock_offset")) || 0;
-  state.limits = (await store.getSetting("limits")) || null;
-  state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
-  state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
-  state.rows = state.user ? await outbox.rows(state.user.id) : [];
+  // Read everything first, then change the state at once: a redraw in between never shows one
+  // user with what was read for none (the caseload is opened with WebCrypto, which takes a while).
+  const user = await store.getSetting("user");
+  const next = {
+    user,
+    signedOut: Boolean(await store.getSetting("signed_out")),
+    clockOffset: (await store.getSetting("clock_offset")) || 0,
+    limits: (await store.getSetting("limits")) || null,
+    storageNoticeDismissed: Boolean(await store.getSetting("storage_notice_dismissed")),
+    caseload: user ? await store.getCaseload(user.id) : null,
+    rows: user ? await outbox.rows(user.id) : [],
+  };
+  Object.assign(state, next);
 }

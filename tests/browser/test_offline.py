@@ -106,6 +106,7 @@ def test_a_record_left_unsent_for_more_than_a_week_is_kept_shows_its_age_and_is_
     open_app(page, server, officer.email)
     cut_network(context)
     record_for(page, "Rhys Evans")
+    expect(indicator(page)).to_contain_text("1 waiting to send")  # saved (sealing takes a moment)
     [row] = outbox_rows(page)
     nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat()
     page.evaluate("""([id, when]) => import(new URL('store.js', document.querySelector('script[type=module]').src).href)

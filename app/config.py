@@ -155,6 +155,9 @@ def load(instance_path: str, environ: Mapping[str, str] | None = None, provided:
         "PUBLIC_URL": environ.get("PUBLIC_URL", "").strip() or "http://127.0.0.1:5000",
         # Signed out after this many minutes without a request (0: never). See app/security/idle.py.
         "IDLE_TIMEOUT_MINUTES": integer(environ, "IDLE_TIMEOUT_MINUTES", 30),
+        # The phone app locks after this many seconds without a touch (0: the idle timeout, or
+        # 30 minutes without one); never later than the idle timeout. See static/js/lock.js.
+        "APP_LOCK_SECONDS": integer(environ, "APP_LOCK_MINUTES", 0) * 60,
         # A sign-in ends this many hours after it began, whatever the activity (0: never).
         "SIGN_IN_MAX_AGE_HOURS": integer(environ, "SIGN_IN_MAX_AGE_HOURS", 24),
         # How many reverse proxies in front of the app set each X-Forwarded-* header (0: trust none).

@@ -10,9 +10,12 @@
 // - Writes (POST) are never intercepted, rewritten or replayed. Background Sync, where
 //   the browser has it, asks an open page to send; with none open it runs the page's own
 //   sender (sync.js), which builds fresh requests from the outbox under the same lock.
+// - A sign-out made without signal is completed before any page is fetched (wipe.js): the
+//   sign-in page never meets the old sign-in alive. A "revoked" answer to its sender wipes.
 
 import * as store from "/static/js/store.js";
 import * as sync from "/static/js/sync.js";
+import * as wipe from "/static/js/wipe.js";
 
 const BUILD = { version: "development", precache: [] };
 const CACHE_PREFIX = "cyswllt-app-";
@@ -74,6 +77,7 @@ function offlineTarget(url) {
 async function navigation(request, url) {
   if (url.pathname === "/app" || url.pathname === "/app/") return shell(request);
   try {
+    await wipe.completePendingSignOut(); // offline, it cannot: the page is then not reached either
     return await fetch(request);
   } catch (error) {
     const cached = await caches.match(`/app/shell/${await preferredLanguage()}`, { cacheName: CACHE });
@@ -110,6 +114,8 @@ async function backgroundSend() {
   const result = await sync.send({ force: true });
   if (result.status === "failed") throw new Error("sending failed; the browser will retry");
 }
+
+wipe.watchForRevocation();
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SEND_TAG) event.waitUntil(backgroundSend());

@@ -13,10 +13,11 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.http import quote_etag
 
 from app import clock, sealing, versions
-from app.security.idle import idle_timeout_seconds
+from app.security.idle import app_lock_seconds, idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
+from app.auth import operations as auth_operations
 from app.contacts import concerns, contract, operations as contacts, privacy, sealed
 from app.devices import reports as device_reports
 from app.domain.weeks import week_start
@@ -67,6 +68,8 @@ def session_info():
             "csrf_token": generate_csrf(),
             "server_time": serialise.iso(clock.now()),
             "idle_timeout_seconds": idle_timeout_seconds(),
+            "lock_after_seconds": app_lock_seconds(),
+            "caseload_key": auth_operations.caseload_key(),
             "limits": contract.LIMITS,
             "colleagues": colleagues_rows(db.session, user, current_language()),
             # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).

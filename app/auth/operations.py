@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from contextlib import nullcontext
 from datetime import timedelta
@@ -60,6 +62,9 @@ def _oldest_valid_start():
 
 
 def sign_in(session: Session, user: User) -> None:
+    earlier = web_session.get(SIGN_IN_TOKEN)
+    if earlier:  # this browser's earlier sign-in (one the phone signed out of without signal) ends here
+        session.execute(delete(SignInSession).where(SignInSession.token_sha256 == _token_hash(earlier)))
     web_session.clear()  # a fresh session at sign-in: nothing carries over from before
     token = secrets.token_urlsafe(32)
     oldest = _oldest_valid_start()
@@ -89,6 +94,18 @@ def current_sign_in_hash() -> str | None:
     """The stored hash of this browser's sign-in, to tell it apart in the list of sign-ins."""
     token = web_session.get(SIGN_IN_TOKEN)
     return _token_hash(token) if token else None
+
+
+def caseload_key() -> str | None:
+    """This sign-in's key for the phone's offline caseload (static/js/lock.js): 32 bytes,
+    base64url, made from the sign-in's token with the server's secret, so the server need not
+    store it and it is never made again once the sign-in has ended."""
+    token = web_session.get(SIGN_IN_TOKEN)
+    if not token:
+        return None
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, b"cyswllt caseload key\0" + token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:

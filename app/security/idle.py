@@ -19,6 +19,18 @@ def idle_timeout_seconds() -> int | None:
     return minutes * 60 if minutes > 0 else None
 
 
+DEFAULT_APP_LOCK_SECONDS = 30 * 60
+
+
+def app_lock_seconds() -> int:
+    """How long the phone app may be left untouched before it locks (static/js/lock.js): the
+    configured time, never longer than the idle timeout (the sign-in would be over first)."""
+    configured = current_app.config.get("APP_LOCK_SECONDS") or 0
+    idle = idle_timeout_seconds()
+    wanted = configured if configured > 0 else (idle or DEFAULT_APP_LOCK_SECONDS)
+    return min(wanted, idle) if idle else wanted
+
+
 def end_idle_sign_in():
     if request.endpoint in ("static", "static_unversioned") or not current_user.is_authenticated:
         return None

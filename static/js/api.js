@@ -2,7 +2,9 @@
 //
 // Every answer is classified, so callers never guess:
 //   ok, not_modified     — a JSON answer we can use
-//   unauthenticated      — 401: sign in again (the outbox is kept)
+//   unauthenticated      — 401: sign in again (the outbox is kept); with `revoked: true` when
+//                          the server revoked the account or this phone (then "revoked" is
+//                          announced on `connectivity` and wipe.js wipes what is readable)
 //   csrf                 — 403 csrf_failed: fetch a fresh token and try again
 //   whole_request        — 400/413/415: the request as a whole was refused, nothing stored
 //   transient            — no network, a timeout, 5xx, 429, a redirect, or anything that is
@@ -81,7 +83,11 @@ async function call(path, { method = "GET", body = undefined, headers = {}, time
       if (!json || typeof json !== "object" || Array.isArray(json)) return { kind: "transient", reason: "not_json", status };
       return { kind: "ok", status, json, headers: response.headers, sentAt, receivedAt };
     }
-    if (status === 401) return { kind: "unauthenticated", status, error };
+    if (status === 401) {
+      const revoked = (error && error.code === "revoked") || (json && json.error === "revoked");
+      if (revoked) connectivity.dispatchEvent(new CustomEvent("revoked", { detail: { error } }));
+      return { kind: "unauthenticated", status, error, ...(revoked ? { revoked: true } : {}) };
+    }
     if (status === 403 && error && error.code === "csrf_failed") return { kind: "csrf", status, error };
     if ((status === 400 || status === 413 || status === 415) && error) return { kind: "whole_request", status, error };
     return { kind: "transient", reason: "status", status, error, retryAfter: retryAfterSeconds(response) };
@@ -97,7 +103,15 @@ export function clockOffset(result) {
   return serverTime - (result.sentAt + result.receivedAt) / 2;
 }
 
-export async function getSession() {
+let sessionGuard = null;
+
+/** `guard()` resolves false while the session must not be used (a sign-out the server has not heard of: wipe.js). */
+export function guardSession(guard) {
+  sessionGuard = guard;
+}
+
+export async function getSession({ unguarded = false } = {}) {
+  if (sessionGuard && !unguarded && !(await sessionGuard())) return { kind: "transient", reason: "sign_out_pending" };
   const result = await call("/api/v1/session");
   if (result.kind === "ok") {
     const { user, csrf_token: token } = result.json;

@@ -16,6 +16,9 @@ import { SIGN_IN_URL, renderChrome } from "./chrome.js";
 import { changes, loadLocal, state } from "./state.js";
 import * as home from "./home.js";
 import * as corrections from "./corrections.js";
+import * as lock from "./lock.js";
+import * as wipe from "./wipe.js";
+import * as lockscreen from "./lockscreen.js";
 
 // The screens other than "This week" load when first opened (and in the background once the
 // app has started), so the first load carries only what the first screen needs.
@@ -75,7 +78,7 @@ async function refreshSession() {
 }
 
 async function refreshCaseload() {
-  if (!state.user || state.signedOut) return;
+  if (!state.user || state.signedOut || !lock.isOpen(state.user.id)) return; // locked: nothing to seal it with
   const result = await caseload.refresh(state.user.id);
   if (result.kind === "unauthenticated") await store.setSetting("signed_out", true);
   await refreshLocal();
@@ -154,37 +157,42 @@ const actions = {
     return { stage: "choose", message: _("Not everything could be sent. Choose what to do with the records that are left.") };
   },
   async signOut({ discard }) {
-    let done = await api.signOut();
-    if (!done) done = (await api.getSession()).kind === "unauthenticated";
-    if (!done) {
-      return { stage: "start", message: _("You need a signal to sign out. Nothing has been deleted from this phone.") };
-    }
     if (discard) {
-      // Reported before the sign-in ends, so the server's trail names each record deleted unsent.
+      // Reported while the sign-in lasts, so the server's trail names each record deleted unsent.
+      // Without signal the reports go with the wipe below (the records themselves were never sent).
       const reason = _("Deleted when signing out");
       for (const row of state.rows) await corrections.discarded(state.user.id, row, reason);
       await outbox.discard(state.user.id, state.rows.map((row) => row.id));
       await sync.send({ force: true });
     }
-    await store.clearCaseloads();
-    await store.deleteSetting("user");
-    await store.deleteSetting("signed_out");
-    await store.deleteSetting("clock_offset");
-    location.assign("/login");
+    let done = await api.signOut();
+    if (!done) done = (await api.getSession()).kind === "unauthenticated";
+    // Without signal the server's sign-in is ended the next time the phone reaches it (wipe.js).
+    if (!done) await wipe.signOutLater();
+    leaving = true;
+    await wipe.wipeReadable("signed_out");
+    location.assign(done ? "/login" : "/app");
     return null;
   },
 };
 
 // --- Screens -------------------------------------------------------------------------------
 
-function signInScreen(container) {
+function signInScreen(container, notice, pending) {
   replaceChildren(
     container,
     h("h1", { tabindex: "-1" }, _("Sign in to start")),
+    notice,
     h("p", {}, _("Sign in once while you have a signal. After that the app works on this phone with or without signal.")),
     h("p", {}, h("a", { class: "button", href: SIGN_IN_URL }, _("Sign in"))),
   );
-  return { title: _("Sign in to start") };
+  return {
+    title: _("Sign in to start"),
+    async update() {
+      // The sign-out the server had not heard of has reached it: say so.
+      if (notice && pending !== Boolean(await store.getSetting("pending_sign_out"))) route();
+    },
+  };
 }
 
 function parseRoute() {
@@ -218,7 +226,16 @@ async function route() {
   if (!wanted) return; // an in-page link such as the skip link
   const ticket = ++routing;
   let modules = {};
-  if (state.user && SCREENS_NEEDED.has(wanted.name)) {
+  const userId = state.user && state.user.id;
+  const locked = wanted.name !== "sign-out" && (await lock.isLocked(userId)); // signing out needs no key
+  const lockedWithPin = locked && (await lock.hasPin(userId));
+  const offerPin = !locked && wanted.name === "home" && (await lock.offerPin(userId));
+  const pending = Boolean(await store.getSetting("pending_sign_out"));
+  const notice = state.user ? null : lockscreen.wipedNotice(await wipe.lastWipe(), {
+    unsent: (await store.allOutboxRows()).length,
+    pending,
+  });
+  if (state.user && !locked && SCREENS_NEEDED.has(wanted.name)) {
     try {
       modules = await modulesFor(wanted);
     } catch {
@@ -227,13 +244,16 @@ async function route() {
     }
   }
   if (ticket !== routing) return; // another screen was asked for while this one loaded
+  if ((state.user && state.user.id) !== userId) return route(); // signed in or out meanwhile: decide again
   const { record, waiting, signout, sent } = modules;
   const firstRender = screen === null;
   state.formActive = false;
   screenUser = state.user && state.user.id;
   const container = elements.screen;
   if (!state.user) {
-    screen = signInScreen(container);
+    screen = signInScreen(container, notice, pending);
+  } else if (locked) {
+    screen = lockscreen.mount(container, actions, { hasPin: lockedWithPin });
   } else if (wanted.name === "record") {
     const personId = wanted.arg ? Number(wanted.arg) : null;
     screen = record.mount(container, { ...actions, cancelHref: "#/" }, { personId });
@@ -253,6 +273,14 @@ async function route() {
     screen = signout.mount(container, actions);
   } else {
     screen = home.mount(container, actions);
+    if (offerPin) {
+      container.querySelector("h1").after(lockscreen.pinOffer(actions, {
+        done(message) {
+          if (message) pendingFlash = message;
+          route();
+        },
+      }));
+    }
   }
   document.title = _("%(screen)s – Cyswllt", { screen: screen.title });
   replaceChildren(elements.flash, pendingFlash || "");
@@ -265,6 +293,39 @@ async function route() {
 }
 
 // --- Start ---------------------------------------------------------------------------------------
+
+let leaving = false; // signing out: the sign-out goes on to the next page itself
+
+/** Locked or wiped: nothing of the caseload stays on the screen or in this page's memory. */
+function forgetScreen() {
+  state.caseload = null;
+  state.formActive = false;
+  replaceChildren(elements.screen);
+  replaceChildren(elements.flash);
+}
+
+function wireLock() {
+  wipe.watchForRevocation();
+  wipe.events.addEventListener("wiped", (event) => {
+    const hadUser = Boolean(state.user);
+    forgetScreen();
+    state.user = null;
+    state.rows = [];
+    if (event.detail.here && event.detail.reason === "other_user") return; // the new user's session goes on
+    if (!leaving && hadUser) location.replace("/app"); // a new page: nothing of the old one left in memory
+  });
+  lock.events.addEventListener("change", async () => {
+    await refreshLocal();
+    route(); // locked or opened: another screen
+  });
+}
+
+async function lockedByIdle() {
+  forgetScreen();
+  await wipe.signOutLater(); // the sign-in ends too: unlocking is signing in again, or the PIN
+  route();
+  wipe.completePendingSignOut().then(() => refreshSession()).catch(() => {});
+}
 
 function wireEvents() {
   window.addEventListener("hashchange", route);
@@ -344,6 +405,9 @@ async function boot() {
   if (!(await store.getSetting("lang_pending")) && (await store.getSetting("lang")) !== state.language) {
     await store.setSetting("lang", state.language);
   }
+  lock.install();
+  wireLock();
+  await lock.watch({ lockAfterSeconds: await store.getSetting("lock_after_seconds"), locked: lockedByIdle });
   await loadLocal();
   wireEvents();
   await route();

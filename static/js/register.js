@@ -1,8 +1,11 @@
 // On the server-rendered pages: install the phone app's service worker (so the app is
 // ready offline from the first visit), remember the page's language for the app, and
 // route "Sign out" through the app when records on this phone are still waiting to send.
+// Signing out here wipes what is readable on the phone as the app does (wipe.js), and a
+// sign-out the app made without signal is completed before the page is used.
 
 import * as store from "./store.js";
+import { completePendingSignOut, wipeReadable } from "./wipe.js";
 
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" }).catch(() => {});
@@ -11,6 +14,11 @@ if ("serviceWorker" in navigator) {
 (async () => {
   try {
     if (!(await store.getSetting("lang_pending"))) await store.setSetting("lang", document.documentElement.lang);
+    await store.setSetting("last_active_at", Date.now()); // someone is using the pages: the app's lock counts from now (lock.js)
+    if (await store.getSetting("pending_sign_out")) {
+      // The app signed out without signal and this page was reached before it could tell the server.
+      if (await completePendingSignOut()) location.replace("/login");
+    }
   } catch {
     /* no IndexedDB (private mode in some browsers): the pages work without it */
   }
@@ -26,9 +34,7 @@ if (signOutForm) {
         location.assign("/app#/sign-out"); // offers to send them first
         return;
       }
-      await store.clearCaseloads();
-      await store.deleteSetting("user");
-      await store.deleteSetting("signed_out");
+      await wipeReadable("signed_out");
     } catch {
       /* nothing stored on this phone */
     }

@@ -6,6 +6,8 @@ import * as api from "./api.js";
 import { sealPlainRows } from "./outbox.js";
 import * as store from "./store.js";
 import { loadLocal, state } from "./state.js";
+import * as lock from "./lock.js";
+import { wipeReadable } from "./wipe.js";
 
 let lastCheck = 0;
 
@@ -20,6 +22,18 @@ export async function refresh() {
   const result = await api.getSession();
   if (result.kind === "ok") {
     const user = result.json.user;
+    const known = await store.getSetting("user");
+    if (known && known.id !== user.id) {
+      // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
+      await wipeReadable("other_user");
+    }
+    await store.deleteSetting("wiped"); // signed in: the signed-out screen's notice is over
+    // The caseload key: opened with this sign-in's key, or made anew (lock.js).
+    await lock.onSession(user.id, result.json.caseload_key || null);
+    if (Number.isFinite(result.json.lock_after_seconds)) {
+      await store.setSetting("lock_after_seconds", result.json.lock_after_seconds);
+      lock.setLockAfter(result.json.lock_after_seconds);
+    }
     const offset = api.clockOffset(result);
     if (offset !== null) await store.setSetting("clock_offset", offset);
     // What the record form checks before saving: the server's contract, kept for offline use.
@@ -34,11 +48,6 @@ export async function refresh() {
     if (Array.isArray(result.json.colleagues)) await store.setSetting("colleagues", result.json.colleagues);
     // The key each record is sealed to before it is stored, and this sign-in's seal token (seal.js).
     if (result.json.sealing) await store.setSetting("sealing", result.json.sealing);
-    const known = await store.getSetting("user");
-    if (known && known.id !== user.id) {
-      // Someone else has signed in on this phone: nothing of the last user's is shown or sent.
-      await store.clearCaseloads();
-    }
     await store.setSetting("user", { id: user.id, name: user.name, language: user.language, team_id: user.team ? user.team.id : null });
     if (result.json.sealing) await sealPlainRows(user.id).catch(() => {}); // tried again at the next check
     await store.deleteSetting("signed_out");

@@ -35,15 +35,21 @@ export function announce() {
 }
 
 export async function loadLocal() {
-  state.user = await store.getSetting("user");
-  state.signedOut = Boolean(await store.getSetting("signed_out"));
-  state.clockOffset = (await store.getSetting("clock_offset")) || 0;
-  state.limits = (await store.getSetting("limits")) || null;
-  state.colleagues = (await store.getSetting("colleagues")) || [];
-  state.storageNoticeDismissed = Boolean(await store.getSetting("storage_notice_dismissed"));
-  state.caseload = state.user ? await store.getCaseload(state.user.id) : null;
-  state.rows = state.user ? await outbox.rows(state.user.id) : [];
-  state.teamRules = (await store.getSetting("team_rules")) || null;
-  state.receipts = state.user ? await receipts.list(state.user.id) : [];
-  state.changes = state.user ? await corrections.list(state.user.id) : [];
+  // Read everything first, then change the state at once: a redraw in between never shows one
+  // user with what was read for none (the caseload is opened with WebCrypto, which takes a while).
+  const user = await store.getSetting("user");
+  const next = {
+    user,
+    signedOut: Boolean(await store.getSetting("signed_out")),
+    clockOffset: (await store.getSetting("clock_offset")) || 0,
+    limits: (await store.getSetting("limits")) || null,
+    colleagues: (await store.getSetting("colleagues")) || [],
+    storageNoticeDismissed: Boolean(await store.getSetting("storage_notice_dismissed")),
+    caseload: user ? await store.getCaseload(user.id) : null,
+    rows: user ? await outbox.rows(user.id) : [],
+    teamRules: (await store.getSetting("team_rules")) || null,
+    receipts: user ? await receipts.list(user.id) : [],
+    changes: user ? await corrections.list(user.id) : [],
+  };
+  Object.assign(state, next);
 }

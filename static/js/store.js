@@ -146,32 +146,88 @@ export async function deleteSetting(key) {
   announce("settings", { key });
 }
 
-// --- Caseload: one per user, never mixed -------------------------------------------------
+// --- Caseload: one per user, never mixed, sealed at rest -----------------------------------
+//
+// The page installs a cipher (lock.js) that seals each caseload with a key held in memory
+// only; a sealed row is opened only while that key is there. Without a cipher (the service
+// worker, unit tests) a sealed row is never opened or changed: it reads as no caseload.
 
-export function getCaseload(userId) {
-  return transact("caseload", "readonly", (s) => request(s.caseload.get(userId))).then((row) => row || null);
+let caseloadCipher = null;
+
+/** `cipher`: {seal(caseload) → row, open(row) → caseload | null}; seal throws when it cannot. */
+export function useCaseloadCipher(cipher) {
+  caseloadCipher = cipher;
+}
+
+async function opened(row) {
+  if (!row) return null;
+  if (!row.sealed) return caseloadCipher ? null : row; // a plain row from before sealing is never shown
+  return caseloadCipher ? caseloadCipher.open(row) : null;
+}
+
+function sealed(caseload) {
+  return caseloadCipher ? caseloadCipher.seal(caseload) : caseload;
+}
+
+export async function getCaseload(userId) {
+  return opened(await transact("caseload", "readonly", (s) => request(s.caseload.get(userId))));
 }
 
 export async function putCaseload(caseload) {
-  await transact("caseload", "readwrite", (s) => request(s.caseload.put(caseload)));
+  const row = await sealed(caseload); // WebCrypto outside the transaction (it would end it)
+  await transact("caseload", "readwrite", (s) => request(s.caseload.put(row)));
   announce("caseload");
 }
 
+/** Change the caseload held for `userId`; a write that another one overtook is done again on the new one. */
 export async function updateCaseload(userId, change) {
-  const updated = await transact("caseload", "readwrite", async (s) => {
-    const current = await request(s.caseload.get(userId));
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const before = await transact("caseload", "readonly", (s) => request(s.caseload.get(userId)));
+    const current = await opened(before);
     if (!current) return null;
     const next = change(current);
-    await request(s.caseload.put(next));
-    return next;
-  });
-  if (updated) announce("caseload");
-  return updated;
+    const row = await sealed(next);
+    const written = await transact("caseload", "readwrite", async (s) => {
+      const now = await request(s.caseload.get(userId));
+      if (!sameRow(now, before)) return false;
+      await request(s.caseload.put(row));
+      return true;
+    });
+    if (written) {
+      announce("caseload");
+      return next;
+    }
+  }
+  return null;
+}
+
+function sameRow(a, b) {
+  if (!a || !b) return a === b;
+  if (a.sealed && b.sealed) return a.sealed.iv.join(",") === b.sealed.iv.join(",");
+  return !a.sealed && !b.sealed && a.fetched_at === b.fetched_at && a.etag === b.etag;
 }
 
 export async function clearCaseloads() {
   await transact("caseload", "readwrite", (s) => request(s.caseload.clear()));
   announce("caseload");
+}
+
+/** Empty every store but the outbox, and every setting but `keptSettings`, in one transaction (wipe.js). */
+export async function clearAllButOutbox(keptSettings) {
+  const db = await database();
+  const names = [...db.objectStoreNames].filter((name) => name !== "outbox");
+  await transact(names, "readwrite", async (s) => {
+    for (const name of names) {
+      if (name !== "settings") {
+        await request(s[name].clear());
+        continue;
+      }
+      for (const key of await request(s.settings.getAllKeys())) {
+        if (!keptSettings.has(key)) await request(s.settings.delete(key));
+      }
+    }
+  });
+  for (const name of names) announce(name);
 }
 
 // --- Outbox rows (the rules for them are in outbox.js) -----------------------------------

@@ -169,6 +169,25 @@ def open_app(page, server, email, **kwargs):
     page.wait_for_selector(".caseload__row")
 
 
+GOOD_PIN = "250491"
+
+
+def set_pin(page, pin: str = GOOD_PIN):
+    """Set a PIN from the offer on "This week", as an officer does after signing in (static/js/lock.js)."""
+    offer = page.locator(".pin-offer")
+    offer.locator("#new-pin").fill(pin)
+    offer.locator("#new-pin-again").fill(pin)
+    offer.locator("button[type=submit]").click()
+    expect(offer).to_have_count(0)
+
+
+def unlock(page, pin: str = GOOD_PIN):
+    """The app reopened without signal is locked: the PIN opens it."""
+    page.locator("#pin").fill(pin)
+    page.locator("form.unlock button[type=submit]").click()
+    expect(page.locator("form.unlock")).to_have_count(0)
+
+
 def _no_network(route):
     route.abort("internetdisconnected")
 

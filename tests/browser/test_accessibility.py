@@ -9,7 +9,16 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import cut_network, indicator, open_app, put_in_outbox, record_for, wait_for_outbox
+from tests.browser.conftest import (
+    cut_network,
+    indicator,
+    open_app,
+    put_in_outbox,
+    record_for,
+    set_pin,
+    unlock,
+    wait_for_outbox,
+)
 
 NARROW = {"width": 320, "height": 640}  # also what a 640 px wide screen shows at 200% zoom
 AXE = Axe()
@@ -73,6 +82,7 @@ def test_every_screen_passes_an_accessibility_scan_in_both_languages(server, bro
     open_app(page, server, officer.email)
     expect(page.get_by_role("heading", name=words["home"])).to_be_visible()
     scan("app: this week")
+    set_pin(page)  # the app reopened without signal below opens with it (static/js/lock.js)
 
     page.goto(server.url("/"))
     scan("web: caseload")
@@ -98,6 +108,7 @@ def test_every_screen_passes_an_accessibility_scan_in_both_languages(server, bro
     wait_for_outbox(page, lambda rows: len(rows) == 1 and rows[0]["state"] == "attention")
     cut_network(context)
     page.goto(server.url("/app"))
+    unlock(page)
     record_for(page, "Rhys Evans", kind=words["kind"], save=words["save"])
     expect(page.locator("[data-banner=offline]")).to_be_visible()
     scan("app: this week, offline, just saved")

@@ -17,9 +17,11 @@ from tests.browser.conftest import (
     outbox_rows,
     record_for,
     restore_network,
+    set_pin,
     sign_in,
     stored_contacts,
     stored_count,
+    unlock,
     wait_until,
 )
 
@@ -192,8 +194,10 @@ def test_the_app_works_offline_in_welsh(server, page, context, team):
     factories.person(team, "Rhys Evans")
     open_app(page, server, officer.email)
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
+    set_pin(page)  # the app reopened without signal opens with the PIN (static/js/lock.js)
     cut_network(context)
     page.reload()
+    unlock(page)
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
     expect(page.locator(".caseload__row")).to_contain_text("3 chyswllt yn brin")
     record_for(page, "Rhys Evans", kind="Ymweliad cartref", save="Cadw")
@@ -204,8 +208,10 @@ def test_the_app_works_offline_in_welsh(server, page, context, team):
 def test_choosing_cymraeg_offline_switches_the_app_and_tells_the_server_later(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
+    set_pin(page)
     cut_network(context)
     page.locator("a.language-switch").click()  # its accessible name is "Newid yr iaith i'r Gymraeg"
+    unlock(page)  # a new page without signal: the PIN opens it
     expect(page.get_by_role("heading", name="Yr wythnos hon")).to_be_visible()
     restore_network(context)
     page.reload()

@@ -16,8 +16,10 @@ from tests.browser.conftest import (
     put_in_outbox,
     record_for,
     restore_network,
+    set_pin,
     stored_contacts,
     stored_count,
+    unlock,
     wait_for_outbox,
 )
 
@@ -28,6 +30,7 @@ def test_the_app_installs_its_service_worker_and_with_the_network_cut_reloads_an
     factories.person(officer.team, "Rhys Evans")
     factories.person(officer.team, "Bethan Morgan", category="flex")
     open_app(page, server, officer.email)
+    set_pin(page)  # the app reopened without signal opens with the PIN (static/js/lock.js)
 
     cdp = context.new_cdp_session(page)
     errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
@@ -36,6 +39,7 @@ def test_the_app_installs_its_service_worker_and_with_the_network_cut_reloads_an
     cut_network(context)
     response = page.reload()
     assert response is not None and response.from_service_worker
+    unlock(page)
     expect(page.get_by_role("heading", name="Rhys Evans")).to_be_visible()
     expect(page.get_by_role("heading", name="Bethan Morgan")).to_be_visible()
     expect(page.locator("[data-banner=offline]")).to_be_visible()
@@ -102,6 +106,7 @@ def test_a_record_left_unsent_for_more_than_a_week_is_kept_shows_its_age_and_is_
     open_app(page, server, officer.email)
     cut_network(context)
     record_for(page, "Rhys Evans")
+    expect(indicator(page)).to_contain_text("1 waiting to send")  # saved (sealing takes a moment)
     [row] = outbox_rows(page)
     nine_days_ago = (datetime.now(timezone.utc) - timedelta(days=9)).isoformat()
     page.evaluate("""([id, when]) => import(new URL('store.js', document.querySelector('script[type=module]').src).href)

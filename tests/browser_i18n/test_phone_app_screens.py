@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.conftest import set_pin, unlock
 from tests.i18n.example import build_example, set_language
 from tests.i18n.test_every_page import Rendering, check_html
 
@@ -98,11 +99,14 @@ def test_the_phone_app_stays_in_welsh_offline(live_server, browser, example):
         expect(page.locator("#screen h1")).to_have_text(HEADINGS["cy"])
         page.wait_for_selector(".caseload__row")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
+        set_pin(page)  # the app reopened without signal opens with the PIN (static/js/lock.js)
         context.route("**/*", _no_network)  # nothing reaches the server, whatever set_offline lets through
         context.set_offline(True)
         response = page.reload()
         assert response is not None and response.from_service_worker
         expect(page.locator("html")).to_have_attribute("lang", "cy")
+        expect(page.locator("#screen h1")).to_have_text("Mae'r ap wedi'i gloi")
+        unlock(page)
         expect(page.locator("#screen h1")).to_have_text(HEADINGS["cy"])
         page.evaluate("location.hash = '#/record'")
         expect(page.locator("#screen h1")).to_have_text(RECORD_HEADINGS["cy"])

@@ -16,6 +16,7 @@ PostgreSQL (made if missing), its own temporary file on SQLite.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -81,6 +82,15 @@ def _worker_database(url: str, worker_id: str) -> str:
 @pytest.fixture(scope="session")
 def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
+
+
+@functools.cache
+def production_sealing_keys() -> str:
+    """One sealing key as PEM text, for tests that start the app as production (which refuses
+    to start without one: app/config.py)."""
+    from app import sealing
+
+    return sealing.private_pem(sealing.generate_private_key())
 
 
 def test_settings(database_url: str, **extra) -> dict:

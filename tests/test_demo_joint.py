@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import caseload
+from app import weekly_counts as caseload
 from app.extensions import db
 from app.models import Contact
 

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from app import caseload
+from app import weekly_counts as caseload
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.models import Contact

@@ -13,7 +13,7 @@ from app.contacts.canonical import canonical_content, content_hash
 from app.domain.weeks import week_start
 from app.extensions import db
 from app.models import AuditEvent, Contact
-from app import caseload
+from app import weekly_counts as caseload
 from tests import factories
 from tests.api.conftest import NOW, contact_json, iso
 from tests.api.test_sealed import two_keys  # noqa: F401 (a fixture)

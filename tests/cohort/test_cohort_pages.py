@@ -198,7 +198,9 @@ def test_the_web_form_refuses_a_contact_after_leaving_and_accepts_one_before(cli
     response = post(client, "/contacts/new", form)
     assert response.status_code == 400
     assert "left the cohort on Monday 16 November 2026" in response.get_data(as_text=True)
-    response = post(client, "/contacts/new", {**form, "contact_id": str(uuid.uuid4()), "date": "2026-11-15"})
+    # The day before is last week: a late entry, saved once the officer confirms the week it counts in.
+    response = post(client, "/contacts/new", {**form, "contact_id": str(uuid.uuid4()), "date": "2026-11-15",
+                                              "confirm_late": "2026-11-09"})
     assert response.status_code == 302
 
 

@@ -64,7 +64,7 @@ def test_pages_are_never_kept_in_a_cache_but_static_files_may_be(client, officer
 
 
 def test_production_adds_hsts(migrated_database):
-    production = create_app(shared.test_settings(migrated_database, PRODUCTION=True))
+    production = create_app(shared.test_settings(migrated_database, PRODUCTION=True, SEALING_KEYS=shared.production_sealing_keys()))
     production.test_client_class = shared.IsolatedClient
     response = production.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"

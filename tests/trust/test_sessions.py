@@ -41,7 +41,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, officer):
 @pytest.mark.commits  # a second app, with its own connection, signs the user in
 def test_in_production_the_session_cookie_is_secure(migrated_database, team):
     factories.user(team, "prod@powys.example")
-    production = create_app(shared.test_settings(migrated_database, PRODUCTION=True))
+    production = create_app(shared.test_settings(migrated_database, PRODUCTION=True, SEALING_KEYS=shared.production_sealing_keys()))
     production.test_client_class = shared.IsolatedClient
     client = production.test_client()
     site = "https://cyswllt.example"

@@ -245,7 +245,9 @@ def test_moving_a_second_copy_to_another_person_makes_it_count_there(api, police
     api(police).sync([first])
     probation_phone = api(probation, second_client)
     probation_phone.sync([second])
-    probation_phone.post(f"/api/v1/contacts/{second['id']}/correction", json={"changes": {"person_id": other.id}})
+    response = probation_phone.post(f"/api/v1/contacts/{second['id']}/correction",
+                                    json={"changes": {"person_id": other.id}, "reason": "Wrong person chosen"})
+    assert response.status_code == 200, response.get_json()
     assert stored(second["id"]).same_as_id is None
     assert offered(person) == 1 and offered(other) == 1
 

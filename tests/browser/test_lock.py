@@ -303,3 +303,36 @@ def test_another_officer_signing_in_leaves_nothing_of_the_first_ones_caseload_re
     expect(page.get_by_role("heading", name="Dylan Price")).to_be_visible()
     held = assert_nothing_readable(page, SECRET_NAME)
     assert held["caseloads"] == 1  # the second officer's, sealed
+
+
+def test_an_administrator_revokes_a_phone_and_its_next_request_wipes_it_while_its_records_arrive(
+        server, page, context, officer, admin):
+    """End to end, no interception: the phone's own reports made its row; revoking it on the
+    server ends its sign-in; the phone's next request stores what it carries, then wipes."""
+    from app import clock
+    from app.devices import operations as devices
+    from app.models import Contact, Device
+    from tests.browser.test_device_report import wait_for_row
+
+    factories.person(officer.team, "Rhys Evans")
+    factories.person(officer.team, SECRET_NAME)
+    open_app(page, server, officer.email)
+    phone = wait_for_row(page, lambda row: row.user_id == officer.id)  # the caseload fetch reported it
+
+    cut_network(context)
+    record_for(page, "Rhys Evans")
+    expect(page.locator("#flash")).to_have_text("Saved on this phone — waiting to send")
+    assert devices.revoke(db.session, db.session.get(Device, phone.id), by=admin, now=clock.now())
+    db.session.commit()
+
+    restore_network(context)  # the phone's next request is told "revoked"
+    expect(page.locator("[data-wiped=revoked]")).to_contain_text("Access from this phone has been withdrawn")
+    expect(page.get_by_text(SECRET_NAME)).to_have_count(0)
+    held = assert_nothing_readable(page, SECRET_NAME, officer.name)
+    assert held["caseloads"] == 0 and "user" not in held["settings"]
+    # The sealed record stays, to be sent (and accepted as the officer's) whoever signs in next;
+    # a revoked phone's sync is stored before it is told (tests/devices).
+    assert len(outbox_rows(page)) == 1
+    db.session.rollback()
+    assert db.session.scalars(select(Contact).where(Contact.recorded_by_id == officer.id)).all() == []
+    assert db.session.get(Device, phone.id).revoked_at is not None

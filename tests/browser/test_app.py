@@ -182,6 +182,9 @@ def test_welfare_help_takes_pathways_and_an_exact_time_can_be_given(server, page
     page.get_by_label("Date", exact=True).fill("2026-06-01")  # British Summer Time
     page.get_by_label("Time", exact=True).fill("09:30")
     page.get_by_role("button", name="Save", exact=True).click()
+    # A past week: the phone names the week it will count in and saves once the officer confirms.
+    expect(page.get_by_role("alert")).to_contain_text("it will count in the week beginning Monday 1 June 2026")
+    page.get_by_role("button", name="Confirm and save").click()
     expect(page.locator("#flash")).to_have_text(SAVED)
     expect(indicator(page)).to_have_text("All sent")
     [contact] = stored_contacts()

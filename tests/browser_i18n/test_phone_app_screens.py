@@ -121,7 +121,7 @@ def test_switching_language_on_the_record_screen_keeps_the_screen_and_what_was_t
         open_app(page, live_server, example.officer.email)
         page.goto(f"{live_server}/app#/record/{example.person.id}")
         page.check("input[name=type][value=lift_practical]")
-        page.click(".details__summary")
+        page.locator(".details__summary", has_text="Notes").click()  # not "with a colleague"
         page.fill("#notes", "Lift home to Llanidloes; talked about housing.")
         page.click("a.language-switch")
         expect(page.locator("html")).to_have_attribute("lang", "cy")

@@ -50,7 +50,7 @@ def record_with_note(page, name: str, note: str) -> None:
     page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).get_by_role("link").click()
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_text("Notes, who else was there, sensitive or a concern (optional)").click()
-    page.get_by_label("Notes").fill(note)
+    page.get_by_label("Notes", exact=True).fill(note)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#flash")).to_have_text("Saved on this phone — waiting to send")
 

@@ -29,7 +29,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.contacts.contract import TIMESTAMP_MAX, UUID_PATTERN, read_time_strictly
+from app.contacts.contract import TIME_UNREADABLE, TIMESTAMP_MAX, UUID_PATTERN, read_time_strictly
 
 COUNT_MAX = 1_000_000
 BYTES_MAX = 2**53 - 1  # what a JavaScript number holds exactly
@@ -42,9 +42,7 @@ APP_VERSION_INVALID = _l("The app version must be 1 to 40 letters, digits, dots,
 UNSENT_INVALID = _l("The number of unsent records must be a whole number from 0 to 1,000,000.")
 ATTENTION_INVALID = _l("The number of records that need attention must be a whole number from 0 to 1,000,000.")
 ATTENTION_TOO_MANY = _l("More records cannot need attention than are unsent.")
-TIME_INVALID = _l(
-    "This time could not be read. Give it in ISO 8601 form with a time zone offset, such as 2026-11-18T10:05:00.000Z."
-)
+TIME_INVALID = TIME_UNREADABLE  # the same sentence as a contact's times (one translation)
 PERSISTED_INVALID = _l("Whether storage is persistent must be true, false or null.")
 BYTES_INVALID = _l("A storage estimate must be a whole number of bytes, or null.")
 REPORT_NOT_OBJECT = _l("The device report must be a JSON object.")

@@ -1,9 +1,8 @@
 """A found phone reveals nothing: signing out without signal, the lock after idle, the PIN, the
-wipe after five wrong PINs and on a "revoked" answer, read from the browser's own storage."""
+wipe after five wrong PINs and when the server revokes the phone, read from the browser's own storage."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -229,24 +228,6 @@ def test_with_a_pin_the_app_opens_offline_and_five_wrong_pins_wipe_it(server, pa
     expect(page.locator("[data-wiped=pin]")).to_contain_text("A wrong PIN was entered 5 times")
     held = assert_nothing_readable(page, SECRET_NAME, "Rhys Evans")
     assert held["caseloads"] == 0 and "vault" not in held["settings"] and "user" not in held["settings"]
-    assert len(outbox_rows(page)) == 1
-
-
-def test_a_revoked_answer_wipes_what_is_readable_and_keeps_the_outbox(server, page, context, officer):
-    factories.person(officer.team, "Rhys Evans")
-    factories.person(officer.team, SECRET_NAME)
-    open_app(page, server, officer.email)
-    context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))
-    record_for(page, "Rhys Evans")
-    revoked = {"error": {"code": "revoked", "message": "This phone has been revoked.", "revoked": "device"}}
-    context.route("**/api/v1/caseload*", lambda route: route.fulfill(
-        status=401, content_type="application/json", body=json.dumps(revoked)))
-    page.evaluate("window.dispatchEvent(new Event('online'))")  # the next request the phone makes
-
-    expect(page.locator("[data-wiped=revoked]")).to_contain_text("Access from this phone has been withdrawn")
-    expect(page.get_by_text(SECRET_NAME)).to_have_count(0)
-    held = assert_nothing_readable(page, SECRET_NAME, officer.name)
-    assert held["caseloads"] == 0 and "user" not in held["settings"]
     assert len(outbox_rows(page)) == 1
 
 

@@ -39,7 +39,23 @@ class Caller:
         self.app, self.user = app, user
         self.client = app.test_client()
         self.token = None
+        # The account as the test made it: a route sent earlier (by the fuzz, as an administrator)
+        # may have deactivated this user or changed their email, role or password since.
+        self.account = None if user is None else {
+            name: getattr(user, name) for name in ("email", "active", "password_hash", "role", "team_id")}
         self._ensure_state()
+
+    def _restore_account(self):
+        from app.extensions import db
+
+        user = db.session.get(type(self.user), self.user.id)
+        if user is None or self.account is None:
+            return
+        changed = {name: value for name, value in self.account.items() if getattr(user, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(user, name, value)
+            db.session.commit()
 
     def _ensure_state(self):
         if self.user is None:
@@ -49,6 +65,7 @@ class Caller:
         with self.client.session_transaction() as session:
             signed_in = "sign_in_token" in session
         if not signed_in:
+            self._restore_account()
             assert sign_in(self.client, self.user.email).status_code == 302
             self.token = csrf_token_from(self.client, "/")
 

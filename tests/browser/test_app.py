@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from app.contacts.canonical import canonical_content, content_hash
 from tests import factories
 from tests.browser.conftest import (
+    open_sign_out,
     cut_network,
     indicator,
     open_app,
@@ -96,7 +97,7 @@ def test_unsent_records_are_deleted_only_after_a_clear_warning(server, page, con
     open_app(page, server, officer.email)
     context.route("**/api/v1/contacts/sync", lambda route: route.fulfill(status=500, body="down"))
     record_for(page, "Rhys Evans")
-    page.get_by_role("link", name="Sign out").click()
+    open_sign_out(page, 1)
     page.get_by_role("button", name="Send 1 record, then sign out").click()
     expect(page.get_by_text("Not everything could be sent.")).to_be_visible()
     assert len(outbox_rows(page)) == 1

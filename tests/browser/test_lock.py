@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import SignInSession
 from tests import factories
 from tests.browser.conftest import (
+    open_sign_out,
     GOOD_PIN,
     cut_network,
     indicator,
@@ -129,7 +130,7 @@ def test_signing_out_without_signal_wipes_at_once_and_the_server_ends_the_sign_i
     open_app(page, server, officer.email)
     cut_network(context)
     record_for(page, "Rhys Evans")
-    page.get_by_role("link", name="Sign out").click()
+    open_sign_out(page, 1)
     page.get_by_role("button", name="Sign out and keep 1 record on this phone").click()
 
     notice = page.locator("[data-wiped=signed_out]")

@@ -94,11 +94,26 @@ async function send({ force = false } = {}) {
 
 // --- Actions the screens call -------------------------------------------------------------
 
-async function afterChange(message) {
+/**
+ * Off the form once its work is stored, to `to` with `message`: unless the officer has already
+ * gone to another screen meanwhile (the header's links work while a save finishes), then the
+ * message is shown there and the officer stays where they went.
+ */
+function leaveForm(from, to, message) {
   pendingFlash = message;
+  if (location.hash === from) {
+    location.hash = to;
+    return;
+  }
+  replaceChildren(elements.flash, pendingFlash);
+  pendingFlash = null;
+}
+
+async function afterChange(message) {
+  const from = location.hash;
   state.formActive = false;
   await loadLocal();
-  location.hash = "#/sent";
+  leaveForm(from, "#/sent", message);
   send({ force: true });
 }
 
@@ -112,16 +127,16 @@ const actions = {
   },
   async save(contact, personName, { replaces }) {
     const user = state.user;
+    const from = location.hash;
     let applied = true;
     if (replaces) applied = await outbox.resubmit(user.id, replaces, contact, personName);
     else await outbox.save(user.id, contact, personName);
-    // The write has completed: only now say so.
-    pendingFlash = applied
-      ? _("Saved on this phone — waiting to send")
-      : _("This record was being sent as you saved, so your correction was not made. Once it has arrived, correct it from Sent from this phone.");
     state.formActive = false;
     await loadLocal();
-    location.hash = replaces ? "#/outbox" : "#/";
+    // The write has completed: only now say so.
+    leaveForm(from, replaces ? "#/outbox" : "#/", applied
+      ? _("Saved on this phone — waiting to send")
+      : _("This record was being sent as you saved, so your correction was not made. Once it has arrived, correct it from Sent from this phone."));
     updates.askBackgroundSync();
     send({ force: true });
   },

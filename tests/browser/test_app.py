@@ -115,6 +115,22 @@ def test_unsent_records_are_deleted_only_after_a_clear_warning(server, page, con
     assert stored_count() == 0
 
 
+def test_a_screen_chosen_while_a_record_saves_is_where_the_officer_stays(server, page, context, officer):
+    factories.person(officer.team, "Rhys Evans")
+    open_app(page, server, officer.email)
+    context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))
+    page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans")).get_by_role("link").click()
+    page.get_by_label("Home visit", exact=True).check()
+    # Save, then at once Sign out in the header, before the save has finished.
+    page.evaluate("""() => {
+        [...document.querySelectorAll("#screen button")].find((b) => b.textContent.trim() === "Save").click();
+        document.getElementById("sign-out-link").click();
+    }""")
+    expect(page.locator("#flash")).to_have_text(SAVED)
+    expect(page.get_by_text("1 record on this phone has not been sent yet.")).to_be_visible()
+    assert page.evaluate("location.hash") == "#/sign-out"
+
+
 def test_signing_out_and_keeping_the_records_sends_them_when_the_same_officer_signs_in_again(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)

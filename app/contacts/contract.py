@@ -283,13 +283,20 @@ class ContactIn(BaseModel):
     colleague_ids: ColleagueIds = None
 
 
+# Why a contact is corrected or voided, or a record discarded: not blank (a blank one is read as
+# missing, with its own sentence) and storable. The pattern only tells the document so.
+REASON_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+Reason = Annotated[str, Field(min_length=1, max_length=REASON_MAX, json_schema_extra={"pattern": REASON_PATTERN}),
+                   AfterValidator(_storable)]
+
+
 class CorrectionIn(BaseModel):
     """A correction: new values for some of ``CORRECTABLE_FIELDS``, checked as in ``ContactIn``."""
 
     model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
 
     changes: dict[str, Any]
-    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
+    reason: Reason
     expected_sha256: Sha256 = None
     idempotency_key: ChangeKey = None
 
@@ -299,7 +306,7 @@ class VoidIn(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="ignore", validate_default=True)
 
-    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
+    reason: Reason
     expected_sha256: Sha256 = None
     idempotency_key: ChangeKey = None
 
@@ -320,7 +327,7 @@ class DiscardIn(BaseModel):
     type: Kind
     # Only for the audit trail: kept as the phone sent it (the record itself is never stored).
     occurred_at: Annotated[str, Field(max_length=TIMESTAMP_MAX), AfterValidator(_cleaned)]
-    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX), AfterValidator(_storable)]
+    reason: Reason
 
 
 DISCARD_REASON_MISSING = _l("Say why this record is being discarded.")

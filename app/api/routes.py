@@ -277,19 +277,14 @@ def _refusal_response(refusal: contacts.ChangeRefused):
 def correct(contact_id: uuid.UUID):
     body = schemas.read_json(request)
     changes, reason, expected = schemas.parse_correction(body)
-    now = clock.now()
-    replayed = _replayed(contract.change_key(body), contact_id, now)
-    if replayed is not None:
-        return replayed
-    try:
-        contact, touched = contacts.correct_contact(
+
+    def apply(now):
+        return contacts.correct_contact(
             db.session, current_user._get_current_object(), contact_id, changes,
             now=now, reason=reason, expected_sha256=expected,
         )
-        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "correct", now)
-    except contacts.ChangeRefused as refusal:
-        return _refused(refusal)
-    return _changed(contact, touched, now)
+
+    return _change(body, contact_id, kind="correct", apply=apply)
 
 
 @blueprint.post("/contacts/<uuid:contact_id>/void")
@@ -297,19 +292,31 @@ def correct(contact_id: uuid.UUID):
 def void(contact_id: uuid.UUID):
     body = schemas.read_json(request)
     reason, expected = schemas.parse_void(body)
-    now = clock.now()
-    replayed = _replayed(contract.change_key(body), contact_id, now)
-    if replayed is not None:
-        return replayed
-    try:
+
+    def apply(now):
         contact = contacts.void_contact(
             db.session, current_user._get_current_object(), contact_id,
             now=now, reason=reason, expected_sha256=expected,
         )
-        contacts.keep_change_key(db.session, current_user, contract.change_key(body), contact_id, "void", now)
+        return contact, {contact.person_id}
+
+    return _change(body, contact_id, kind="void", apply=apply)
+
+
+def _change(body, contact_id: uuid.UUID, kind: str, apply):
+    """A correction or a void from a phone, applied once by its idempotency key: ``apply(now)``
+    returns the contact and the people whose counts it touched."""
+    now = clock.now()
+    key = contract.change_key(body)
+    replayed = _replayed(key, contact_id, now)
+    if replayed is not None:
+        return replayed
+    try:
+        contact, touched = apply(now)
+        contacts.keep_change_key(db.session, current_user, key, contact_id, kind, now)
     except contacts.ChangeRefused as refusal:
         return _refused(refusal)
-    return _changed(contact, {contact.person_id}, now)
+    return _changed(contact, touched, now)
 
 
 def _replayed(key, contact_id: uuid.UUID, now):

@@ -22,7 +22,7 @@ from wtforms import SelectChoice
 from app import clock
 from app.weekly_counts import recordable_people
 from app.collation import sort_key_for
-from app.contacts import concerns, history, joint, operations
+from app.contacts import concerns, contract, history, joint, operations
 from app.contacts.forms import ContactForm, CorrectionForm, RecordForm, VoidForm
 from app.domain.late import week_to_confirm
 from app.domain.weeks import LONDON
@@ -214,7 +214,7 @@ def correct_contact(contact_id: uuid.UUID):
     fits = form.validate_contract(recorded_at=contact.recorded_at)
     reason = (form.reason.data or "").strip()
     if not reason:
-        form.reason.errors = [*form.reason.errors, gettext("Say why this contact is being corrected.")]
+        form.reason.errors = [*form.reason.errors, str(contract.CORRECTION_REASON_MISSING)]
     if not (typed_well and fits and reason and form.contact is not None):
         return render_template("contacts/correct.html", form=form, contact=contact), 400
     if form.contact.occurred_at != contact.occurred_at:
@@ -250,7 +250,7 @@ def void_contact(contact_id: uuid.UUID):
     reason = (form.reason.data or "").strip()
     if not form.validate_on_submit() or not reason:
         if not reason:
-            form.reason.errors = [*form.reason.errors, gettext("Say why this contact is being voided.")]
+            form.reason.errors = [*form.reason.errors, str(contract.VOID_REASON_MISSING)]
         return render_template("contacts/void.html", form=form, contact=contact,
                                readable=may_read_notes(current_user, contact)), 400
     try:

@@ -256,38 +256,42 @@ def _back_to_week(contact):
     return redirect(url_for("supervision.week_page", **args), code=303)
 
 
-@blueprint.route("/possible/<uuid:contact_id>/confirm", methods=["POST"])
-@requires("supervise")
-def confirm_same(contact_id: uuid.UUID):
+def _decide_possible_pair(contact_id: uuid.UUID, decide, done: str):
+    """A supervisor's decision on a "possibly the same contact" pair: ``decide(contact, other)``,
+    then back to the week with ``done``; a pair that has changed meanwhile is said so, changing nothing."""
     contact, other = _possible_pair(contact_id)
     try:
         if other is None:
             raise joint.PairGone
-        joint.confirm_same(db.session, current_user, contact.id, other, now=clock.now(), team_id=contact.team_id)
+        decide(contact, other)
     except joint.PairGone:
         db.session.rollback()
         flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
         return _back_to_week(contact)
     db.session.commit()
-    flash(gettext("The two records are now one contact, counted once."))
+    flash(done)
     return _back_to_week(contact)
+
+
+@blueprint.route("/possible/<uuid:contact_id>/confirm", methods=["POST"])
+@requires("supervise")
+def confirm_same(contact_id: uuid.UUID):
+    return _decide_possible_pair(
+        contact_id,
+        lambda contact, other: joint.confirm_same(
+            db.session, current_user, contact.id, other, now=clock.now(), team_id=contact.team_id),
+        gettext("The two records are now one contact, counted once."),
+    )
 
 
 @blueprint.route("/possible/<uuid:contact_id>/dismiss", methods=["POST"])
 @requires("supervise")
 def dismiss_possible(contact_id: uuid.UUID):
-    contact, other = _possible_pair(contact_id)
-    try:
-        if other is None:
-            raise joint.PairGone
-        joint.dismiss_possible(db.session, current_user, contact.id, other, team_id=contact.team_id)
-    except joint.PairGone:
-        db.session.rollback()
-        flash(gettext("These records are no longer possibly the same contact: one was changed or made void."))
-        return _back_to_week(contact)
-    db.session.commit()
-    flash(gettext("The two records stay two contacts. They will not be listed again."))
-    return _back_to_week(contact)
+    return _decide_possible_pair(
+        contact_id,
+        lambda contact, other: joint.dismiss_possible(db.session, current_user, contact.id, other, team_id=contact.team_id),
+        gettext("The two records stay two contacts. They will not be listed again."),
+    )
 
 
 # --- Acting on a person ------------------------------------------------------------

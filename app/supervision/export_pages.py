@@ -81,19 +81,20 @@ def _lines_and_notes(run: ExportRun, team: Team):
 def export_run_page(run_id: int):
     run, team = _run_to_read(run_id)
     lines, sensitive_notes = _lines_and_notes(run, team)
-    blocks = [exports.niche_block(line, sensitive_notes) for line in lines] if run.kind == export_runs.NICHE else []
+    blocks = exports.niche_blocks(lines, sensitive_notes) if run.kind == export_runs.NICHE else []
     codes = operations.delius_codes(db.session, team)
     counts = {status.value: sum(1 for line in lines if line.status == status) for status in ExportStatus}
-    if run.kind == export_runs.NICHE:  # the page shows the data itself
-        export_runs.record_download(db.session, run, what="page", sensitive_notes=sensitive_notes)
-        db.session.commit()
-    return render_template(
+    page = render_template(
         "supervision/export_run.html", run=run, team=team, lines=lines, blocks=blocks, counts=counts,
         status_labels=exports.status_labels(), instruction=exports.status_instruction,
         changed_since=sum(1 for line in lines if line.changed_since), sensitive_notes=sensitive_notes,
         coded=[(operations.delius_code_for(line.contact, codes), operations.delius_outcome_for(line.contact, codes))
                for line in lines],
     )
+    if run.kind == export_runs.NICHE:  # the page shows the data itself; recorded once it is made (see above)
+        export_runs.record_download(db.session, run, what="page", sensitive_notes=sensitive_notes)
+        db.session.commit()
+    return page
 
 
 @blueprint.route("/exports/<int:run_id>/file")
@@ -101,11 +102,14 @@ def export_run_page(run_id: int):
 def export_run_file(run_id: int):
     run, team = _run_to_read(run_id)
     lines, sensitive_notes = _lines_and_notes(run, team)
+    # The file is made before the download is recorded: the commit would expire every contact loaded.
+    if run.kind == export_runs.NICHE:
+        response = exports.text_response(exports.run_filename(run), exports.niche_text(lines, sensitive_notes))
+    else:
+        codes = operations.delius_codes(db.session, team)
+        text = exports.csv_text(exports.delius_header(), exports.delius_rows(lines, codes, sensitive_notes))
+        response = exports.csv_response(exports.run_filename(run), text)
     export_runs.record_download(db.session, run, what="file", sensitive_notes=sensitive_notes)
     db.session.commit()
-    if run.kind == export_runs.NICHE:
-        return exports.text_response(exports.run_filename(run), exports.niche_text(lines, sensitive_notes))
-    codes = operations.delius_codes(db.session, team)
-    text = exports.csv_text(exports.delius_header(), exports.delius_rows(lines, codes, sensitive_notes))
-    return exports.csv_response(exports.run_filename(run), text)
+    return response
 

@@ -288,14 +288,15 @@ def status_instruction(status: ExportStatus) -> str:
     }[status]
 
 
-def officers_present(contact: Contact) -> list[str]:
-    """The officers who were at the contact, its recorder first, for the "Officers present"
-    column and the Niche "Officer" line (app.contacts.joint: the colleagues it names and the
-    officers of any second record of the same meeting)."""
-    from app.contacts.joint import officers_present as present
+def officers_present(lines: Sequence[RunLine]) -> dict[uuid.UUID, str]:
+    """Each contact's officers, its recorder first, for the "Officers present" column and the
+    Niche "Officer" line (app.contacts.joint: the colleagues it names and the officers of any
+    second record of the same meeting); two queries for the whole run."""
+    from app.contacts.joint import joint_details
     from app.extensions import db
 
-    return [officer.name for officer in present(db.session, contact)]
+    details = joint_details(db.session, [line.contact for line in lines])
+    return {contact_id: "; ".join(officer.name for officer in detail.officers) for contact_id, detail in details.items()}
 
 
 def _local(moment: datetime, pattern: str) -> str:
@@ -339,8 +340,9 @@ def delius_header() -> list[str]:
     ]
 
 
-def delius_rows(lines: Iterable[RunLine], codes: dict[str, str], sensitive_notes: bool) -> list[list]:
+def delius_rows(lines: Sequence[RunLine], codes: dict[str, str], sensitive_notes: bool) -> list[list]:
     labels = status_labels()
+    present = officers_present(lines)
     rows = []
     for line in lines:
         contact = line.contact
@@ -358,7 +360,7 @@ def delius_rows(lines: Iterable[RunLine], codes: dict[str, str], sensitive_notes
             delius_outcome_for(contact, codes),
             str(CONTACT_TYPE_LABELS[contact.type]),
             str(OUTCOME_LABELS[contact.outcome]),
-            "; ".join(officers_present(contact)),
+            present[contact.id],
             str(AGENCY_LABELS[contact.recorder_agency]),
             _yes_no(contact.sensitive),
             notes_for(contact, sensitive_notes),
@@ -367,9 +369,9 @@ def delius_rows(lines: Iterable[RunLine], codes: dict[str, str], sensitive_notes
     return rows
 
 
-def niche_block(line: RunLine, sensitive_notes: bool) -> str:
+def niche_block(line: RunLine, sensitive_notes: bool, present: str) -> str:
     """One contact as the text a police officer pastes into a Niche record: a heading line
-    saying what to do, then one "Label: value" line each."""
+    saying what to do, then one "Label: value" line each (``present``: its officers' names)."""
     contact = line.contact
     status = line.status
     lines = [
@@ -378,7 +380,7 @@ def niche_block(line: RunLine, sensitive_notes: bool) -> str:
         gettext("Niche or PNC reference: %(reference)s", reference=contact.person.niche_ref or "-"),
         gettext("Name: %(name)s", name=contact.person.display_name),
         gettext("Date and time: %(moment)s", moment=_local(contact.occurred_at, NICHE_MOMENT)),
-        gettext("Officer: %(names)s", names="; ".join(officers_present(contact))),
+        gettext("Officer: %(names)s", names=present),
         gettext("Kind of contact: %(kind)s", kind=str(CONTACT_TYPE_LABELS[contact.type])),
         gettext("Outcome: %(outcome)s", outcome=str(OUTCOME_LABELS[contact.outcome])),
     ]
@@ -393,10 +395,15 @@ def niche_block(line: RunLine, sensitive_notes: bool) -> str:
     return "\r\n".join(lines)
 
 
-def niche_text(lines: Iterable[RunLine], sensitive_notes: bool) -> str:
+def niche_blocks(lines: Sequence[RunLine], sensitive_notes: bool) -> list[str]:
+    present = officers_present(lines)
+    return [niche_block(line, sensitive_notes, present[line.contact.id]) for line in lines]
+
+
+def niche_text(lines: Sequence[RunLine], sensitive_notes: bool) -> str:
     """Every block, with a blank line between; UTF-8 with a byte-order mark and CRLF, so
     Notepad on a force's Windows desktop shows ŵ and ŷ and the line ends."""
-    return BYTE_ORDER_MARK + "\r\n\r\n".join(niche_block(line, sensitive_notes) for line in lines) + "\r\n"
+    return BYTE_ORDER_MARK + "\r\n\r\n".join(niche_blocks(lines, sensitive_notes)) + "\r\n"
 
 
 def run_filename(run: ExportRun) -> str:

@@ -107,3 +107,22 @@ def test_the_week_views_read_stored_weeks_not_the_histories(app, admin, signed_i
         # which day ("In custody from Wednesday"), which the stored week does not hold.
         for history in ("category_changes", "rag_changes", "team_defaults"):
             assert f"from {history}" not in statements and f"join {history}" not in statements, (url, history)
+
+
+def test_a_delius_or_niche_export_needs_as_many_queries_for_60_contacts_as_for_6(app, signed_in):
+    from tests.supervision.test_delius_niche_runs import make_run, run_id_of
+
+    counts = {}
+    for size, name in ((3, "Bach IOM"), (30, "Mawr IOM")):
+        supervisor = a_team_of(size, name)
+        for kind in ("delius", "niche"):
+            client = app.test_client()
+            signed_in(supervisor, client)
+            run = f"/supervision/exports/{run_id_of(make_run(client, kind=kind, scope='range'))}"
+            for url in (run, run + "/file"):
+                client.get(url)
+                with counting_queries() as statements:
+                    assert client.get(url).status_code == 200
+                counts[size, url.endswith("/file"), kind] = len(statements)
+    for key in [(file, kind) for file in (False, True) for kind in ("delius", "niche")]:
+        assert counts[(3, *key)] == counts[(30, *key)], key

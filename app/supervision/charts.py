@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from flask import g, has_request_context
@@ -156,5 +157,86 @@ def _draw(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize) -> Markup:
             )
     if size.labels:
         parts.append(f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- The team's measures (toolkit §10) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareWeek:
+    """One week of a share chart: two percentages of the people with contacts required."""
+
+    week: date
+    offered: int | None  # offered at least their level; None when nobody had contacts required
+    kept: int | None  # kept at least their level
+
+
+SHARE_SLOT, SHARE_BAR, SHARE_HEIGHT = 44, 28, 150
+SHARE_LEFT, SHARE_TOP, SHARE_BOTTOM = 44, 10, 40  # room for the percentage axis, the top tick, the weeks
+
+
+def share_week_text(week: ShareWeek) -> str:
+    """One week of a share chart in words (its text alternative and the table say the same)."""
+    if week.offered is None or week.kept is None:
+        return gettext("Week beginning %(date)s: nobody had contacts required.", date=short_date(week.week))
+    return gettext(
+        "Week beginning %(date)s: %(offered)d%% were offered at least their required level and %(kept)d%% kept it.",
+        date=short_date(week.week), offered=week.offered, kept=week.kept,
+    )
+
+
+def _each_share_week(weeks: Sequence[ShareWeek]) -> str:
+    """Every week's figures, one sentence each (as ``_week_by_week`` does for the week charts)."""
+    return " ".join(share_week_text(week) for week in weeks)
+
+
+def share_chart(weeks: Sequence[ShareWeek], chart_id: str, title: str) -> Markup:
+    """An SVG bar chart of the share of people offered (wide bar) and kept (narrow bar) at
+    least their required level, each week, oldest first: a percentage axis from 0 to 100
+    labelled on the left, the weeks labelled below. ``title`` names what it shows (a whole
+    sentence); its description (``<desc>``) gives every week's figures in words."""
+    chart_id = escape(chart_id)
+    width = SHARE_LEFT + SHARE_SLOT * max(len(weeks), 1) + 4
+    base = SHARE_TOP + SHARE_HEIGHT
+    total_height = base + SHARE_BOTTOM
+    unit = SHARE_HEIGHT / 100
+    parts = [
+        f'<svg class="chart chart--share" viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}"'
+        f' role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false"'
+        ' xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_each_share_week(weeks))}</desc>',
+    ]
+    for tick in (0, 50, 100):
+        y = base - tick * unit
+        tick_label = escape(gettext("%(percent)d%%", percent=tick))
+        parts.append(f'<line class="chart__grid" x1="{SHARE_LEFT}" y1="{y:g}" x2="{width}" y2="{y:g}"/>')
+        parts.append(f'<text class="chart__label" x="{SHARE_LEFT - 4}" y="{y + 3:g}" text-anchor="end">'
+                     f'{tick_label}</text>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{base}" x2="{width}" y2="{base}"/>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{SHARE_TOP}" x2="{SHARE_LEFT}" y2="{base}"/>')
+    half_gap = (SHARE_SLOT - SHARE_BAR) / 2
+    for index, week in enumerate(weeks):
+        left = SHARE_LEFT + index * SHARE_SLOT
+        if week.offered:
+            bar = week.offered * unit
+            parts.append(f'<rect class="chart__offered" x="{left + half_gap:g}" y="{base - bar:.1f}"'
+                         f' width="{SHARE_BAR}" height="{bar:.1f}"/>')
+        if week.kept:
+            bar = week.kept * unit
+            parts.append(f'<rect class="chart__kept" x="{left + half_gap + SHARE_BAR / 4:g}" y="{base - bar:.1f}"'
+                         f' width="{SHARE_BAR / 2:g}" height="{bar:.1f}"/>')
+        if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
+            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
+                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
+    weeks_axis = escape(gettext("Week beginning"))
+    share_axis = escape(gettext("Share of people"))
+    middle = SHARE_TOP + SHARE_HEIGHT / 2
+    parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
+                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
+    parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
+                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{share_axis}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -182,7 +182,8 @@ def share_week_text(week: ShareWeek) -> str:
     if week.offered is None or week.kept is None:
         return gettext("Week beginning %(date)s: nobody had contacts required.", date=short_date(week.week))
     return gettext(
-        "Week beginning %(date)s: %(offered)d%% were offered at least their required level and %(kept)d%% kept it.",
+        "Week beginning %(date)s. Offered at least their required level: %(offered)d%%. "
+        "Kept at least their required level: %(kept)d%%.",
         date=short_date(week.week), offered=week.offered, kept=week.kept,
     )
 

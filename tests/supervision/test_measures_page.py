@@ -66,8 +66,9 @@ def test_the_chart_has_labelled_axes_and_says_each_week_in_words(client, supervi
     assert 'aria-describedby="measures-chart-all-desc"' in chart
     assert ("The share of people in every category who were offered, and who kept, at least their required level"
             " each week.") in chart
-    assert ("Week beginning 9 November 2026: 67% were offered at least their required level and 33% kept it.") in chart
-    assert "Week beginning 16 November 2026: 0% were offered" in chart
+    assert ("Week beginning 9 November 2026. Offered at least their required level: 67%. "
+            "Kept at least their required level: 33%.") in chart
+    assert "Week beginning 16 November 2026. Offered at least their required level: 0%." in chart
     assert ">Week beginning</text>" in chart and ">Share of people</text>" in chart
     assert ">0%</text>" in chart and ">100%</text>" in chart
 

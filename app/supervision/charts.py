@@ -230,8 +230,11 @@ def share_chart(weeks: Sequence[ShareWeek], chart_id: str, title: str) -> Markup
             parts.append(f'<rect class="chart__kept" x="{left + half_gap + SHARE_BAR / 4:g}" y="{base - bar:.1f}"'
                          f' width="{SHARE_BAR / 2:g}" height="{bar:.1f}"/>')
         if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it
-            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
-                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
+            # The last label ends at the chart's right edge, so no part of it is cut off.
+            last = index == len(weeks) - 1
+            parts.append(f'<text class="chart__label" x="{width - 1 if last else left + SHARE_SLOT / 2:g}"'
+                         f' y="{base + 14}" text-anchor="{"end" if last else "middle"}">'
+                         f'{escape(label_date(week.week))}</text>')
     weeks_axis = escape(gettext("Week beginning"))
     share_axis = escape(gettext("Share of people"))
     middle = SHARE_TOP + SHARE_HEIGHT / 2

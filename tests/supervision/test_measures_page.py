@@ -50,6 +50,16 @@ def test_a_team_with_known_contacts_shows_the_right_shares(client, supervisor, o
     assert table_rows(page, "free")["9 November 2026"].startswith("9 November 2026 0 0 Nothing to count")
 
 
+def test_last_weeks_figures_are_shown_first(client, supervisor, officer, signed_in):
+    a_team_with_known_contacts(supervisor, officer)
+    page = signed_in(supervisor).get("/supervision/measures").get_data(as_text=True)
+    totals = text_of(re.search(r'<dl class="totals" id="last-week-totals">.*?</dl>', page, flags=re.S).group(0))
+    assert totals == ("Offered at least their required level 67% Kept at least their required level 33% "
+                      "Offered rate 71% Kept rate 60% Contacts offered by the police 3 "
+                      "Contacts offered by probation 2")
+    assert "Week beginning Monday 9 November 2026" in page
+
+
 def test_the_cohort_size_is_set_against_the_toolkits_guidance(client, supervisor, officer, signed_in):
     a_team_with_known_contacts(supervisor, officer)
     page = signed_in(supervisor).get("/supervision/measures").get_data(as_text=True)

@@ -109,7 +109,9 @@ def measures_page():
         share=share, agencies_shown=agencies_shown,
         share_chart=lambda category: charts.share_chart(
             share_weeks(figures.series(category)), f"measures-chart-{category or 'all'}", str(CHART_TITLES[category])),
-        share_week_text=charts.share_week_text,
+        agency_chart=charts.agency_chart(
+            [charts.AgencyWeek(measure.week, measure.agency("police").offered, measure.agency("probation").offered)
+             for measure in figures.series(ALL)], "measures-chart-agencies"),
     )
 
 

@@ -83,6 +83,16 @@ def test_the_chart_has_labelled_axes_and_says_each_week_in_words(client, supervi
     assert ">0%</text>" in chart and ">100%</text>" in chart
 
 
+def test_the_agency_chart_says_each_weeks_contacts_by_agency(client, supervisor, officer, signed_in):
+    a_team_with_known_contacts(supervisor, officer)
+    page = signed_in(supervisor).get("/supervision/measures").get_data(as_text=True)
+    chart = re.search(r'<svg[^>]*aria-labelledby="measures-chart-agencies-title".*?</svg>', page, flags=re.S).group(0)
+    assert "Contacts offered each week by police officers and by probation officers." in chart
+    assert ("Week beginning 9 November 2026. Contacts offered by the police: 3. "
+            "Contacts offered by probation: 2.") in chart
+    assert ">Contacts offered</text>" in chart and ">Week beginning</text>" in chart
+
+
 def test_a_bst_monday_contact_counts_in_its_week_on_the_page(client, supervisor, officer, signed_in):
     """00:30 BST on Monday 5 October 2026 is 23:30 UTC on the Sunday before."""
     person = factories.person(supervisor.team, "Rhys Evans", category="flex", joined_on=date(2026, 6, 1))

@@ -158,8 +158,8 @@ def test_the_supervision_navigation_links_to_the_measures(app, client, superviso
 def test_the_measures_need_as_many_queries_for_30_people_as_for_3(app, signed_in):
     small = a_team_of(3, "Bach IOM")
     large = a_team_of(30, "Mawr IOM")
-    for url in ("/supervision/measures", "/supervision/measures.csv"):
+    for url, most in (("/supervision/measures", 10), ("/supervision/measures.csv", 14)):  # the CSV is audited
         small_count = queries_for(app.test_client(), signed_in, small, url)
         large_count = queries_for(app.test_client(), signed_in, large, url)
         assert small_count == large_count, url
-        assert large_count <= 12, (url, large_count)
+        assert large_count <= most, (url, large_count)

@@ -8,6 +8,7 @@ Doing anything else is decided here, by named abilities::
     may(user, "supervise")                      # the supervision pages
     may(user, "administer")                     # all of Wales, Delius codes, the audit trail
     may(user, "act_for_team", team)             # reviews, categories, RAG, pauses, team settings
+    may(user, "see_team_measures", team)        # how the team is doing (toolkit §10): its supervisors, admins
     may(user, "read_sensitive_notes", contact)  # a sensitive contact's notes and who else was there
     may(user, "read_team_sensitive_notes", team) # all of a team's, for its Delius and Niche exports
     may(user, "acknowledge_concern", contact)   # a concern raised on a contact
@@ -52,6 +53,12 @@ def _administer(user, _target=None) -> bool:
 def _act_for_team(user, team) -> bool:
     """Supervisors act for their own team; administrators for every team."""
     return user.role == Role.ADMIN or (user.role == Role.SUPERVISOR and user.team_id == _team_id(team))
+
+
+def _see_team_measures(user, team=None) -> bool:
+    """A team's measures page and its export: the team's supervisors and administrators
+    (without a team: whether the user may see any team's, for the navigation)."""
+    return _supervise(user) if team is None else _act_for_team(user, team)
 
 
 def _change_contact(user, contact) -> bool:
@@ -146,6 +153,7 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "supervise": _supervise,
     "administer": _administer,
     "act_for_team": _act_for_team,
+    "see_team_measures": _see_team_measures,
     "read_sensitive_notes": _read_sensitive_notes,
     "read_team_sensitive_notes": _read_team_sensitive_notes,
     "acknowledge_concern": _acknowledge_concern,

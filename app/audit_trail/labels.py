@@ -82,6 +82,7 @@ def entity_labels() -> dict[str, str]:
         "users": pgettext("kind of record", "User account"),
         "week_view": pgettext("kind of record", "Week view"),
         "contact_log": pgettext("kind of record", "Contact log"),
+        "team_measures": pgettext("kind of record", "How the team is doing"),
         "delius_export": pgettext("kind of record", "Delius export"),
         "niche_export": pgettext("kind of record", "Niche export"),
         "cohort_periods": pgettext("kind of record", "Period in the cohort"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from flask import g, has_request_context
@@ -156,5 +157,157 @@ def _draw(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize) -> Markup:
             )
     if size.labels:
         parts.append(f'<text class="chart__label" x="2" y="{size.top - 4}">{scale_top}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# --- The team's measures (toolkit §10) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareWeek:
+    """One week of a share chart: two percentages of the people with contacts required."""
+
+    week: date
+    offered: int | None  # offered at least their level; None when nobody had contacts required
+    kept: int | None  # kept at least their level
+
+
+SHARE_SLOT, SHARE_BAR, SHARE_HEIGHT = 44, 28, 150
+SHARE_LEFT, SHARE_TOP, SHARE_BOTTOM = 44, 10, 40  # room for the percentage axis, the top tick, the weeks
+SHARE_RIGHT = 36  # room for half of the last week's label, centred under its bar
+
+
+def share_week_text(week: ShareWeek) -> str:
+    """One week of a share chart in words (its text alternative and the table say the same)."""
+    if week.offered is None or week.kept is None:
+        return gettext("Week beginning %(date)s: nobody had contacts required.", date=short_date(week.week))
+    return gettext(
+        "Week beginning %(date)s. Offered at least their required level: %(offered)d%%. "
+        "Kept at least their required level: %(kept)d%%.",
+        date=short_date(week.week), offered=week.offered, kept=week.kept,
+    )
+
+
+def _each_share_week(weeks: Sequence[ShareWeek]) -> str:
+    """Every week's figures, one sentence each (as ``_week_by_week`` does for the week charts)."""
+    return " ".join(share_week_text(week) for week in weeks)
+
+
+def share_chart(weeks: Sequence[ShareWeek], chart_id: str, title: str) -> Markup:
+    """An SVG bar chart of the share of people offered (wide bar) and kept (narrow bar) at
+    least their required level, each week, oldest first: a percentage axis from 0 to 100
+    labelled on the left, the weeks labelled below. ``title`` names what it shows (a whole
+    sentence); its description (``<desc>``) gives every week's figures in words."""
+    chart_id = escape(chart_id)
+    right = SHARE_LEFT + SHARE_SLOT * max(len(weeks), 1)  # the plot's right edge
+    width = right + SHARE_RIGHT
+    base = SHARE_TOP + SHARE_HEIGHT
+    total_height = base + SHARE_BOTTOM
+    unit = SHARE_HEIGHT / 100
+    parts = [
+        f'<svg class="chart chart--share" viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}"'
+        f' role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false"'
+        ' xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_each_share_week(weeks))}</desc>',
+    ]
+    for tick in (0, 50, 100):
+        y = base - tick * unit
+        tick_label = escape(gettext("%(percent)d%%", percent=tick))
+        parts.append(f'<line class="chart__grid" x1="{SHARE_LEFT}" y1="{y:g}" x2="{right}" y2="{y:g}"/>')
+        parts.append(f'<text class="chart__label" x="{SHARE_LEFT - 4}" y="{y + 3:g}" text-anchor="end">'
+                     f'{tick_label}</text>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{base}" x2="{right}" y2="{base}"/>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{SHARE_TOP}" x2="{SHARE_LEFT}" y2="{base}"/>')
+    half_gap = (SHARE_SLOT - SHARE_BAR) / 2
+    for index, week in enumerate(weeks):
+        left = SHARE_LEFT + index * SHARE_SLOT
+        if week.offered:
+            bar = week.offered * unit
+            parts.append(f'<rect class="chart__offered" x="{left + half_gap:g}" y="{base - bar:.1f}"'
+                         f' width="{SHARE_BAR}" height="{bar:.1f}"/>')
+        if week.kept:
+            bar = week.kept * unit
+            parts.append(f'<rect class="chart__kept" x="{left + half_gap + SHARE_BAR / 4:g}" y="{base - bar:.1f}"'
+                         f' width="{SHARE_BAR / 2:g}" height="{bar:.1f}"/>')
+        if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it, under its bar
+            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
+                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
+    weeks_axis = escape(gettext("Week beginning"))
+    share_axis = escape(gettext("Share of people"))
+    middle = SHARE_TOP + SHARE_HEIGHT / 2
+    parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
+                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
+    parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
+                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{share_axis}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class AgencyWeek:
+    """One week of the agency chart: contacts offered by each agency's officers."""
+
+    week: date
+    police: int
+    probation: int
+
+
+def agency_week_text(week: AgencyWeek) -> str:
+    return gettext(
+        "Week beginning %(date)s. Contacts offered by the police: %(police)d. Contacts offered by probation: "
+        "%(probation)d.", date=short_date(week.week), police=week.police, probation=week.probation,
+    )
+
+
+def _each_agency_week(weeks: Sequence[AgencyWeek]) -> str:
+    return " ".join(agency_week_text(week) for week in weeks)
+
+
+def agency_chart(weeks: Sequence[AgencyWeek], chart_id: str) -> Markup:
+    """An SVG bar chart of the contacts offered by the police (left bar) and by probation (right
+    bar) each week, oldest first: a count axis labelled on the left, the weeks below; its
+    ``<desc>`` gives every week's numbers in words."""
+    chart_id = escape(chart_id)
+    scale_top = max([1] + [max(week.police, week.probation) for week in weeks])
+    right = SHARE_LEFT + SHARE_SLOT * max(len(weeks), 1)  # the plot's right edge
+    width = right + SHARE_RIGHT
+    base = SHARE_TOP + SHARE_HEIGHT
+    total_height = base + SHARE_BOTTOM
+    unit = SHARE_HEIGHT / scale_top
+    title = escape(gettext("Contacts offered each week by police officers and by probation officers."))
+    parts = [
+        f'<svg class="chart chart--share" viewBox="0 0 {width} {total_height}" width="{width}" height="{total_height}"'
+        f' role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" focusable="false"'
+        ' xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{title}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_each_agency_week(weeks))}</desc>',
+    ]
+    for tick in sorted({0, scale_top // 2 if scale_top % 2 == 0 else 0, scale_top}):
+        y = base - tick * unit
+        parts.append(f'<line class="chart__grid" x1="{SHARE_LEFT}" y1="{y:g}" x2="{right}" y2="{y:g}"/>')
+        parts.append(f'<text class="chart__label" x="{SHARE_LEFT - 4}" y="{y + 3:g}" text-anchor="end">{tick}</text>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{base}" x2="{right}" y2="{base}"/>')
+    parts.append(f'<line class="chart__axis" x1="{SHARE_LEFT}" y1="{SHARE_TOP}" x2="{SHARE_LEFT}" y2="{base}"/>')
+    bar = SHARE_BAR / 2
+    half_gap = (SHARE_SLOT - SHARE_BAR) / 2
+    for index, week in enumerate(weeks):
+        left = SHARE_LEFT + index * SHARE_SLOT
+        for offset, value, kind in ((0, week.police, "police"), (bar, week.probation, "probation")):
+            if value:
+                height = value * unit
+                parts.append(f'<rect class="chart__agency chart__agency--{kind}" x="{left + half_gap + offset:g}"'
+                             f' y="{base - height:.1f}" width="{bar:g}" height="{height:.1f}"/>')
+        if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it, under its bar
+            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
+                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
+    weeks_axis = escape(gettext("Week beginning"))
+    count_axis = escape(gettext("Contacts offered"))
+    middle = SHARE_TOP + SHARE_HEIGHT / 2
+    parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
+                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
+    parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
+                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{count_axis}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

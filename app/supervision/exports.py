@@ -34,12 +34,14 @@ from app.contacts.joint import JointDetails
 from app.domain.exports import ExportStatus, end_time
 from app.domain.joint import CountsFor, counts_for
 from app.domain.weeks import LONDON, week_of
+from app.domain.requirements import Category
 from app.models import Contact, ExportRun, Pathway
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS, RAG_LABELS
 from app.supervision import export_runs
 from app.supervision.export_runs import RunLine
 from app.supervision.operations import delius_code_for, delius_outcome_for
 from app.supervision.presenters import row_status
+from app.supervision.measures import TeamMeasures
 from app.supervision.queries import ContactFilters, WeekView
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -124,6 +126,57 @@ def week_filename(view: WeekView) -> str:
     """The download's name in the reader's language (ASCII, so every system keeps it)."""
     # Translators: a file name. Letters a-z, digits and hyphens only.
     return pgettext("file name", "cyswllt-week-%(week)s.csv", week=view.week.isoformat())
+
+
+def measures_header() -> list[str]:
+    """The team's measures (toolkit §10): one row for each week and category."""
+    return [
+        gettext("Week beginning"),
+        gettext("Category"),
+        gettext("People in the cohort"),
+        gettext("People with contacts required"),
+        gettext("Offered at least their required level"),
+        gettext("Offered at least their required level (%)"),
+        gettext("Kept at least their required level"),
+        gettext("Kept at least their required level (%)"),
+        gettext("Contacts required"),
+        gettext("Contacts offered towards the required level"),
+        gettext("Offered rate (%)"),
+        gettext("Contacts offered"),
+        gettext("Contacts kept"),
+        gettext("Kept rate (%)"),
+        gettext("Contacts offered by the police"),
+        gettext("Contacts kept with the police"),
+        gettext("Contacts offered by probation"),
+        gettext("Contacts kept with probation"),
+        gettext("Contacts offered by a partner agency"),
+        gettext("Contacts kept with a partner agency"),
+    ]
+
+
+def measures_rows(figures: TeamMeasures) -> list[list]:
+    """Percentages are whole numbers; a cell is empty when there was nothing to divide by."""
+    def number(value):
+        return "" if value is None else value
+
+    rows = []
+    for category in figures.categories:
+        label = str(CATEGORY_LABELS[Category(category)]) if category else gettext("Every category")
+        for measure in figures.series(category):
+            police, probation, partner = (measure.agency(name) for name in ("police", "probation", "partner"))
+            rows.append([
+                measure.week.isoformat(), label, measure.in_cohort, measure.required_people,
+                measure.met, number(measure.met_percent), measure.kept_enough, number(measure.kept_enough_percent),
+                measure.required, measure.offered_towards, number(measure.offered_rate),
+                measure.offered, measure.kept, number(measure.kept_rate),
+                police.offered, police.kept, probation.offered, probation.kept, partner.offered, partner.kept,
+            ])
+    return rows
+
+
+def measures_filename(figures: TeamMeasures) -> str:
+    # Translators: a file name. Letters a-z, digits and hyphens only.
+    return pgettext("file name", "cyswllt-team-measures-%(week)s.csv", week=figures.weeks[-1].isoformat())
 
 
 def contact_header() -> list[str]:

@@ -520,4 +520,4 @@ def delius_codes():
     ), _status(form)
 
 
-from app.supervision import delius_code_pages, export_pages  # noqa: E402,F401  (their parts of this blueprint)
+from app.supervision import delius_code_pages, export_pages, measure_pages  # noqa: E402,F401  (their parts of this blueprint)

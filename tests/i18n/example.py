@@ -37,6 +37,7 @@ NOT_HTML = {
     "pwa.service_worker": "code",
     "supervision.contacts_export": "csv",
     "supervision.week_export": "csv",
+    "supervision.measures_export": "csv",
     "supervision.export_run_file": "csv",  # the example run is a Delius one
     "observability.healthz": "json",
     "observability.readyz": "json",

@@ -53,6 +53,8 @@ LOWEST_ROLE = {
     "supervision.export_run_file": "supervisor",
     "supervision.reviews_page": "supervisor",
     "supervision.deselection_page": "supervisor",
+    "supervision.measures_page": "supervisor",
+    "supervision.measures_export": "supervisor",
     "supervision.review_person": "supervisor",
     "supervision.change_category": "supervisor",
     "supervision.change_rag": "supervisor",

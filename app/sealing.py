@@ -56,7 +56,7 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,13 +121,15 @@ PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 @dataclass(frozen=True)
 class SealingKey:
+    """A private key and what is worked out from it once (its id is looked up for every record opened)."""
+
     private_key: PrivateKey
 
-    @property
+    @cached_property
     def algorithm(self) -> str:
         return ECDH_ALGORITHM if isinstance(self.private_key, ec.EllipticCurvePrivateKey) else RSA_ALGORITHM
 
-    @property
+    @cached_property
     def public_jwk(self) -> dict[str, str]:
         """The members RFC 7638 hashes (and all WebCrypto needs), for either kind of key."""
         if isinstance(self.private_key, ec.EllipticCurvePrivateKey):
@@ -137,7 +139,7 @@ class SealingKey:
         numbers = self.private_key.public_key().public_numbers()
         return {"kty": "RSA", "n": _b64url(_int_bytes(numbers.n)), "e": _b64url(_int_bytes(numbers.e))}
 
-    @property
+    @cached_property
     def key_id(self) -> str:
         """The RFC 7638 thumbprint: SHA-256 of the required members in lexical order, no spaces."""
         canonical = json.dumps(self.public_jwk, sort_keys=True, separators=(",", ":"))
@@ -164,7 +166,11 @@ class KeyRing:
         return self.keys[0]
 
     def find(self, key_id: str) -> SealingKey | None:
-        return next((key for key in self.keys if key.key_id == key_id), None)
+        return self._by_id.get(key_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, SealingKey]:
+        return {key.key_id: key for key in self.keys}
 
 
 def generate_private_key() -> ec.EllipticCurvePrivateKey:

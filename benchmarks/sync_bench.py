@@ -414,8 +414,8 @@ def sealed_comparison(phones: list[Phone], server: subprocess.Popen, url: str, k
     lines = [f"Sealed against plain: {len(phones)} clients x {per_round * rounds} batches of {batch_size} each way, "
              f"in {rounds} rounds taking turns, each built (and sealed) before its timing; "
              f"load average {os.getloadavg()[0]:.1f}.",
-             f"  (after the {stored_before:,} contacts sent above: each batch's answer costs more with every contact "
-             "stored, so compare these three with each other, not with the figures above)"]
+             f"  (after the {stored_before:,} contacts sent above, with more stored as it goes, in short bursts: "
+             "compare these three with each other, not with the figures above)"]
     assert all(phone.sealing["key_id"] == keys["P-256"].key_id for phone in phones), "the server seals with P-256 first"
     assert all(phone.sealing["algorithm"] == "ECDH-P256-HKDF-SHA256" for phone in phones)
     ways = ["plain", "P-256", "RSA-3072"]

@@ -11,7 +11,7 @@ what the outbox shows (person, kind, time). Two ways to reach that key, named by
     info binds the version label, the server key id, the record id and the ephemeral public
     key). It sends the ephemeral public key (``epk``, an uncompressed point) instead of a
     wrapped key. Opening costs the server one ECDH (about 0.05 ms of CPU) instead of an RSA
-    private-key decryption (about 9.5 ms).
+    private-key decryption (about 0.6 ms here; docs/deployment.md §10 has the figures).
 ``RSA-OAEP-256`` (keys made before; a seal without ``alg``)
     A fresh AES key, wrapped with the server's RSA-OAEP (SHA-256, 3072 bits or more) public
     key. Records sealed so before the switch still sit in phones' outboxes: they still open

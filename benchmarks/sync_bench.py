@@ -19,7 +19,12 @@ What it does, on this machine only (loopback, bounded in time and count):
    same size, one transaction each, with raw psycopg: ``executemany … ON CONFLICT (id) DO
    NOTHING`` and ``COPY``, and prints the API's rate as a share of each (the same run, the
    same machine load), with their PostgreSQL CPU per batch;
-7. stops gunicorn (started with the committed gunicorn.conf.py).
+7. with ``--sealed`` (the default): sends the same number of batches three ways in turn,
+   plain, sealed with P-256 (as phones seal now) and sealed with RSA-3072 (as phones sealed
+   before the switch; the server holds both keys, P-256 first), each built (and sealed)
+   before its timing starts, and prints the server CPU (gunicorn + PostgreSQL) per batch and
+   per record of each, and per batch as a share of the goal (25 ms CPU per batch);
+8. stops gunicorn (started with the committed gunicorn.conf.py).
 """
 
 from __future__ import annotations
@@ -163,9 +168,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int | None) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int | None, sealing_keys: str) -> subprocess.Popen:
     environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-                   "CYSWLLT_ENV": "development", "GUNICORN_BIND": f"127.0.0.1:{port}"}
+                   "CYSWLLT_ENV": "development", "GUNICORN_BIND": f"127.0.0.1:{port}", "SEALING_KEYS": sealing_keys}
+    environment.pop("SEALING_KEYS_FILE", None)
     if workers:
         environment["GUNICORN_WORKERS"] = str(workers)
     command = [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"]
@@ -208,7 +214,9 @@ class Phone:
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         form = urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
         self.request("POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
-        self.csrf = json.loads(self.request("GET", "/api/v1/session"))["csrf_token"]
+        answer = json.loads(self.request("GET", "/api/v1/session"))
+        self.csrf = answer["csrf_token"]
+        self.sealing = answer["sealing"]
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
                 expect: tuple[int, ...] = (200, 302)) -> bytes:
@@ -244,6 +252,20 @@ class Phone:
                 "notes": self.rng.choice(NOTES),
             })
         return contacts
+
+    def sealed_batch(self, size: int, key) -> list[dict]:
+        """A batch as the phone sends it once every record is sealed (``key``: an ``app.sealing.SealingKey``)."""
+        from app import sealing
+        from app.contacts import contract
+
+        items = []
+        for contact in self.batch(size):
+            item, errors = contract.parse_contact(contact)
+            assert item is not None, errors
+            items.append({"id": contact["id"], "person_id": contact["person_id"], "type": contact["type"],
+                          "occurred_at": contact["occurred_at"], "content_sha256": contract.content_hash_of(item),
+                          "sealed": sealing.seal(key, contact["id"], contact, self.sealing["seal_token"])})
+        return items
 
     def send(self, contacts: list[dict]) -> float:
         body = json.dumps({"sent_at": iso(datetime.now(timezone.utc)), "contacts": contacts}).encode()
@@ -346,6 +368,83 @@ def run_clients(phones: list[Phone], *, batch_size: int, duration: float, max_ba
     return latencies, sent, errors, wall, cpu
 
 
+def run_prepared(phones: list[Phone], batches: list[list[list[dict]]], meter: CpuMeter):
+    """Send each phone's prepared batches, all phones at once; (batches sent, wall s, (app CPU s, PostgreSQL CPU s))."""
+    errors: list[str] = []
+    sent = [0]
+    lock = threading.Lock()
+
+    def work(phone: Phone, mine: list[list[dict]]):
+        for contacts in mine:
+            try:
+                phone.send(contacts)
+            except Exception as error:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(str(error))
+                continue
+            with lock:
+                sent[0] += 1
+
+    threads = [threading.Thread(target=work, args=pair) for pair in zip(phones, batches)]
+    meter.start()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    cpu = meter.stop()
+    if errors:
+        raise SystemExit(f"Sealed comparison: {len(errors)} batches failed, first: {errors[0]}")
+    return sent[0], wall, cpu
+
+
+GOAL_MS_PER_BATCH = 25.0
+
+
+def sealed_comparison(phones: list[Phone], server: subprocess.Popen, url: str, keys: dict, *, batch_size: int,
+                      batches_per_phone: int, stored_before: int, rounds: int = 4) -> list[str]:
+    """Plain, P-256-sealed and RSA-sealed batches of the same size and number, taken in turns.
+
+    The three ways take turns in ``rounds`` rounds (the order reversed every other round), so
+    that the machine's other load, and the database growing, fall on each alike. Returns the
+    lines to print.
+    """
+    per_round = max(1, batches_per_phone // rounds)
+    lines = [f"Sealed against plain: {len(phones)} clients x {per_round * rounds} batches of {batch_size} each way, "
+             f"in {rounds} rounds taking turns, each built (and sealed) before its timing; "
+             f"load average {os.getloadavg()[0]:.1f}.",
+             f"  (after the {stored_before:,} contacts sent above, with more stored as it goes, in short bursts: "
+             "compare these three with each other, not with the figures above)"]
+    assert all(phone.sealing["key_id"] == keys["P-256"].key_id for phone in phones), "the server seals with P-256 first"
+    assert all(phone.sealing["algorithm"] == "ECDH-P256-HKDF-SHA256" for phone in phones)
+    ways = ["plain", "P-256", "RSA-3072"]
+    totals = {way: [0, 0.0, 0.0, 0.0] for way in ways}  # batches, wall s, app CPU s, PostgreSQL CPU s
+    for number in range(rounds):
+        for way in (ways if number % 2 == 0 else ways[::-1]):
+            if way == "plain":
+                batches = [[phone.batch(batch_size) for _ in range(per_round)] for phone in phones]
+            else:
+                batches = [[phone.sealed_batch(batch_size, keys[way]) for _ in range(per_round)] for phone in phones]
+            sent, wall, (app_cpu, db_cpu) = run_prepared(phones, batches, CpuMeter(server, url))
+            for index, value in enumerate((sent, wall, app_cpu, db_cpu)):
+                totals[way][index] += value
+    figures = {}
+    for way in ways:
+        sent, wall, app_cpu, db_cpu = totals[way]
+        app_ms, db_ms = app_cpu / sent * 1000, db_cpu / sent * 1000
+        figures[way] = total = app_ms + db_ms
+        lines.append(f"  {way:>8}: {total:5.1f} ms CPU per batch (app {app_ms:.1f} + PostgreSQL {db_ms:.1f}), "
+                     f"{total / batch_size * 1000:5.0f} µs per record, {100 * total / GOAL_MS_PER_BATCH:4.0f} % of the "
+                     f"{GOAL_MS_PER_BATCH:.0f} ms goal; {sent * batch_size / wall:,.0f} contacts/s")
+    for way in ways[1:]:
+        extra = figures[way] - figures["plain"]
+        lines.append(f"  sealing with {way} adds {extra:+.1f} ms CPU per batch ({extra / batch_size * 1000:+.0f} µs per "
+                     f"record, {100 * extra / GOAL_MS_PER_BATCH:+.0f} % of the goal); {figures[way] / figures['plain']:.2f}x plain")
+    lines.append(f"  (load average {os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores)")
+    return lines
+
+
 def raw_rows(contacts: list[dict], people_team: dict[int, int], officer_id: int) -> list[dict]:
     """The same contacts as full rows under fresh ids, as the app would store them."""
     from app.contacts.operations import contact_row
@@ -430,6 +529,9 @@ def main() -> None:
     parser.add_argument("--people-per-team", type=int, default=80)
     parser.add_argument("--weeks", type=int, default=26)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--sealed", action=argparse.BooleanOptionalAction, default=True,
+                        help="also compare plain, P-256-sealed and RSA-sealed batches (default: on)")
+    parser.add_argument("--sealed-batches", type=int, default=20, help="batches per client for each way (max 200)")
     arguments = parser.parse_args()
     duration = min(arguments.duration, 120.0)
 
@@ -445,8 +547,13 @@ def main() -> None:
                               officers_per_team=max(2, arguments.clients), weeks=arguments.weeks, seed=arguments.seed)
     print(f"  {history} contacts of history stored.", flush=True)
 
+    from app import sealing
+
+    keys = {"P-256": sealing.SealingKey(sealing.generate_private_key()),
+            "RSA-3072": sealing.SealingKey(sealing.generate_rsa_private_key())}
     port = free_port()
-    server = start_gunicorn(url, port, arguments.workers)
+    server = start_gunicorn(url, port, arguments.workers,
+                            "".join(sealing.private_pem(key.private_key) for key in keys.values()))
     try:
         emails = sorted(caseloads)
         # Spread the clients over the teams: officer k of team t.
@@ -460,6 +567,10 @@ def main() -> None:
             warmup=2, meter=CpuMeter(server, url),
         )
         load_after = os.getloadavg()[0]
+        comparison = []
+        if arguments.sealed:
+            comparison = sealed_comparison(phones, server, url, keys, batch_size=arguments.batch_size,
+                              batches_per_phone=min(arguments.sealed_batches, 200), stored_before=len(sent))
     finally:
         stop(server)
 
@@ -506,6 +617,9 @@ def main() -> None:
           f"{'met' if target else 'NOT met'} ({cpu_per_batch:.1f} ms CPU per batch)")
     if errors:
         print("First errors:", *errors[:3], sep="\n  ")
+    if comparison:
+        print()
+        print(*comparison, sep="\n")
 
 
 if __name__ == "__main__":

@@ -86,8 +86,8 @@ def is_postgres(database_url) -> bool:
 
 @functools.cache
 def production_sealing_keys() -> str:
-    """One sealing key as PEM text, for tests that start the app as production (which refuses
-    to start without one: app/config.py)."""
+    """One sealing key (P-256) as PEM text, for every app the tests make (production refuses to
+    start without one: app/config.py)."""
     from app import sealing
 
     return sealing.private_pem(sealing.generate_private_key())
@@ -104,6 +104,9 @@ def test_settings(database_url: str, **extra) -> dict:
         "SIGN_IN_MAX_AGE_HOURS": 0,
         # Argon2's cheapest parameters: tests about hashing set "owasp" themselves.
         "PASSWORD_HASH_PROFILE": "cheapest",
+        # A P-256 sealing key made for the run, as `flask keys generate` makes, whatever kind of
+        # key instance/sealing_keys.pem holds (records sealed with RSA: tests/api/test_sealed.py).
+        "SEALING_KEYS": production_sealing_keys(),
         **extra,
     }
 

@@ -26,10 +26,10 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.contacts.operations import CORRECTABLE_FIELDS, FUTURE_TOLERANCE, NOT_ON_CASELOAD, ContactInput
@@ -93,7 +93,8 @@ COLLEAGUES_INVALID = _l("The colleagues must be a list of user numbers.")
 COLLEAGUE_REPEATED = _l("Each colleague can be named only once.")
 COLLEAGUES_TOO_MANY = _l("Name at most 10 colleagues.")
 SEALED_INVALID = _l(
-    "The sealed record is not in the form the server reads: it needs a key id, a wrapped key, an IV and the ciphertext."
+    "The sealed record is not in the form the server reads: it needs a key id, a wrapped key or an ephemeral public key, "
+    "an IV and the ciphertext."
 )
 SEAL_UNKNOWN_KEY = _l(
     "This record was sealed with a key the server does not hold, so it cannot be opened. It has not been stored:"
@@ -349,6 +350,7 @@ def parse_discard(body: Mapping) -> tuple[DiscardIn | None, dict]:
 B64URL_PATTERN = r"^[A-Za-z0-9_-]+$"
 KEY_ID_MAX = 100
 WRAPPED_KEY_MAX = 1400  # RSA-OAEP with a key of up to 8192 bits
+EPK_LENGTH = 87  # an uncompressed P-256 point (65 bytes) in base64url
 IV_LENGTH = 16  # 12 bytes in base64url
 # A contact's JSON at its largest (every text at its limit, each character 4 bytes of UTF-8) and the token.
 CIPHERTEXT_MAX = 4 * ((NOTES_MAX + OTHERS_PRESENT_MAX) * 4 * 2 + 4096) // 3
@@ -356,19 +358,33 @@ CIPHERTEXT_MAX = 4 * ((NOTES_MAX + OTHERS_PRESENT_MAX) * 4 * 2 + 4096) // 3
 
 KeyId = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=KEY_ID_MAX)]
 WrappedKey = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=WRAPPED_KEY_MAX)]
+Epk = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=EPK_LENGTH, max_length=EPK_LENGTH)]
+SealAlgorithm = Literal["ECDH-P256-HKDF-SHA256", "RSA-OAEP-256"]  # app/sealing.py ALGORITHMS
 Iv = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=IV_LENGTH, max_length=IV_LENGTH)]
 Ciphertext = Annotated[str, Field(pattern=B64URL_PATTERN, min_length=1, max_length=CIPHERTEXT_MAX)]
 
 
 class Seal(BaseModel):
-    """A record encrypted on the phone to the server's public key (``app/sealing.py``)."""
+    """A record encrypted on the phone to the server's public key (``app/sealing.py``).
+
+    ``alg`` "ECDH-P256-HKDF-SHA256" carries the ephemeral public key ``epk``; "RSA-OAEP-256"
+    (or no ``alg``: seals made before P-256 keys) carries ``wrapped_key``.
+    """
 
     model_config = ConfigDict(strict=True, extra="ignore")
 
+    alg: SealAlgorithm = "RSA-OAEP-256"
     key_id: KeyId
-    wrapped_key: WrappedKey
+    wrapped_key: WrappedKey | None = None
+    epk: Epk | None = None
     iv: Iv
     ciphertext: Ciphertext
+
+    @model_validator(mode="after")
+    def _carries_its_key(self) -> Seal:
+        if (self.epk if self.alg == "ECDH-P256-HKDF-SHA256" else self.wrapped_key) is None:
+            raise PydanticCustomError("invalid", "the seal lacks what its alg needs")
+        return self
 
 
 class SealedContactIn(BaseModel):

@@ -22,27 +22,56 @@ function contact(overrides = {}) {
     duration_minutes: 20, pathways: ["health"], notes: NOTE, sensitive: true, concern: false, others_present: "Ei fam", ...overrides };
 }
 
-test("a sealed contact opens with the server's private key to exactly the contact and the seal token", async () => {
+const rsa = await testSealing({ kind: "RSA" });
+
+test("a sealed contact opens with the server's P-256 private key to exactly the contact and the seal token", async () => {
   const original = contact();
   const sealed = await seal.seal(original, sealing);
+  assert.equal(sealed.alg, "ECDH-P256-HKDF-SHA256");
   assert.equal(sealed.key_id, sealing.key_id);
   assert.match(sealed.iv, /^[A-Za-z0-9_-]{16}$/);
+  assert.match(sealed.epk, /^[A-Za-z0-9_-]{87}$/); // an uncompressed P-256 point
+  assert.equal(sealed.wrapped_key, undefined);
   assert.ok(!JSON.stringify(sealed).includes("allotment"));
   assert.deepEqual(await openSeal(privateKey, original.id, sealed), { contact: original, seal_token: "test-seal-token" });
 });
 
+test("with a server key made before P-256, the record is sealed with RSA-OAEP as before", async () => {
+  const original = contact();
+  const sealed = await seal.seal(original, rsa.sealing);
+  assert.equal(sealed.alg, "RSA-OAEP-256");
+  assert.equal(sealed.epk, undefined);
+  assert.match(sealed.wrapped_key, /^[A-Za-z0-9_-]{512}$/); // 384 bytes
+  assert.deepEqual(await openSeal(rsa.privateKey, original.id, sealed), { contact: original, seal_token: "test-seal-token" });
+});
+
+test("a key of another kind or curve is not used: the phone says it has no key to seal with", async () => {
+  const other = { ...sealing, public_key: { ...sealing.public_key, crv: "P-384" } };
+  assert.equal(seal.usable(other), false);
+  await assert.rejects(seal.seal(contact(), other), (error) => error.name === "NoSealingKey");
+});
+
 test("a seal moved under another record's id does not open", async () => {
-  const sealed = await seal.seal(contact(), sealing);
-  await assert.rejects(openSeal(privateKey, crypto.randomUUID(), sealed));
+  for (const keys of [sealing, rsa.sealing]) {
+    const sealed = await seal.seal(contact(), keys);
+    await assert.rejects(openSeal(keys === sealing ? privateKey : rsa.privateKey, crypto.randomUUID(), sealed));
+  }
+});
+
+test("a seal whose ephemeral key was swapped for another does not open", async () => {
+  const original = contact();
+  const [first, second] = [await seal.seal(original, sealing), await seal.seal(contact(), sealing)];
+  await assert.rejects(openSeal(privateKey, original.id, { ...first, epk: second.epk }));
 });
 
 test("each record gets its own key and IV: the same contact sealed twice looks different", async () => {
   const original = contact();
   const [first, second] = [await seal.seal(original, sealing), await seal.seal(original, sealing)];
   assert.notEqual(first.ciphertext, second.ciphertext);
-  assert.notEqual(first.wrapped_key, second.wrapped_key);
+  assert.notEqual(first.epk, second.epk);
   assert.notEqual(first.iv, second.iv);
 });
+
 
 test("the outbox keeps the summary, the hash of the plaintext and the seal, never the notes", async () => {
   await store.setSetting("sealing", sealing);

@@ -8,6 +8,8 @@ routes are public, which need a supervisor or an administrator, how to fill URL 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -32,6 +34,13 @@ def audit_count() -> int:
     return db.session.scalar(select(func.count()).select_from(AuditEvent))
 
 
+def _said(response) -> str:
+    """What a page said in its alerts and errors (why a sign-in was refused)."""
+    text = response.get_data(as_text=True)
+    return " | ".join(re.sub(r"<[^>]+>", " ", part).strip() for part in
+                      re.findall(r'<(?:p|div|span|li)[^>]*(?:error|alert|warning)[^>]*>(.*?)</(?:p|div|span|li)>', text, re.S))
+
+
 class Caller:
     """One browser or phone: signs in (again, if a route signed it out) and sends requests."""
 
@@ -48,7 +57,8 @@ class Caller:
     def _restore_account(self):
         from app.extensions import db
 
-        user = db.session.get(type(self.user), self.user.id)
+        # As stored now: the test's own copy of the user would still show it as the test made it.
+        user = db.session.get(type(self.user), self.user.id, populate_existing=True)
         if user is None or self.account is None:
             return
         changed = {name: value for name, value in self.account.items() if getattr(user, name) != value}
@@ -66,7 +76,8 @@ class Caller:
             signed_in = "sign_in_token" in session
         if not signed_in:
             self._restore_account()
-            assert sign_in(self.client, self.user.email).status_code == 302
+            response = sign_in(self.client, self.user.email)
+            assert response.status_code == 302, _said(response)
             self.token = csrf_token_from(self.client, "/")
 
     def send(self, method: str, url: str, api: bool):

@@ -121,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.contacts.routes import blueprint as contacts
     from app.main.routes import blueprint as main
     from app.people.routes import blueprint as people
+    from app.plans.routes import blueprint as plans
+    from app.meetings.routes import blueprint as meetings
     from app.supervision.routes import blueprint as supervision
     from app.pwa.routes import blueprint as pwa
     from app.account.routes import blueprint as account
@@ -133,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohort)
     app.register_blueprint(main)
     app.register_blueprint(people)
+    app.register_blueprint(plans)
+    app.register_blueprint(meetings)
     app.register_blueprint(supervision)
     app.register_blueprint(contacts)
     app.register_blueprint(pwa)

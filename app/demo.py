@@ -121,6 +121,8 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     session.flush()
     accounts.extend(_staff_comings_and_goings(session, teams[0][0], teams[0][1], password_hash, today))
     session.flush()
+    _plans_and_meetings(session, teams[0][0], today)
+    session.flush()
     return accounts
 
 
@@ -331,3 +333,54 @@ def _contacts(session, rng, person: Person, staff: list[User], today: date) -> N
                 if contact_type == ContactType.WELFARE_HELP else (),
                 notes=None,
             ))
+
+
+PLAN_WORK = {
+    Pathway.ACCOMMODATION: ("high", "On the council's housing list; support worker from the housing association."),
+    Pathway.DRUGS_ALCOHOL: ("some", "Attends the local substance misuse service every fortnight."),
+    Pathway.EDUCATION_TRAINING_EMPLOYMENT: ("some", "Referred to a college course in construction skills."),
+    Pathway.FINANCE_BENEFITS_DEBT: ("high", "Help with a Universal Credit claim and rent arrears."),
+}
+
+
+def _plans_and_meetings(session: Session, team: Team, today: date) -> None:
+    """The demo team's plans and meetings: a plan for a few people, with an action overdue; a
+    meeting twelve days ago that discussed some of them; and the next one in two days, whose
+    agenda lists a red person, an amber one due for review, a de-selection candidate and the
+    overdue action. Through the same operations as the pages (app/plans, app/meetings)."""
+    from sqlalchemy import select
+
+    from app.domain.plans import Need, Owner
+    from app.meetings import operations as meetings
+    from app.plans import operations as plans
+
+    staff = list(session.scalars(select(User).where(User.team_id == team.id, User.active.is_(True),
+                                                    User.password_hash.is_not(None)).order_by(User.id)))
+    supervisor = next(user for user in staff if user.role == Role.SUPERVISOR)
+    officers = [user for user in staff if user.role == Role.OFFICER]
+    people = list(session.scalars(select(Person).where(Person.team_id == team.id, Person.left_on.is_(None))
+                                  .order_by(Person.id)))
+    for number, person in enumerate(people[:6]):
+        for pathway, (need, work) in list(PLAN_WORK.items())[number % 2::2]:
+            plans.set_pathway(session, person, by=supervisor, pathway=pathway, need=Need(need), work=work)
+    planned = people[:6]
+    plans.add_action(session, planned[0], by=supervisor, description="Housing assessment with the council",
+                     owner=Owner(agency_name="Powys County Council housing"), due_on=today - timedelta(days=6),
+                     pathway=Pathway.ACCOMMODATION)
+    plans.add_action(session, planned[1], by=supervisor, description="Check the Universal Credit claim is paid",
+                     owner=Owner(user_id=(planned[1].offender_manager_id or officers[0].id)),
+                     due_on=today - timedelta(days=3), pathway=Pathway.FINANCE_BENEFITS_DEBT)
+    plans.add_action(session, planned[2], by=supervisor, description="Book the first college interview",
+                     owner=Owner(user_id=officers[0].id), due_on=today + timedelta(days=10),
+                     pathway=Pathway.EDUCATION_TRAINING_EMPLOYMENT)
+    # Twelve days ago: attendance and a decision about two people (so they are not "amber due" again yet).
+    earlier = meetings.create_meeting(session, team, held_on=today - timedelta(days=12), by=supervisor)
+    for agency, attendees in (("Police", "Catrin Ffowc, Siân Howells"), ("Probation", "Mark Stephens, Nia Rowlands"),
+                              ("Housing", "Mererid Puw")):
+        meetings.set_attendance(session, earlier, agency=agency, attendees=attendees)
+    ambers = [person for person in people if person.rag == Rag.AMBER]
+    for person in ambers[:1]:
+        meetings.record_decision(session, earlier, person, meetings.Decision(
+            rag=person.rag, lead_agency=person.lead_agency, offender_manager_id=person.offender_manager_id),
+            by=supervisor, today=today, reason="Agreed at the IOM meeting.")
+    meetings.create_meeting(session, team, held_on=today + timedelta(days=2), by=supervisor)

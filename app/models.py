@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.plans import ActionStatus, Need
 from app.domain.requirements import Category, Defaults, DefaultsHistory, DefaultsPeriod
 from app.extensions import db
 from app.types import UTCDateTime
@@ -726,3 +727,103 @@ class ConcernAcknowledgement(Model):
     acknowledged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     acknowledged_by: Mapped[User] = relationship()
+
+
+class PlanPathway(Model):
+    """One pathway of a person's offender management plan (toolkit §6.2): the need, and what
+    is being done about it. At most one row a pathway; no row is "not assessed" (migration 0018)."""
+
+    __tablename__ = "plan_pathways"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("person_id", "pathway"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    pathway: Mapped[Pathway] = mapped_column(str_enum(Pathway, "pathway"))
+    need: Mapped[Need] = mapped_column(str_enum(Need, "need"))
+    work: Mapped[str | None] = mapped_column(Text)  # what is being done
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class PlanAction(Model):
+    """An action of a person's plan: owned by one user of the team or one partner agency (by
+    name), due on a date, open until done or dropped; ``meeting_id`` when agreed at a meeting."""
+
+    __tablename__ = "plan_actions"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("(owner_id IS NULL) <> (owner_agency IS NULL)", name="one_owner"),
+        Index("ix_plan_actions_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    pathway: Mapped[Pathway | None] = mapped_column(str_enum(Pathway, "pathway"))
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    owner_agency: Mapped[str | None] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, "action_status"), default=ActionStatus.OPEN)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    person: Mapped[Person] = relationship()
+
+
+class Meeting(Model):
+    """A team's fortnightly IOM meeting on a day (toolkit §8.4–8.7, §9.1–9.2)."""
+
+    __tablename__ = "meetings"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("team_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+
+
+class MeetingAttendance(Model):
+    """Who came to a meeting for one agency (a partner agency by name): how many, and who."""
+
+    __tablename__ = "meeting_attendance"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("meeting_id", "agency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    agency: Mapped[str] = mapped_column(String(120))
+    attendees: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingDecision(Model):
+    """What a meeting decided about one person. The changes themselves go through their own
+    operations (a RAG change, an allocation, a de-selection), each naming the meeting; this
+    row says what was agreed, for the minutes and the next agenda ("last discussed")."""
+
+    __tablename__ = "meeting_decisions"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    rag: Mapped[Rag] = mapped_column(str_enum(Rag, "rag"))
+    lead_agency: Mapped[Agency] = mapped_column(str_enum(Agency, "lead_agency"))
+    offender_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deselected: Mapped[bool] = mapped_column(Boolean, default=False)
+    criteria: Mapped[list[str] | None] = mapped_column(JSON)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+    offender_manager: Mapped[User | None] = relationship(foreign_keys=[offender_manager_id])

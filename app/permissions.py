@@ -18,6 +18,9 @@ Doing anything else is decided here, by named abilities::
     may(user, "change_role_or_status", account) # the same, never one's own account
     may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
     may(user, "revoke_device", device)          # as managing the account of whoever last signed in on it
+    may(user, "edit_plan", person)              # the person's offender manager and the team's supervisors
+    may(user, "update_plan_action", action)     # as editing the plan, and the action's own owner
+    may(user, "run_meeting", team)              # the team's fortnightly meeting: as acting for the team
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -142,6 +145,17 @@ def _revoke_device(user, device) -> bool:
     return _manage_account(user, device.user)
 
 
+def _edit_plan(user, person) -> bool:
+    """A person's plan: their offender manager (of the person's team) and whoever acts for the team."""
+    return _act_for_team(user, person.team_id) or (
+        person.offender_manager_id == user.id and user.team_id == person.team_id)
+
+
+def _update_plan_action(user, action) -> bool:
+    """Marking an action done or dropped: as editing the plan, and the user who owns the action."""
+    return action.owner_id == user.id or _edit_plan(user, action.person)
+
+
 def roles_to_give(user) -> list[Role]:
     """The roles a user may give an account: supervisors never make an administrator."""
     if user.role == Role.ADMIN:
@@ -164,6 +178,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "transfer": _transfer,
     "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
     "revoke_device": _revoke_device,
+    "edit_plan": _edit_plan,
+    "update_plan_action": _update_plan_action,
+    "run_meeting": _act_for_team,
 }
 
 

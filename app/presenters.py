@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask_babel import force_locale, format_date, format_datetime, get_locale, gettext, lazy_gettext as _l, ngettext
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    get_locale,
+    gettext,
+    lazy_gettext as _l,
+    lazy_pgettext,
+    ngettext,
+)
 
 from app.domain.counting import WeekCount, WeekStatus
+from app.domain.plans import ActionStatus, Need
 from app.domain.requirements import Category, ProRating, ProRatingReason
 from app.models import Agency, ContactType, Outcome, Pathway, PauseReason, Rag, Role
 
@@ -41,6 +51,16 @@ PATHWAY_LABELS = {
     Pathway.CHILDREN_FAMILIES: _l("Children and families"),
     Pathway.FINANCE_BENEFITS_DEBT: _l("Finance, benefits and debt"),
     Pathway.ATTITUDES_THINKING_BEHAVIOUR: _l("Attitudes, thinking and behaviour"),
+}
+NEED_LABELS = {
+    Need.NONE: _l("No need"),
+    Need.SOME: _l("Some need"),
+    Need.HIGH: _l("High need"),
+}
+ACTION_STATUS_LABELS = {
+    ActionStatus.OPEN: lazy_pgettext("a plan action's status", "Open"),
+    ActionStatus.DONE: lazy_pgettext("a plan action's status", "Done"),
+    ActionStatus.DROPPED: lazy_pgettext("a plan action's status", "Dropped"),
 }
 PAUSE_LABELS = {
     PauseReason.CUSTODY: _l("In custody"),
@@ -193,4 +213,6 @@ def register(app) -> None:
         outcome_label=lambda value: OUTCOME_LABELS[value],
         pathway_label=lambda value: PATHWAY_LABELS[value],
         pause_label=lambda value: PAUSE_LABELS[value],
+        need_label=lambda value: NEED_LABELS[value],
+        action_status_label=lambda value: ACTION_STATUS_LABELS[value],
     )

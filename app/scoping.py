@@ -23,8 +23,13 @@ from app.models import (
     Device,
     DeliusCode,
     ExportRun,
+    Meeting,
+    MeetingAttendance,
+    MeetingDecision,
     Pause,
     Person,
+    PlanAction,
+    PlanPathway,
     RagChange,
     RequirementReview,
     StoredPersonWeek,
@@ -37,10 +42,12 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun, Device)
+TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun, Device,
+              Meeting, MeetingAttendance, MeetingDecision)
 # A person's stored weeks go with the person (not with the team they are in now), so a team
 # that a person moved on from still reads their past weeks.
-PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod, StoredPersonWeek)
+PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, CohortPeriod, StoredPersonWeek,
+                PlanPathway, PlanAction)
 # Earlier periods are read through the table (not the entity) inside the criteria below,
 # so that the criteria on people and on periods do not apply to each other without end.
 _PERIODS = CohortPeriod.__table__

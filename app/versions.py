@@ -2,8 +2,8 @@
 
 Each team has a counter (``caseload_versions``) raised by one in the same transaction as
 any change that alters what its caseload answer holds: a person (name, category, RAG,
-joining and leaving, moving team), their category changes, reviews, RAG changes and
-pauses, the team's defaults, a user's name (shown as offender manager), and contacts.
+joining and leaving, moving team), their category changes, reviews, RAG changes,
+pauses and plan actions, the team's defaults, a user's name (shown as offender manager), and contacts.
 Changes made through the ORM are noticed by a session listener; rows written with a Core
 INSERT (the sync path) are named with ``touch``. The counter is raised just before the
 commit, so its row lock is held only for the commit itself.
@@ -27,6 +27,7 @@ from app.models import (
     Contact,
     Pause,
     Person,
+    PlanAction,
     RagChange,
     RequirementReview,
     Team,
@@ -35,7 +36,7 @@ from app.models import (
 )
 
 _TEAM_OWNED = (Contact, TeamDefaults)
-_PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause)
+_PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, PlanAction)  # actions: the next ones
 
 _PENDING_TEAMS = "caseload_teams"
 _PENDING_PEOPLE = "caseload_people"

@@ -17,12 +17,15 @@ from app.contacts import joint
 from app.contacts.operations import SyncResult
 from app.i18n import current_language
 from app.models import User
+from app.plans.queries import next_actions_of
 from app.pwa.operations import current_build
 
 
 def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
-    return [caseload_row(row, language, user.id) for row in caseload(session, user.team_id, week, language)]
+    rows = caseload(session, user.team_id, week, language)
+    actions = next_actions_of(session, [row.person.id for row in rows])
+    return [caseload_row(row, language, user.id, actions) for row in rows]
 
 
 def colleagues_rows(session: Session, user: User, language: str) -> list[dict]:
@@ -37,7 +40,8 @@ def people_rows(session: Session, user: User, person_ids: Iterable[int], week: d
     language = language or current_language()
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
-    return [caseload_row(row, language, user.id) for row in person_weeks(session, people, week)]
+    actions = next_actions_of(session, [person.id for person in people])
+    return [caseload_row(row, language, user.id, actions) for row in person_weeks(session, people, week)]
 
 
 def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from datetime import datetime
 
 from app.weekly_counts import PersonWeek
@@ -15,8 +17,12 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else iso_utc_millis(moment)
 
 
-def caseload_row(row: PersonWeek, language: str, user_id: int | None = None) -> dict:
+def caseload_row(row: PersonWeek, language: str, user_id: int | None = None,
+                 actions: Mapping[int, Sequence] | None = None) -> dict:
     """One person as the phone needs them to record offline and find them: no notes, no addresses.
+
+    ``next_actions`` are the person's next open plan actions (``app.domain.plans.next_actions``):
+    what is to be done, by when and by whom; never a pathway's need or what is being done on it.
 
     ``order_key`` is the name's place in the reader's alphabet (``app.collation``), which the
     phone sorts by so that its lists are in the server's order.
@@ -37,6 +43,17 @@ def caseload_row(row: PersonWeek, language: str, user_id: int | None = None) -> 
         "is_mine": user_id is not None and person.offender_manager_id == user_id,
         "delius_crn": person.delius_crn,
         "niche_ref": person.niche_ref,
+        "next_actions": [plan_action(action) for action in (actions or {}).get(person.id, [])],
+    }
+
+
+def plan_action(action) -> dict:
+    return {
+        "id": action.id,
+        "description": action.description,
+        "due_on": action.due_on.isoformat(),
+        "owner": action.owner.name if action.owner is not None else action.owner_agency,
+        "owner_id": action.owner_id,
     }
 
 

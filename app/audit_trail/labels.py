@@ -27,11 +27,14 @@ from app.models import (
     Rag,
     Role,
 )
+from app.domain.plans import ActionStatus, Need
 from app.domain.requirements import Category
 from app.presenters import (
+    ACTION_STATUS_LABELS,
     AGENCY_LABELS,
     CATEGORY_LABELS,
     CONTACT_TYPE_LABELS,
+    NEED_LABELS,
     OUTCOME_LABELS,
     PATHWAY_LABELS,
     PAUSE_LABELS,
@@ -89,6 +92,13 @@ def entity_labels() -> dict[str, str]:
         "account_links": pgettext("kind of record", "One-time link"),
         "person_page": pgettext("kind of record", "Person's page"),
         "concern_acknowledgements": pgettext("kind of record", "Acknowledgement of a concern"),
+        "plan_pathways": pgettext("kind of record", "Pathway of a plan"),
+        "plan_actions": pgettext("kind of record", "Action of a plan"),
+        "meetings": pgettext("kind of record", "IOM meeting"),
+        "meeting_attendance": pgettext("kind of record", "Attendance at an IOM meeting"),
+        "meeting_decisions": pgettext("kind of record", "Decision at an IOM meeting"),
+        "meeting_agenda": pgettext("kind of record", "Agenda of an IOM meeting"),
+        "meeting_minutes": pgettext("kind of record", "Minutes of an IOM meeting"),
     }
 
 
@@ -202,6 +212,21 @@ FIELD_LABELS = {
     "voided_contacts": _l("Voided contacts"),
     "unchanged_contacts": _l("Contacts already exported, unchanged"),
     "download": _l("What was read"),
+    # Plans and meetings (app/plans, app/meetings).
+    "pathway": _l("Pathway"),
+    "need": _l("Need"),
+    "work": _l("What is being done"),
+    "description": _l("Action"),
+    "owner_id": _l("Owner (user number)"),
+    "owner_agency": _l("Partner agency"),
+    "due_on": _l("Due by"),
+    "meeting_id": _l("Meeting number"),
+    "meeting": _l("Meeting number"),
+    "held_on": _l("Date of the meeting"),
+    "attendees": _l("Who came for it"),
+    "deselected": _l("De-selected"),
+    "criteria": _l("De-selection criteria"),
+    "decided_by_id": _l("Decided by (user number)"),
 }
 
 PER_ENTITY_LABELS = {
@@ -233,11 +258,14 @@ def _enum_labels(key: str) -> tuple | None:
         "outcome": (Outcome, OUTCOME_LABELS),
         "left_reason": (DeselectionReason, _supervision_labels()[0]),
         "left_criteria": (DeselectionReason, _supervision_labels()[0]),
+        "criteria": (DeselectionReason, _supervision_labels()[0]),
+        "pathway": (Pathway, PATHWAY_LABELS),
+        "need": (Need, NEED_LABELS),
         "status": (WeekStatus, _supervision_labels()[1]),
     }.get(key)
 
 
-_DATES = {"effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
+_DATES = {"due_on", "held_on", "effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
 _MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
 
@@ -261,6 +289,10 @@ def value_text(entity: str, key: str, value) -> str:
         return ", ".join(value_text(entity, key, item) for item in value)
     if entity == "pauses" and key == "reason":
         return _label_of(PauseReason, PAUSE_LABELS, value)
+    if entity == "plan_actions" and key == "status":
+        return _label_of(ActionStatus, ACTION_STATUS_LABELS, value)
+    if entity == "meeting_attendance" and key == "agency":
+        return str(value)  # named as the meeting wrote it
     if entity == "delius_codes" and key in ("key", "code"):
         from app.supervision import delius_code_pages
 

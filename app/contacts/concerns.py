@@ -25,15 +25,30 @@ MOST_SHOWN = 50  # a home screen lists at most this many (the oldest first); non
 def _open(user: Any) -> Select[tuple[Contact]]:
     """The open concerns this user is alerted to: on their own team's people that they manage,
     or, for a supervisor, on any of their team's people."""
-    acknowledged = select(ConcernAcknowledgement.contact_id).where(ConcernAcknowledgement.contact_id == Contact.id)
     for_me = Person.offender_manager_id == user.id
     if user.is_supervisor:
         for_me = or_(for_me, Contact.team_id == user.team_id)
+    return _still_open(for_me)
+
+
+def _still_open(condition) -> Select[tuple[Contact]]:
+    """What an open concern is: a concern on a contact that is not void and not acknowledged."""
+    acknowledged = select(ConcernAcknowledgement.contact_id).where(ConcernAcknowledgement.contact_id == Contact.id)
     return (
         select(Contact)
         .join(Person, Person.id == Contact.person_id)
-        .where(and_(Contact.concern.is_(True), Contact.voided.is_(False), ~acknowledged.exists(), for_me))
+        .where(and_(Contact.concern.is_(True), Contact.voided.is_(False), ~acknowledged.exists(), condition))
     )
+
+
+def open_concerns_of_team(session: Session, team_id: int, limit: int = MOST_SHOWN) -> list[Contact]:
+    """Every open concern on a team's people now (the meeting's agenda), oldest first."""
+    return list(session.scalars(
+        _still_open(and_(Contact.team_id == team_id, Person.team_id == team_id))
+        .options(selectinload(Contact.person), selectinload(Contact.recorded_by))
+        .order_by(Contact.occurred_at, Contact.id)
+        .limit(limit)
+    ))
 
 
 def open_concerns(session: Session, user: Any, limit: int = MOST_SHOWN) -> list[Contact]:

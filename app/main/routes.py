@@ -5,7 +5,8 @@ from app.weekly_counts import caseload
 from app.devices.operations import worries_for_home
 from app.collation import matches_search
 from app.contacts import concerns
-from app.domain.weeks import week_start
+from app.domain.weeks import local_date, week_start
+from app.plans.queries import overdue_owned_by
 from app import clock
 from app.extensions import db
 from app.i18n import current_language, keep_on_profile, remember_on_device
@@ -30,6 +31,7 @@ def caseload_page():
     return render_template("main/caseload.html", rows=rows, mine=mine, rest=rest, week=monday, query=query,
                            concerns=concerns.open_concerns(db.session, user),
                            concerns_total=concerns.count_open(db.session, user),
+                           overdue_actions=overdue_owned_by(db.session, user, local_date(clock.now())),
                            phone_worries=worries_for_home(db.session, user, clock.now(), current_language()),
                            everyone=len(everyone), show_rest=bool(query) or not mine or request.args.get("all") == "1")
 

@@ -4,11 +4,13 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
+from app.domain.weeks import local_date
 from app.extensions import db
 from app.cohort.presenters import cohort_periods
 from app.contacts import privacy
 from app.contacts.joint import joint_details
 from app.people import queries
+from app.plans import queries as plans
 from app.permissions import may, may_change_contact
 from app.supervision import charts
 from app.supervision.forms import DESELECTION_LABELS
@@ -55,4 +57,5 @@ def person_page(person_id: int):
         deselection_labels=DESELECTION_LABELS,
         periods=cohort_periods(db.session, person),
         joint=joint_details(db.session, page.contacts),
+        plan=plans.plan_of(db.session, person, local_date(now)),
     )

@@ -15,15 +15,20 @@ from app.models import (
     ContactType,
     DeselectionReason,
     Outcome,
+    Pathway,
     PauseReason,
     Rag,
 )
+from app.domain.plans import ActionStatus, Need
 from app.domain.requirements import Category
 from app.presenters import (
+    ACTION_STATUS_LABELS,
     AGENCY_LABELS,
     CATEGORY_LABELS,
     CONTACT_TYPE_LABELS,
+    NEED_LABELS,
     OUTCOME_LABELS,
+    PATHWAY_LABELS,
     PAUSE_LABELS,
     RAG_LABELS,
     date_time,
@@ -103,6 +108,13 @@ ACTIONS = {
     ("pauses", "create"): _l("Pause added"),
     ("pauses", "end"): _l("Pause ended"),
     ("pauses", "update"): _l("Pause changed"),
+    ("plan_pathways", "create"): _l("Plan: a pathway's need recorded"),
+    ("plan_pathways", "update"): _l("Plan: a pathway's need changed"),
+    ("plan_actions", "create"): _l("Plan: action added"),
+    ("plan_actions", "done"): _l("Plan: action done"),
+    ("plan_actions", "drop"): _l("Plan: action dropped"),
+    ("plan_actions", "reopen"): _l("Plan: action open again"),
+    ("meeting_decisions", "create"): _l("Decision recorded at the IOM meeting"),
 }
 
 # The fields worth showing, per record; identifiers, hashes and timestamps are left out.
@@ -138,6 +150,10 @@ FIELDS = {
         "next_review_due": _l("Next review due"),
     },
     "pauses": {"reason": _l("Why contact is paused"), "start": _l("First day of the pause"), "end": _l("First day back")},
+    "plan_pathways": {"pathway": _l("Pathway"), "need": _l("Need"), "work": _l("What is being done")},
+    "plan_actions": {"description": _l("Action"), "owner_agency": _l("Partner agency"), "due_on": _l("Due by"),
+                     "status": _l("Status")},
+    "meeting_decisions": {"rag": _l("RAG status"), "lead_agency": _l("Lead agency"), "deselected": _l("De-selected")},
 }
 
 _ENUM_LABELS: dict[str, tuple[type[enum.Enum], Mapping]] = {
@@ -147,8 +163,11 @@ _ENUM_LABELS: dict[str, tuple[type[enum.Enum], Mapping]] = {
     "left_reason": (DeselectionReason, DESELECTION_LABELS),
     "type": (ContactType, CONTACT_TYPE_LABELS),
     "outcome": (Outcome, OUTCOME_LABELS),
+    "pathway": (Pathway, PATHWAY_LABELS),
+    "need": (Need, NEED_LABELS),
+    "status": (ActionStatus, ACTION_STATUS_LABELS),
 }
-_DATES = {"joined_on", "left_on", "effective", "next_review_due", "start", "end"}
+_DATES = {"joined_on", "left_on", "effective", "next_review_due", "start", "end", "due_on"}
 _MOMENTS = {"occurred_at"}
 _HIDDEN_TEXT = {"notes"}
 

@@ -33,9 +33,40 @@ def test_the_caseload_has_what_recording_needs_and_nothing_more(api, officer, te
             "is_mine": True,  # what finding people needs: whose they are, and the references to search
             "delius_crn": None,
             "niche_ref": None,
+            "next_actions": [],
         }
     ]
     assert "Private" not in response.get_data(as_text=True)
+
+
+def test_the_caseload_has_each_persons_next_plan_actions_and_its_etag_follows_them(api, officer, supervisor, person):
+    from app.domain.plans import Need, Owner
+    from app.models import Pathway
+    from app.plans import operations as plans
+
+    plans.set_pathway(db.session, person, by=supervisor, pathway=Pathway.HEALTH, need=Need.HIGH,
+                      work="Nodyn iechyd: sees the community mental health team")
+    for day, text in ((date(2026, 12, 20), "Fourth"), (date(2026, 11, 10), "Overdue one"),
+                      (date(2026, 11, 25), "Second"), (date(2026, 12, 1), "Third")):
+        plans.add_action(db.session, person, by=supervisor, description=text, owner=Owner(agency_name="Tai Powys"),
+                         due_on=day)
+    db.session.commit()
+    client = api(officer)
+    first = client.get("/api/v1/caseload")
+    row = first.get_json()["people"][0]
+    assert [action["description"] for action in row["next_actions"]] == ["Overdue one", "Second", "Third"]
+    assert row["next_actions"][0] == {"id": row["next_actions"][0]["id"], "description": "Overdue one",
+                                      "due_on": "2026-11-10", "owner": "Tai Powys", "owner_id": None}
+    assert "Nodyn iechyd" not in first.get_data(as_text=True)
+    from app.models import PlanAction
+    from sqlalchemy import select
+
+    overdue = db.session.scalar(select(PlanAction).where(PlanAction.description == "Overdue one"))
+    plans.set_action_status(db.session, overdue, "done")
+    db.session.commit()
+    again = client.get("/api/v1/caseload", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert [a["description"] for a in again.get_json()["people"][0]["next_actions"]] == ["Second", "Third", "Fourth"]
 
 
 def test_the_caseload_answers_304_while_nothing_has_changed(api, officer, person):

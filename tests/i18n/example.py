@@ -39,6 +39,8 @@ NOT_HTML = {
     "supervision.week_export": "csv",
     "supervision.measures_export": "csv",
     "supervision.export_run_file": "csv",  # the example run is a Delius one
+    "meetings.agenda_export": "csv",
+    "meetings.minutes_export": "csv",
     "observability.healthz": "json",
     "observability.readyz": "json",
     "devices.team_devices": "json",
@@ -70,6 +72,7 @@ ROUTE_ARGUMENTS = {
     "review_id": lambda data, language: data.review.id,
     "pause_id": lambda data, language: data.pause.id,
     "run_id": lambda data, language: data.export_run.id,
+    "meeting_id": lambda data, language: data.meeting.id,
     # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
     "language": lambda data, language: language,
     "lang": lambda data, language: language,
@@ -114,6 +117,7 @@ class ExampleData:
     pause: object
     words: frozenset[str]
     export_run: object = None
+    meeting: object = None
 
 
 def build_example(app) -> ExampleData:
@@ -159,6 +163,7 @@ def build_example(app) -> ExampleData:
     export_run = make_run(db.session, team, "delius", by=supervisor, changed_only=False,
                           first_day=date(2026, 11, 23), last_day=date(2026, 11, 29), now=NOW)
     db.session.commit()
+    meeting = example_meeting(team, supervisor, officer, person)
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
@@ -170,8 +175,32 @@ def build_example(app) -> ExampleData:
         "Chrome Mobile", "Android", str(phone.id)[:8], "0123456789abcdef",
         # Delius codes go out unchanged in every language (app/domain/exports.py).
         "ATTC", "AAAA", "UAAB", "C204", "CHVS", "COPT", "COVC", "COAP", "COOO", "C084",
+        # The example plan and meeting, as typed (app/plans, app/meetings).
+        "Tai Powys", "Mererid Jones", "Housing assessment", "Referred to the council's housing team.",
     })
-    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run)
+    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run, meeting)
+
+
+def example_meeting(team, supervisor, officer, person):
+    """A plan with an overdue action for a partner agency, and today's meeting with its attendance,
+    a decision and an action agreed, so that the plan and meeting pages show all their words."""
+    from app.domain.plans import Need, Owner
+    from app.meetings import operations as meetings
+    from app.models import Agency, Pathway, Rag
+    from app.plans import operations as plans
+
+    plans.set_pathway(db.session, person, by=officer, pathway=Pathway.ACCOMMODATION, need=Need.HIGH,
+                      work="Referred to the council's housing team.")
+    plans.add_action(db.session, person, by=officer, description="Housing assessment",
+                     owner=Owner(agency_name="Tai Powys"), due_on=date(2026, 11, 20))
+    meeting = meetings.create_meeting(db.session, team, held_on=NOW.date(), by=supervisor)
+    meetings.set_attendance(db.session, meeting, agency="Tai Powys", attendees="Mererid Jones")
+    meetings.record_decision(db.session, meeting, person, meetings.Decision(
+        rag=Rag.RED, lead_agency=Agency.POLICE, offender_manager_id=officer.id,
+        action=meetings.NewAction("Housing assessment", Owner(user_id=officer.id), date(2026, 12, 2))),
+        by=supervisor, today=NOW.date(), reason="Reasoning.")
+    db.session.commit()
+    return meeting
 
 
 

@@ -82,6 +82,13 @@ LOWEST_ROLE = {
     # Joint contacts: a supervisor confirms or dismisses "possibly the same contact".
     "supervision.confirm_same": "supervisor",
     "supervision.dismiss_possible": "supervisor",
+    # The fortnightly IOM meeting (app/meetings): run by whoever acts for the team.
+    "meetings.meetings_page": "supervisor",
+    "meetings.meeting_page": "supervisor",
+    "meetings.attendance": "supervisor",
+    "meetings.decide": "supervisor",
+    "meetings.agenda_export": "supervisor",
+    "meetings.minutes_export": "supervisor",
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -130,6 +137,29 @@ def _export_run(which: str) -> Callable[[World], object]:
     return run_of
 
 
+def _meeting(which: str) -> Callable[[World], object]:
+    """A meeting of the team (own) or of the other team, made the first time it is asked for."""
+
+    def meeting_of(world: World) -> object:
+        from datetime import date, datetime, timezone
+
+        from app.extensions import db
+        from app.models import Meeting
+
+        meetings = world.__dict__.setdefault("meetings", {})
+        if which not in meetings:
+            team, user = (world.team, world.supervisor) if which == "own" else (world.other_team, world.other_officer)
+            # A Core insert (not audited), so that making it is not counted as the request's change.
+            meetings[which] = db.session.execute(Meeting.__table__.insert().values(
+                team_id=team.id, held_on=date(2026, 11, 24), created_by_id=user.id,
+                created_at=datetime(2026, 11, 24, 9, tzinfo=timezone.utc)).returning(Meeting.__table__.c.id)).scalar_one()
+            db.session.commit()
+        return meetings[which]
+
+    return meeting_of
+
+
+MEETING = Owned(_meeting("own"), _meeting("other"), lambda w: w.missing_int)
 EXPORT_RUN = Owned(_export_run("own"), _export_run("other"), lambda w: w.missing_int)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
@@ -142,6 +172,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "pause_id": PAUSE,
     "device_id": DEVICE,
     "run_id": EXPORT_RUN,
+    "meeting_id": MEETING,
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),

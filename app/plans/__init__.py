@@ -1,0 +1,1 @@
+"""Each person's offender management plan: pathways and actions."""

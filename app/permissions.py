@@ -17,6 +17,9 @@ Doing anything else is decided here, by named abilities::
     may(user, "change_role_or_status", account) # the same, never one's own account
     may(user, "transfer", Move(from_id, to_id)) # administrators, or either team's supervisors
     may(user, "revoke_device", device)          # as managing the account of whoever last signed in on it
+    may(user, "arrange", person)                # arrange a contact ahead: the person's own team
+    may(user, "arrange_for", officer)           # for oneself; a supervisor for any officer of their team
+    may(user, "change_arrangement", arrangement) # move, cancel, record: its officer, who arranged it, supervisors
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -135,6 +138,24 @@ def _revoke_device(user, device) -> bool:
     return _manage_account(user, device.user)
 
 
+def _arrange(user, person) -> bool:
+    """Arranging a contact ahead, as recording one: for a person of one's own team (administrators too)."""
+    return person is not None and person.team_id == user.team_id
+
+
+def _arrange_for(user, officer) -> bool:
+    """An arrangement is for its officer: oneself, or, for a supervisor, any active member of their team."""
+    if officer is None or not officer.active:
+        return False
+    return officer.id == user.id or (_supervise(user) and officer.team_id == user.team_id)
+
+
+def _change_arrangement(user, arrangement) -> bool:
+    """Moving, cancelling and recording the outcome: the officer it is for, whoever arranged it,
+    and the supervisors of its team (administrators, who act for every team, too)."""
+    return user.id in (arrangement.officer_id, arrangement.arranged_by_id) or _act_for_team(user, arrangement.team_id)
+
+
 def roles_to_give(user) -> list[Role]:
     """The roles a user may give an account: supervisors never make an administrator."""
     if user.role == Role.ADMIN:
@@ -156,6 +177,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "transfer": _transfer,
     "move_between_teams": _administer,  # supervisors cannot move anyone out of their team
     "revoke_device": _revoke_device,
+    "arrange": _arrange,
+    "arrange_for": _arrange_for,
+    "change_arrangement": _change_arrangement,
 }
 
 

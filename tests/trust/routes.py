@@ -128,6 +128,7 @@ def _export_run(which: str) -> Callable[[World], object]:
     return run_of
 
 
+ARRANGEMENT = Owned(lambda w: w.own_arrangement.id, lambda w: w.other_arrangement.id, lambda w: w.missing_uuid)
 EXPORT_RUN = Owned(_export_run("own"), _export_run("other"), lambda w: w.missing_int)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
@@ -140,6 +141,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "pause_id": PAUSE,
     "device_id": DEVICE,
     "run_id": EXPORT_RUN,
+    "arrangement_id": ARRANGEMENT,
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),

@@ -12,12 +12,14 @@ from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired
 
 from app.arrangements import contract
-from app.domain.arrangements import CancelledBy
+from app.domain.arrangements import CancelledBy, State
 from app.domain.weeks import LONDON
 from app.fields import CalendarDateField
 from app.models import ContactType, Outcome
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS
 
+STATE_LABELS = {State.ARRANGED: _l("Arranged"), State.MOVED: _l("Moved"), State.CANCELLED: _l("Cancelled"),
+                State.RECORDED: _l("Outcome recorded")}
 CANCELLED_BY_LABELS = {CancelledBy.PERSON: _l("Cancelled by the person"), CancelledBy.TEAM: _l("Cancelled by the team")}
 
 FORM_FIELDS = {"id": "arrangement_id", "person_id": "person", "type": "type", "starts_at": "date",

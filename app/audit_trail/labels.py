@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext, lazy_gettext as _l, pgettext
 
+from app.domain.arrangements import CancelledBy, State as ArrangementState
 from app.domain.counting import WeekStatus
 from app.i18n import LANGUAGE_NAMES
 from app.models import (
@@ -51,6 +52,9 @@ def action_labels() -> dict[str, str]:
         "delete": pgettext("audit trail action", "Deleted"),
         "void": pgettext("audit trail action", "Voided"),
         "correct": pgettext("audit trail action", "Corrected"),
+        "move": pgettext("audit trail action", "Moved"),
+        "cancel": pgettext("audit trail action", "Cancelled"),
+        "record": pgettext("audit trail action", "Outcome recorded"),
         "recount": gettext("Counted instead of a joint record made void or moved"),
         "confirm_same": gettext("Confirmed as the same contact as another record"),
         "deselect": pgettext("audit trail action", "De-selected"),
@@ -88,6 +92,7 @@ def entity_labels() -> dict[str, str]:
         "account_links": pgettext("kind of record", "One-time link"),
         "person_page": pgettext("kind of record", "Person's page"),
         "concern_acknowledgements": pgettext("kind of record", "Acknowledgement of a concern"),
+        "arrangements": pgettext("kind of record", "Arranged contact"),
     }
 
 
@@ -193,6 +198,14 @@ FIELD_LABELS = {
     "sensitive_notes_included": _l("Sensitive notes included"),
     "contact_id": _l("Contact"),
     "acknowledged_by_id": _l("Acknowledged by (user number)"),
+    "starts_at": _l("Arranged for"),
+    "place": _l("Where"),
+    "with_whom": _l("With whom"),
+    "arranged_by_id": _l("Arranged by (user number)"),
+    "officer_id": _l("The officer it is for (user number)"),
+    "state": _l("State"),
+    "cancelled_by": _l("Cancelled by"),
+    "change_reason": _l("Why it was moved or cancelled"),
     "acknowledged_at": _l("Acknowledged at"),
     "updated_by_id": _l("Changed by (user number)"),
     "changed_only": _l("Only what is new or changed since the last export"),
@@ -233,12 +246,20 @@ def _enum_labels(key: str) -> tuple | None:
         "left_reason": (DeselectionReason, _supervision_labels()[0]),
         "left_criteria": (DeselectionReason, _supervision_labels()[0]),
         "status": (WeekStatus, _supervision_labels()[1]),
+        "state": (ArrangementState, _arrangement_labels()[0]),
+        "cancelled_by": (CancelledBy, _arrangement_labels()[1]),
     }.get(key)
+
+
+def _arrangement_labels():
+    from app.arrangements.forms import CANCELLED_BY_LABELS, STATE_LABELS
+
+    return STATE_LABELS, CANCELLED_BY_LABELS
 
 
 _DATES = {"effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
-_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
+_MOMENTS = {"starts_at", "created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
 
 
 def field_label(entity: str, key: str) -> str:

@@ -118,6 +118,11 @@ def sync():
     valid = [sealed.Entry(item, token) for item, _errors, token in parsed if item is not None]
     user = current_user._get_current_object()
     outcomes = sealed.store_batch(db.session, user, valid, received_at=received_at, sent_at=sent_at)
+    # Contacts that are the outcome of an arrangement: the arrangement is now recorded.
+    arranging.link_recorded(db.session, user, [
+        (entry.item.arrangement_id, outcome.contact_id) for entry, outcome in zip(valid, outcomes)
+        if entry.item.arrangement_id is not None and outcome.status in (contacts.Status.CREATED, contacts.Status.DUPLICATE)
+    ], now=received_at)
     week = week_start(received_at)
     changed = tallies(db.session, outcomes, week)
     # Read before the commit expires the user, so that it is not loaded a second time.

@@ -249,3 +249,17 @@ def arranged_in_week(session: Session, person_ids: Iterable[int], monday: date) 
         .group_by(Arrangement.person_id))
     return {person_id: count for person_id, count in rows}
 
+
+
+def link_recorded(session: Session, actor: User, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]], *, now: datetime) -> None:
+    """Mark recorded each open arrangement that a stored contact (``(arrangement id, contact id)``)
+    names as its outcome: one the actor may change, of the actor's own team. Anything else (an
+    unknown id, one recorded or cancelled already) leaves the contact stored and the arrangement
+    as it is: the contact counts either way."""
+    wanted = dict(pairs)
+    if not wanted:
+        return
+    for arrangement in session.scalars(select(Arrangement).where(Arrangement.id.in_(wanted),
+                                                                 Arrangement.team_id == actor.team_id)):
+        if rules.can_change(arrangement.state) and may(actor, "change_arrangement", arrangement):
+            mark_recorded(session, arrangement, wanted[arrangement.id], now=now)

@@ -100,3 +100,25 @@ def test_a_new_arrangement_changes_the_caseload_etag(api, officer, person):
     etag = client.get("/api/v1/caseload").headers["ETag"]
     sync(client, [arrangement_json(person.id)])
     assert client.get("/api/v1/caseload", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_contact_sent_with_its_arrangement_id_marks_the_arrangement_recorded(api, officer, person):
+    from tests.api.conftest import contact_json
+
+    arranged = factories.arrangement(person, officer, NOW - timedelta(hours=1))
+    client = api(officer)
+    sent = contact_json(person.id, outcome="did_not_attend", arrangement_id=str(arranged.id))
+    assert client.sync([sent]).get_json()["results"][0]["status"] == "created"
+    db.session.expire_all()
+    recorded = db.session.get(Arrangement, arranged.id)
+    assert (recorded.state, str(recorded.contact_id)) == ("recorded", sent["id"])
+    assert client.sync([sent]).get_json()["results"][0]["status"] == "duplicate"  # a re-send changes nothing
+    [row] = client.get("/api/v1/caseload").get_json()["people"]
+    assert (row["arranged_this_week"], row["offered_this_week"], row["kept_this_week"]) == (1, 1, 0)
+
+
+def test_an_unknown_arrangement_id_never_costs_the_contact(api, officer, person):
+    from tests.api.conftest import contact_json
+
+    sent = contact_json(person.id, arrangement_id=str(uuid.uuid4()))
+    assert api(officer).sync([sent]).get_json()["results"][0]["status"] == "created"

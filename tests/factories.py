@@ -105,8 +105,10 @@ def arrangement(person: Person, officer: User, starts_at: datetime, type: str = 
                 state: str = "arranged", **fields):
     """An arrangement stored as ``app.arrangements.operations.arrange`` stores one."""
     from app.arrangements.operations import content_hash, content_of
+    from app.contacts.canonical import truncate_to_millis
     from app.models import Arrangement
 
+    starts_at = truncate_to_millis(starts_at)  # as stored by the service
     arrangement_id = fields.pop("id", None) or uuid.uuid4()
     sha256 = content_hash(content_of(arrangement_id=arrangement_id, person_id=person.id, type=type,
                                      starts_at=starts_at, place=place, with_whom=with_whom, officer_id=officer.id))

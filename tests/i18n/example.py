@@ -28,6 +28,7 @@ NOT_PAGES = {
 # and code are not words for a reader. The browser check opens only the HTML pages.
 NOT_HTML = {
     "api.caseload": "json",
+    "api.arrangements": "json",
     "api.contact": "json",
     "api.open_concerns": "json",
     "api.openapi": "json",

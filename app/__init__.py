@@ -115,6 +115,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.api.routes import blueprint as api
+    from app.arrangements.routes import blueprint as arrangements
     from app.audit_trail.routes import blueprint as audit_trail
     from app.auth.routes import blueprint as auth
     from app.cohort.routes import blueprint as cohort
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.staff.routes import blueprint as staff
 
     app.register_blueprint(api)
+    app.register_blueprint(arrangements)
     app.register_blueprint(audit_trail)
     app.register_blueprint(auth)
     app.register_blueprint(cohort)

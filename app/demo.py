@@ -67,6 +67,7 @@ STAFF = (
 )
 PEOPLE_PER_TEAM = 25
 WEEKS = 12
+ARRANGED_PEOPLE = (3, 4, 6, 7)  # in the first team, these people have contacts arranged this week
 JOINT_VISIT_PEOPLE = (2, 5, 8)  # in each team, these people had a joint home visit last week
 
 REVIEW_REASONING = {
@@ -97,6 +98,7 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     names = _unique_names(rng, len(TEAMS) * PEOPLE_PER_TEAM)
     moving: list[Person] = []
     officers_by_team: list[list[User]] = []
+    arranged_for: list[Person] = []
     for index, (team, slug) in enumerate(teams):
         staff = _staff(session, team, slug, password_hash)
         accounts.extend(staff)
@@ -109,11 +111,14 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
                 _joint_visit(session, person, officers, today, number)
             if number == 1:
                 moving.append(person)
+            if index == 0 and number in ARRANGED_PEOPLE:
+                arranged_for.append(person)
             if number == PEOPLE_PER_TEAM - 3:
                 session.flush()
                 _readmission(session, person, today)
         officers_by_team.append(officers)
     session.flush()
+    _arrangements(session, arranged_for, officers_by_team[0], today)
     # One person in each team moved to the next team along two weeks ago.
     for index, person in enumerate(moving):
         next_index = (index + 1) % len(teams)
@@ -384,3 +389,40 @@ def _plans_and_meetings(session: Session, team: Team, today: date) -> None:
             rag=person.rag, lead_agency=person.lead_agency, offender_manager_id=person.offender_manager_id),
             by=supervisor, today=today, reason="Agreed at the IOM meeting.")
     meetings.create_meeting(session, team, held_on=today + timedelta(days=2), by=supervisor)
+def _arrangements(session: Session, people: list[Person], officers: list[User], today: date) -> None:
+    """A few contacts arranged around today for the first team's first officer: one today, one later
+    in the week, one moved, one cancelled by the person, one recorded, and one whose outcome is missing
+    (two days ago). Through the service that the web and the API use, so each is audited."""
+    from app.arrangements import operations as arranging
+    from app.arrangements.contract import ArrangementInput
+    from app.domain.arrangements import CancelledBy
+
+    officer = officers[0]
+    now = utcnow()
+
+    def at(days: int, hour: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour), tzinfo=LONDON).astimezone(timezone.utc)
+
+    plans = [
+        (people[0], ContactType.HOME_VISIT, at(0, 14), "12 Stryd y Bont", None),
+        (people[1], ContactType.OFFICE, at(2, 11), "Swyddfa'r heddlu", "Gweithiwr tai"),
+        (people[2], ContactType.PUBLIC_PLACE, at(-2, 10), "Caffi'r farchnad", None),  # outcome missing
+        (people[3], ContactType.PARTNER_AGENCY, at(1, 10), "Canolfan iechyd", "Nyrs camddefnyddio sylweddau"),
+        (people[0], ContactType.PHONE, at(-1, 16), None, None),
+        (people[1], ContactType.HOME_VISIT, at(-1, 9), "Fflat 3, Heol y Castell", None),
+    ]
+    made = []
+    for person, kind, when, place, with_whom in plans:
+        item = ArrangementInput(arrangement_id=uuid.uuid4(), person_id=person.id, type=kind, starts_at=when,
+                                place=place, with_whom=with_whom)
+        [result] = arranging.arrange(session, officer, [item], now=min(now, when - timedelta(days=2)))
+        made.append(result.arrangement)
+    moved, cancelled, recorded = made[3], made[4], made[5]
+    if moved is not None:
+        arranging.move(session, officer, moved, starts_at=moved.starts_at + timedelta(hours=5),
+                       reason="Mae'r nyrs ar gael yn y prynhawn yn unig.", now=now)
+    if cancelled is not None:
+        arranging.cancel(session, officer, cancelled, cancelled_by=CancelledBy.PERSON,
+                         reason="Roedd yn sâl ac wedi ffonio i ganslo.", now=now)
+    if recorded is not None and recorded.starts_at <= now:
+        arranging.record_outcome(session, officer, recorded, outcome=Outcome.KEPT, contact_id=uuid.uuid4(), now=now)

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.plans import ActionStatus, Need
+from app.domain.arrangements import CancelledBy, State as ArrangementState
 from app.domain.requirements import Category, Defaults, DefaultsHistory, DefaultsPeriod
 from app.extensions import db
 from app.types import UTCDateTime
@@ -827,3 +828,40 @@ class MeetingDecision(Model):
 
     person: Mapped[Person] = relationship()
     offender_manager: Mapped[User | None] = relationship(foreign_keys=[offender_manager_id])
+class Arrangement(Model):
+    """A contact arranged ahead for a person (migration 0017). Its id is made by the client
+    (the phone or the web form), so sending it again stores it once. Moving, cancelling and
+    recording change this row; the audit trail keeps each earlier version with who, when and
+    ``change_reason`` (``app.arrangements.history``). ``place`` is never shown on lists."""
+
+    __tablename__ = "arrangements"
+    __audited__ = True
+    __table_args__ = (
+        Index("ix_arrangements_team_starts", "team_id", "starts_at"),
+        Index("ix_arrangements_officer_starts", "officer_id", "starts_at"),
+        Index("ix_arrangements_person_starts", "person_id", "starts_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    type: Mapped[ContactType] = mapped_column(str_enum(ContactType, "arrangement_type"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(String(500))
+    with_whom: Mapped[str | None] = mapped_column(String(500))
+    arranged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[ArrangementState] = mapped_column(
+        str_enum(ArrangementState, "arrangement_state"), default=ArrangementState.ARRANGED)
+    cancelled_by: Mapped[CancelledBy | None] = mapped_column(str_enum(CancelledBy, "cancelled_by"))
+    # Why it was last moved or cancelled (each earlier reason is in the audit trail).
+    change_reason: Mapped[str | None] = mapped_column(Text)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    # The hash of the content first received under the id: a replay is told it arrived.
+    received_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    officer: Mapped[User] = relationship(foreign_keys=[officer_id])
+    arranged_by: Mapped[User] = relationship(foreign_keys=[arranged_by_id])

@@ -21,6 +21,9 @@ Doing anything else is decided here, by named abilities::
     may(user, "edit_plan", person)              # the person's offender manager and the team's supervisors
     may(user, "update_plan_action", action)     # as editing the plan, and the action's own owner
     may(user, "run_meeting", team)              # the team's fortnightly meeting: as acting for the team
+    may(user, "arrange", person)                # arrange a contact ahead: the person's own team
+    may(user, "arrange_for", officer)           # for oneself; a supervisor for any officer of their team
+    may(user, "change_arrangement", arrangement) # move, cancel, record: its officer, who arranged it, supervisors
 
 Views use ``requires(ability)`` (a decorator: sign-in, then 403) or ``may`` itself; the
 API and the contacts service call ``may``; templates have ``may`` as a global (which
@@ -154,6 +157,22 @@ def _edit_plan(user, person) -> bool:
 def _update_plan_action(user, action) -> bool:
     """Marking an action done or dropped: as editing the plan, and the user who owns the action."""
     return action.owner_id == user.id or _edit_plan(user, action.person)
+def _arrange(user, person) -> bool:
+    """Arranging a contact ahead, as recording one: for a person of one's own team (administrators too)."""
+    return person is not None and person.team_id == user.team_id
+
+
+def _arrange_for(user, officer) -> bool:
+    """An arrangement is for its officer: oneself, or, for a supervisor, any active member of their team."""
+    if officer is None or not officer.active:
+        return False
+    return officer.id == user.id or (_supervise(user) and officer.team_id == user.team_id)
+
+
+def _change_arrangement(user, arrangement) -> bool:
+    """Moving, cancelling and recording the outcome: the officer it is for, whoever arranged it,
+    and the supervisors of its team (administrators, who act for every team, too)."""
+    return user.id in (arrangement.officer_id, arrangement.arranged_by_id) or _act_for_team(user, arrangement.team_id)
 
 
 def roles_to_give(user) -> list[Role]:
@@ -181,6 +200,9 @@ ABILITIES: dict[str, Callable[..., bool]] = {
     "edit_plan": _edit_plan,
     "update_plan_action": _update_plan_action,
     "run_meeting": _act_for_team,
+    "arrange": _arrange,
+    "arrange_for": _arrange_for,
+    "change_arrangement": _change_arrangement,
 }
 
 

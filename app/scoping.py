@@ -15,6 +15,7 @@ from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from app.models import (
+    Arrangement,
     AuditEvent,
     CategoryChange,
     CohortPeriod,
@@ -42,7 +43,7 @@ ALL_TEAMS = "all"
 NO_TEAM = -1  # matches no row: used before sign-in
 UNSCOPED = {"all_teams": True}  # execution option for the few deliberate exceptions
 
-TEAM_OWNED = (Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun, Device,
+TEAM_OWNED = (Arrangement, Contact, User, AuditEvent, TeamDefaults, ConcernAcknowledgement, DeliusCode, ExportRun, Device,
               Meeting, MeetingAttendance, MeetingDecision)
 # A person's stored weeks go with the person (not with the team they are in now), so a team
 # that a person moved on from still reads their past weeks.

@@ -3,7 +3,8 @@
 Each team has a counter (``caseload_versions``) raised by one in the same transaction as
 any change that alters what its caseload answer holds: a person (name, category, RAG,
 joining and leaving, moving team), their category changes, reviews, RAG changes,
-pauses and plan actions, the team's defaults, a user's name (shown as offender manager), and contacts.
+pauses and plan actions, the team's defaults, a user's name (shown as offender manager), contacts and
+arrangements.
 Changes made through the ORM are noticed by a session listener; rows written with a Core
 INSERT (the sync path) are named with ``touch``. The counter is raised just before the
 commit, so its row lock is held only for the commit itself.
@@ -22,6 +23,7 @@ from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.models import (
+    Arrangement,
     CaseloadVersion,
     CategoryChange,
     Contact,
@@ -35,7 +37,7 @@ from app.models import (
     User,
 )
 
-_TEAM_OWNED = (Contact, TeamDefaults)
+_TEAM_OWNED = (Arrangement, Contact, TeamDefaults)  # arrangements: arranged_this_week
 _PERSON_OWNED = (CategoryChange, RagChange, RequirementReview, Pause, PlanAction)  # actions: the next ones
 
 _PENDING_TEAMS = "caseload_teams"

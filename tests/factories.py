@@ -98,3 +98,24 @@ def device(user: User, *, unsent: int = 0, oldest_unsent_at: datetime | None = N
     db.session.add(phone)
     db.session.commit()
     return phone
+
+
+def arrangement(person: Person, officer: User, starts_at: datetime, type: str = "home_visit",
+                arranged_by: User | None = None, place: str | None = "12 Stryd y Bont", with_whom: str | None = None,
+                state: str = "arranged", **fields):
+    """An arrangement stored as ``app.arrangements.operations.arrange`` stores one."""
+    from app.arrangements.operations import content_hash, content_of
+    from app.contacts.canonical import truncate_to_millis
+    from app.models import Arrangement
+
+    starts_at = truncate_to_millis(starts_at)  # as stored by the service
+    arrangement_id = fields.pop("id", None) or uuid.uuid4()
+    sha256 = content_hash(content_of(arrangement_id=arrangement_id, person_id=person.id, type=type,
+                                     starts_at=starts_at, place=place, with_whom=with_whom, officer_id=officer.id))
+    made = Arrangement(id=arrangement_id, team_id=person.team_id, person_id=person.id, type=ContactType(type),
+                       starts_at=starts_at, place=place, with_whom=with_whom,
+                       arranged_by_id=(arranged_by or officer).id, officer_id=officer.id, state=state,
+                       received_sha256=sha256, **fields)
+    db.session.add(made)
+    db.session.commit()
+    return made

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from app import versions
+from app.arrangements.operations import arranged_in_week
 from app.api.serialise import caseload_row, iso
 from app.weekly_counts import caseload, load_tallies, people_by_id, person_weeks
 from app.collation import sort_key_for
@@ -25,7 +26,8 @@ def caseload_rows(session: Session, user: User, week: date, language: str) -> li
     """The active people of the user's team, as the web caseload orders them."""
     rows = caseload(session, user.team_id, week, language)
     actions = next_actions_of(session, [row.person.id for row in rows])
-    return [caseload_row(row, language, user.id, actions) for row in rows]
+    arranged = arranged_in_week(session, [row.person.id for row in rows], week)
+    return [caseload_row(row, language, user.id, actions, arranged.get(row.person.id, 0)) for row in rows]
 
 
 def colleagues_rows(session: Session, user: User, language: str) -> list[dict]:
@@ -41,7 +43,9 @@ def people_rows(session: Session, user: User, person_ids: Iterable[int], week: d
     people = [person for person in people_by_id(session, set(person_ids)) if person.team_id == user.team_id]
     people.sort(key=lambda person: person.id)
     actions = next_actions_of(session, [person.id for person in people])
-    return [caseload_row(row, language, user.id, actions) for row in person_weeks(session, people, week)]
+    arranged = arranged_in_week(session, [person.id for person in people], week)
+    return [caseload_row(row, language, user.id, actions, arranged.get(row.person.id, 0))
+            for row in person_weeks(session, people, week)]
 
 
 def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:

@@ -17,6 +17,7 @@ from app.security.idle import app_lock_seconds, idle_timeout_seconds
 from app.api import schemas, serialise
 from app.api.errors import ApiError, error_response, from_error, json_response
 from app.api.presenters import caseload_etag, caseload_rows, colleagues_rows, people_rows, tallies
+from app.arrangements import contract as arrangement_contract, operations as arranging
 from app.auth import operations as auth_operations
 from app.contacts import concerns, contract, operations as contacts, privacy, sealed
 from app.devices import reports as device_reports
@@ -117,6 +118,11 @@ def sync():
     valid = [sealed.Entry(item, token) for item, _errors, token in parsed if item is not None]
     user = current_user._get_current_object()
     outcomes = sealed.store_batch(db.session, user, valid, received_at=received_at, sent_at=sent_at)
+    # Contacts that are the outcome of an arrangement: the arrangement is now recorded.
+    arranging.link_recorded(db.session, user, [
+        (entry.item.arrangement_id, outcome.contact_id) for entry, outcome in zip(valid, outcomes)
+        if entry.item.arrangement_id is not None and outcome.status in (contacts.Status.CREATED, contacts.Status.DUPLICATE)
+    ], now=received_at)
     week = week_start(received_at)
     changed = tallies(db.session, outcomes, week)
     # Read before the commit expires the user, so that it is not loaded a second time.
@@ -354,3 +360,34 @@ def discarded():
 
 DISCARD_HELD = _l("The server holds this record, so it was sent: it cannot be discarded. Correct or void it instead.")
 
+
+
+@blueprint.post("/arrangements/sync")
+@login_required
+def sync_arrangements():
+    """Arrangements made on a phone, each stored exactly once by its own id."""
+    now = clock.now()
+    raw_items = schemas.parse_arrangement_sync(schemas.read_json(request))
+    parsed = [arrangement_contract.parse_arrangement(raw) for raw in raw_items]
+    user = current_user._get_current_object()
+    stored = iter(arranging.arrange(db.session, user, [item for item, _errors in parsed if item is not None], now=now))
+    results = []
+    for raw, (item, errors) in zip(raw_items, parsed):
+        sent_id = schemas.echo_id(raw)
+        results.append(serialise.rejected(sent_id, errors) if item is None
+                       else serialise.arrangement_result(next(stored), sent_id, now))
+    db.session.commit()
+    return json_response({"results": results, "server_time": serialise.iso(now)})
+
+
+@blueprint.get("/arrangements")
+@login_required
+def arrangements():
+    """The signed-in officer's arrangements this week (today's marked), and earlier ones whose outcome is missing."""
+    now = clock.now()
+    found = arranging.week_list(db.session, current_user.team_id, now, officer_id=current_user.id)
+    return json_response({
+        "week_start": week_start(now).isoformat(),
+        "arrangements": [serialise.arrangement(arrangement, now) for arrangement in found],
+        "server_time": serialise.iso(now),
+    })

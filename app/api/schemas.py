@@ -129,3 +129,18 @@ def parse_void(body) -> tuple[str, str | None]:
 
 def invalid(errors: dict) -> ApiError:
     return _invalid(errors)
+
+
+ARRANGEMENTS_SHAPE = _l("The request must be a JSON object with a list of arrangements.")
+
+
+def parse_arrangement_sync(body) -> list:
+    """The list of raw arrangements (each checked by ``app.arrangements.contract`` on its own)."""
+    if not isinstance(body, dict) or not isinstance(body.get("arrangements"), list):
+        raise ApiError(400, "bad_request", ARRANGEMENTS_SHAPE)
+    arrangements = body["arrangements"]
+    if len(arrangements) > MAX_CONTACTS:
+        text = ngettext("Send at most %(num)d arrangement at a time.", "Send at most %(num)d arrangements at a time.",
+                        MAX_CONTACTS)
+        raise ApiError(400, "too_many_arrangements", text)
+    return arrangements

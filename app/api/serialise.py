@@ -18,7 +18,7 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def caseload_row(row: PersonWeek, language: str, user_id: int | None = None,
-                 actions: Mapping[int, Sequence] | None = None) -> dict:
+                 actions: Mapping[int, Sequence] | None = None, arranged: int = 0) -> dict:
     """One person as the phone needs them to record offline and find them: no notes, no addresses.
 
     ``next_actions`` are the person's next open plan actions (``app.domain.plans.next_actions``):
@@ -38,6 +38,8 @@ def caseload_row(row: PersonWeek, language: str, user_id: int | None = None,
         "required_this_week": count.required,
         "offered_this_week": count.offered,
         "kept_this_week": count.kept,
+        # Arranged ahead (not cancelled) this week: shown beside offered and kept, never counted.
+        "arranged_this_week": arranged,
         "last_contact_at": iso(row.last_contact_at),
         "offender_manager": None if manager is None else {"id": manager.id, "name": manager.name},
         "is_mine": user_id is not None and person.offender_manager_id == user_id,
@@ -126,3 +128,31 @@ def held(contact: Contact, sent_id: str) -> dict:
         "server_received_at": iso(contact.received_at),
         "voided": contact.voided,
     }
+
+
+def arrangement(found, now: datetime) -> dict:
+    """An arrangement as the phone shows it on its home and lists: never where (``place``)."""
+    from app.domain import arrangements as rules
+
+    return {
+        "id": str(found.id),
+        "person": {"id": found.person_id, "display_name": found.person.display_name},
+        "type": found.type.value,
+        "starts_at": iso(found.starts_at),
+        "with_whom": found.with_whom,
+        "officer_id": found.officer_id,
+        "arranged_by_id": found.arranged_by_id,
+        "state": found.state.value,
+        "cancelled_by": None if found.cancelled_by is None else found.cancelled_by.value,
+        "contact_id": None if found.contact_id is None else str(found.contact_id),
+        "today": rules.is_today(found.starts_at, now),
+        "outcome_missing": rules.outcome_missing(found.starts_at, found.state, now),
+    }
+
+
+def arrangement_result(result, sent_id: str | None, now: datetime) -> dict:
+    """One answer of /arrangements/sync."""
+    if result.status == Status.REJECTED:
+        return rejected(sent_id, result.errors)
+    return {"id": sent_id, "status": result.status.value, "sha256": result.sha256,
+            "arrangement": arrangement(result.arrangement, now)}

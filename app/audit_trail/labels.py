@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext, lazy_gettext as _l, pgettext
 
+from app.domain.arrangements import CancelledBy, State as ArrangementState
 from app.domain.counting import WeekStatus
 from app.i18n import LANGUAGE_NAMES
 from app.models import (
@@ -54,6 +55,9 @@ def action_labels() -> dict[str, str]:
         "delete": pgettext("audit trail action", "Deleted"),
         "void": pgettext("audit trail action", "Voided"),
         "correct": pgettext("audit trail action", "Corrected"),
+        "move": pgettext("audit trail action", "Moved"),
+        "cancel": pgettext("audit trail action", "Cancelled"),
+        "record": pgettext("audit trail action", "Outcome recorded"),
         "recount": gettext("Counted instead of a joint record made void or moved"),
         "confirm_same": gettext("Confirmed as the same contact as another record"),
         "deselect": pgettext("audit trail action", "De-selected"),
@@ -99,6 +103,7 @@ def entity_labels() -> dict[str, str]:
         "meeting_decisions": pgettext("kind of record", "Decision at an IOM meeting"),
         "meeting_agenda": pgettext("kind of record", "Agenda of an IOM meeting"),
         "meeting_minutes": pgettext("kind of record", "Minutes of an IOM meeting"),
+        "arrangements": pgettext("kind of record", "Arranged contact"),
     }
 
 
@@ -204,6 +209,14 @@ FIELD_LABELS = {
     "sensitive_notes_included": _l("Sensitive notes included"),
     "contact_id": _l("Contact"),
     "acknowledged_by_id": _l("Acknowledged by (user number)"),
+    "starts_at": _l("Arranged for"),
+    "place": _l("Where"),
+    "with_whom": _l("With whom"),
+    "arranged_by_id": _l("Arranged by (user number)"),
+    "officer_id": _l("The officer it is for (user number)"),
+    "state": _l("State"),
+    "cancelled_by": _l("Cancelled by"),
+    "change_reason": _l("Why it was moved or cancelled"),
     "acknowledged_at": _l("Acknowledged at"),
     "updated_by_id": _l("Changed by (user number)"),
     "changed_only": _l("Only what is new or changed since the last export"),
@@ -262,12 +275,20 @@ def _enum_labels(key: str) -> tuple | None:
         "pathway": (Pathway, PATHWAY_LABELS),
         "need": (Need, NEED_LABELS),
         "status": (WeekStatus, _supervision_labels()[1]),
+        "state": (ArrangementState, _arrangement_labels()[0]),
+        "cancelled_by": (CancelledBy, _arrangement_labels()[1]),
     }.get(key)
+
+
+def _arrangement_labels():
+    from app.arrangements.forms import CANCELLED_BY_LABELS, STATE_LABELS
+
+    return STATE_LABELS, CANCELLED_BY_LABELS
 
 
 _DATES = {"due_on", "held_on", "effective", "start", "end", "joined_on", "left_on", "started_on", "ended_on", "y2a_minimum_ends", "next_review_due",
           "occurred_week", "week"}
-_MOMENTS = {"created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
+_MOMENTS = {"starts_at", "created_at", "updated_at", "occurred_at", "recorded_at", "received_at", "expires_at", "used_at", "acknowledged_at"}
 
 
 def field_label(entity: str, key: str) -> str:

@@ -109,6 +109,7 @@ SEALED_OTHER_TEAM = _l(
 )
 CONTENT_SHA256_INVALID = _l("The content hash must be 64 lower-case hexadecimal characters.")
 CONTENT_SHA256_MISMATCH = _l("The record's content does not match its content hash, so it has not been stored.")
+ARRANGEMENT_ID_INVALID = _l("The arrangement's id must be a UUID, such as 0b6f3c1e-2f4a-4c8e-9d2b-7a1e5c3f9b10.")
 SEALED_ID_MISMATCH = _l("The id inside the sealed record is not the id it was sent under, so it has not been stored.")
 
 # Field → error kind → sentence. "invalid" is every kind not named.
@@ -142,6 +143,7 @@ MESSAGES: dict[str, dict[str, Any]] = {
                       "invalid": COLLEAGUES_INVALID},
     "content_sha256": {"invalid": CONTENT_SHA256_INVALID},
     "sealed": {"invalid": SEALED_INVALID},
+    "arrangement_id": {"invalid": ARRANGEMENT_ID_INVALID},
 }
 
 
@@ -260,6 +262,7 @@ ColleagueIds = Annotated[
     AfterValidator(_colleague_ids),
 ]
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)] | None
+ArrangementId = Annotated[str, Field(pattern=UUID_PATTERN), AfterValidator(uuid.UUID)] | None
 # A phone's own key for one correction or void, so that sending it again applies it once.
 ChangeKey = Annotated[str, Field(pattern=UUID_PATTERN)] | None
 
@@ -282,6 +285,8 @@ class ContactIn(BaseModel):
     concern: Flag = None
     others_present: OthersPresent = None
     colleague_ids: ColleagueIds = None
+    # The arrangement this contact is the outcome of; not part of the content (app.arrangements).
+    arrangement_id: ArrangementId = None
 
 
 # Why a contact is corrected or voided, or a record discarded: not blank (a blank one is read as

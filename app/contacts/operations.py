@@ -79,6 +79,9 @@ class ContactInput:
     concern: bool = False
     others_present: str | None = None
     colleague_ids: tuple[int, ...] = ()
+    # The arrangement this contact is the outcome of (app.arrangements): not part of the
+    # contact's content or hash; once the contact is stored the arrangement is marked recorded.
+    arrangement_id: uuid.UUID | None = None
 
 
 @dataclass

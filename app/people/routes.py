@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.domain.weeks import local_date
+from app.arrangements import operations as arrangement_operations
 from app.extensions import db
 from app.cohort.presenters import cohort_periods
 from app.contacts import privacy
@@ -39,6 +40,7 @@ def person_page(person_id: int):
     return render_template(
         "people/person.html",
         person=person,
+        arrangements=arrangement_operations.for_person(db.session, person.id, now),
         history=page.history,
         chart=charts.week_chart(list(reversed(page.history)), f"chart-{person.id}", charts.LARGE),
         contacts=page.contacts,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs, scoping
+from app.arrangements.operations import arranged_in_week
 from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
 from app.contacts.joint import listed
 from app.cohort.operations import people_in_team_during
@@ -192,6 +193,7 @@ class WeekView:
     totals: CohortTotals  # for the whole team, whatever the filters
     managers: list[tuple[int, str]] = field(default_factory=list)
     late_entries: dict[int, int] = field(default_factory=dict)  # person id → late entries counted this week
+    arranged: dict[int, int] = field(default_factory=dict)  # person id → contacts arranged that week (not cancelled)
 
     @property
     def current_week(self) -> date:
@@ -363,6 +365,7 @@ def week_view(
         totals=totals,
         managers=managers,
         late_entries=late_entries(session, team.id, week),
+        arranged=arranged_in_week(session, [row.person.id for row in rows], week),
     )
 
 

@@ -130,6 +130,11 @@ export function getCaseload(etag, device = null) {
   return call("/api/v1/caseload", { headers });
 }
 
+/** The signed-in officer's arranged contacts this week (GET /api/v1/arrangements). */
+export function getArrangements() {
+  return call("/api/v1/arrangements");
+}
+
 /**
  * POST a JSON body (a correction, void or discard report). A refusal for good (403, 404, 409
  * with an error object) is kind "refused"; the rest as `call` says.

@@ -14,6 +14,7 @@ import * as updates from "./updates.js";
 import { h, replaceChildren } from "./dom.js";
 import { SIGN_IN_URL, renderChrome } from "./chrome.js";
 import { changes, loadLocal, state } from "./state.js";
+import * as arrangementRules from "./arrangements.js";
 import * as home from "./home.js";
 import * as corrections from "./corrections.js";
 import * as lock from "./lock.js";
@@ -124,6 +125,21 @@ const actions = {
       state.formActive = active;
       renderChrome();
     }
+  },
+  /** An arranged contact's outcome (two taps from home): a contact record through the outbox,
+   * with the arrangement's id in it; the arrangement is marked recorded on the phone at once. */
+  async recordArranged(arrangement, outcome) {
+    const user = state.user;
+    const contact = arrangementRules.contactFor(arrangement, outcome, { id: crypto.randomUUID() });
+    await outbox.save(user.id, contact, arrangement.person.display_name);
+    await store.updateCaseload(user.id, (held) => ({
+      ...held,
+      arrangements: (held.arrangements || []).map((a) => (a.id === arrangement.id ? { ...a, state: "recorded", contact_id: contact.id } : a)),
+    }));
+    await loadLocal();
+    replaceChildren(elements.flash, _("Saved on this phone — waiting to send"));
+    updates.askBackgroundSync();
+    send({ force: true });
   },
   async save(contact, personName, { replaces }) {
     const user = state.user;

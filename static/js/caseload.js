@@ -3,6 +3,7 @@
 // truth, their order of names included (order.js); the phone only searches and words them.
 
 import * as api from "./api.js";
+import { fromAnswer } from "./arrangements.js";
 import * as device from "./device.js";
 import * as store from "./store.js";
 import { londonDay } from "./i18n.js";
@@ -68,7 +69,13 @@ export async function refresh(userId) {
   const current = await store.getCaseload(userId);
   const result = await api.getCaseload(current && current.etag, await device.report());
   if (result.kind === "ok" && Array.isArray(result.json.people)) {
+    // The officer's arranged contacts go in the same sealed row (the caseload's version changes
+    // with every arrangement, so a 304 means they are unchanged too); if they cannot be fetched
+    // now, the ones held are kept.
+    const answer = await api.getArrangements();
+    const arrangements = answer.kind === "ok" ? fromAnswer(answer.json) : null;
     await store.putCaseload({
+      arrangements: arrangements || (current && current.arrangements) || [],
       user_id: userId,
       fetched_at: new Date().toISOString(),
       server_time: result.json.server_time || null,

@@ -2,7 +2,8 @@
 
 import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
 import { notSentThisWeek } from "./late.js";
-import { h, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
+import { forHome, recordedOnPhone } from "./arrangements.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
 import * as concerns from "./concerns.js";
 
@@ -47,8 +48,93 @@ function personRow(person, waitingCount) {
   );
 }
 
+// Arranged contacts: today's, the rest of the week's, and those whose outcome is missing. Tapping
+// one offers its outcomes; tapping an outcome saves the contact record (two taps from home).
+function arrangedSection(ctx) {
+  const section = h("section", { id: "arranged", class: "arranged", "aria-labelledby": "arranged-heading" });
+  let open = null; // the arrangement whose outcomes are shown
+  let saving = false;
+  let shown = null;
+
+  function item(arrangement) {
+    const expanded = open === arrangement.id;
+    const outcomesId = `arranged-${arrangement.id}-outcomes`;
+    const when = formatDate(arrangement.starts_at, "recent_time");
+    const kind = label(CONTACT_TYPES, arrangement.type);
+    return h(
+      "li",
+      { class: "arranged__item", "data-arrangement-id": arrangement.id },
+      h(
+        "button",
+        {
+          class: "arranged__open",
+          type: "button",
+          "aria-expanded": String(expanded),
+          "aria-controls": outcomesId,
+          onclick: () => {
+            open = expanded ? null : arrangement.id;
+            render(true);
+          },
+        },
+        h("span", { class: "arranged__person" }, arrangement.person.display_name),
+        " ",
+        h("span", { class: "arranged__when" }, when),
+        " ",
+        h("span", { class: "arranged__kind" }, kind),
+      ),
+      h(
+        "div",
+        { class: "arranged__outcomes", id: outcomesId, hidden: !expanded, role: "group", "aria-label": _("Record the outcome") },
+        OUTCOMES.map(([code, words]) =>
+          h("button", {
+            class: code === "kept" ? "button" : "button button--secondary",
+            type: "button",
+            "data-outcome": code,
+            onclick: async () => {
+              if (saving) return; // a second tap while the first saves: still one record
+              saving = true;
+              try {
+                await ctx.recordArranged(arrangement, code);
+                open = null;
+              } finally {
+                saving = false;
+                render(true);
+              }
+            },
+          }, words()),
+        ),
+      ),
+    );
+  }
+
+  function list(heading, arrangements) {
+    if (!arrangements.length) return [];
+    return [h("h3", {}, heading), h("ul", { class: "arranged__list" }, arrangements.map(item))];
+  }
+
+  function render(force = false) {
+    const { caseload, rows } = ctx.state;
+    const held = (caseload && caseload.arrangements) || [];
+    const key = JSON.stringify([held, rows.map((r) => r.arrangement_id), open]);
+    if (key === shown && !force) return;
+    shown = key;
+    const { today, later, missing } = forHome(held, new Date(), recordedOnPhone(rows));
+    section.hidden = !today.length && !later.length && !missing.length;
+    replaceChildren(
+      section,
+      h("h2", { id: "arranged-heading" }, _("Arranged contacts")),
+      ...list(_("Today"), today),
+      ...list(_("Later this week"), later),
+      ...list(_("Outcome missing"), missing),
+    );
+  }
+
+  return { section, render };
+}
+
 export function mount(container, ctx) {
   let query = "";
+  const arranged = arrangedSection(ctx);
   let showRest = false;
   const summary = h("div", { class: "summary-notes" });
   const list = h("ul", { class: "caseload", "aria-label": _("Your team's caseload") });
@@ -145,6 +231,7 @@ export function mount(container, ctx) {
     h("h1", { tabindex: "-1" }, _("This week")),
     lead,
     concernsSection,
+    arranged.section,
     summary,
     h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact")), " ",
       h("a", { href: "#/sent" }, _("Sent from this phone"))),
@@ -158,6 +245,7 @@ export function mount(container, ctx) {
   );
   renderSummary();
   renderList();
+  arranged.render();
   concerns.mount(concernsSection);
 
   return {
@@ -165,6 +253,7 @@ export function mount(container, ctx) {
     update() {
       renderSummary();
       renderList();
+      arranged.render();
     },
   };
 }

@@ -114,6 +114,8 @@ export async function save(userId, contact, personName) {
     saved_at: new Date().toISOString(),
     attempts: 0,
     problem: null,
+    // The arrangement it is the outcome of (an id only): the home stops offering it at once.
+    arrangement_id: contact.arrangement_id || null,
   };
   await store.addOutboxRow(row);
   return row;

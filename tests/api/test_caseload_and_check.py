@@ -28,6 +28,7 @@ def test_the_caseload_has_what_recording_needs_and_nothing_more(api, officer, te
             "required_this_week": 3,
             "offered_this_week": 1,
             "kept_this_week": 1,
+            "arranged_this_week": 0,
             "last_contact_at": "2026-11-18T11:50:00.000Z",
             "offender_manager": {"id": officer.id, "name": officer.name},
             "is_mine": True,  # what finding people needs: whose they are, and the references to search

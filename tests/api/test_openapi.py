@@ -115,6 +115,7 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
         "/api/v1/contacts/check": {"ids": []},
         "/api/v1/contacts/{contact_id}/correction": {"changes": {"type": "phone"}, "reason": "Typo"},
         "/api/v1/contacts/{contact_id}/void": {"reason": "Mistake"},
+        "/api/v1/arrangements/sync": {"arrangements": []},
     }
     for template, body in posts.items():
         path = template.replace("{contact_id}", good["id"])
@@ -172,6 +173,15 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     record(void, "post", colleague.post(other_url + "/void", json={"reason": "Mistake"}))
 
+    # Arrangements: every result in one answer, then the officer's week.
+    arranged = {"id": str(uuid.uuid4()), "person_id": person.id, "type": "phone", "starts_at": "2026-11-19T10:00:00Z",
+                "place": "Swyddfa", "with_whom": None}
+    officer_client.post("/api/v1/arrangements/sync", json={"arrangements": [arranged]})
+    record("/api/v1/arrangements/sync", "post", officer_client.post("/api/v1/arrangements/sync", json={"arrangements": [
+        {**arranged, "id": str(uuid.uuid4())}, arranged, {**arranged, "type": "office"}, {**arranged, "id": "x"}, 7]}))
+    record("/api/v1/arrangements", "get", officer_client.get("/api/v1/arrangements"))
+    record("/api/v1/arrangements", "get", signed_out.get("/api/v1/arrangements"))
+
     # The team's phones (app/devices): for supervisors; administrators choose the team.
     phones = "/api/v1/team/devices"
     factories.device(officer, unsent=1, oldest_unsent_at=app.config["FIXED_NOW"])
@@ -203,6 +213,7 @@ def exercised(app, api, officer, supervisor, team, person, other_person, second_
     record("/api/v1/session", "get", officer_client.get("/api/v1/session"))
     record("/api/v1/caseload", "get", officer_client.get("/api/v1/caseload"))
     record(one, "get", officer_client.get(url))
+    record("/api/v1/arrangements", "get", officer_client.get("/api/v1/arrangements"))
     monkeypatch.setattr("app.devices.routes.clock", Unreachable)
     record(phones, "get", supervisor_client.get(phones))
     record(concerns, "get", supervisor_client.get(concerns))

@@ -28,6 +28,7 @@ NOT_PAGES = {
 # and code are not words for a reader. The browser check opens only the HTML pages.
 NOT_HTML = {
     "api.caseload": "json",
+    "api.arrangements": "json",
     "api.contact": "json",
     "api.open_concerns": "json",
     "api.openapi": "json",
@@ -73,6 +74,7 @@ ROUTE_ARGUMENTS = {
     "pause_id": lambda data, language: data.pause.id,
     "run_id": lambda data, language: data.export_run.id,
     "meeting_id": lambda data, language: data.meeting.id,
+    "arrangement_id": lambda data, language: data.arrangement.id,
     # Addresses that name a language (the phone app's shell, manifest, messages): the reader's own.
     "language": lambda data, language: language,
     "lang": lambda data, language: language,
@@ -118,6 +120,7 @@ class ExampleData:
     words: frozenset[str]
     export_run: object = None
     meeting: object = None
+    arrangement: object = None
 
 
 def build_example(app) -> ExampleData:
@@ -164,11 +167,21 @@ def build_example(app) -> ExampleData:
                           first_day=date(2026, 11, 23), last_day=date(2026, 11, 29), now=NOW)
     db.session.commit()
     meeting = example_meeting(team, supervisor, officer, person)
+    # An arranged contact whose outcome is missing (a day and more ago), moved once, and one cancelled.
+    arrangement = factories.arrangement(person, officer, NOW - timedelta(days=1, hours=2), place="Swyddfa Drenewydd",
+                                        with_whom="Gweithiwr tai")
+    from app.arrangements import operations as arranging
+
+    arranging.move(db.session, officer, arrangement, starts_at=NOW - timedelta(days=1, hours=1), reason="Reasoning.",
+                   now=NOW - timedelta(days=2))
+    cancelled = factories.arrangement(other, officer, NOW + timedelta(days=1), place=None)
+    arranging.cancel(db.session, officer, cancelled, cancelled_by="team", reason="Reasoning.", now=NOW)
+    db.session.commit()
     # Data is shown as it was typed, in whichever language it was typed in.
     words = frozenset({
         team.name, team.force_area, team.community_safety_partnership, "Powys", "Dyfed-Powys",
         *(user.name for user in (officer, supervisor, admin)), *(user.email for user in (officer, supervisor, admin)),
-        "Rhys Evans", "Lowri Evans", "Llew Jones", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
+        "Rhys Evans", "Lowri Evans", "Llew Jones", "Swyddfa Drenewydd", "Gweithiwr tai", "X123456", "PNC 26/123456A", "Reasoning.", "Duplicate",
         # The own page names each sign-in's browser and system as the device reported them.
         "HeadlessChrome", "Linux",
         # A phone's browser and system as it reported them, its short id and the app's version.
@@ -178,7 +191,8 @@ def build_example(app) -> ExampleData:
         # The example plan and meeting, as typed (app/plans, app/meetings).
         "Tai Powys", "Mererid Jones", "Housing assessment", "Referred to the council's housing team.",
     })
-    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run, meeting)
+    return ExampleData(team, officer, supervisor, admin, person, contact, review, pause, words, export_run, meeting,
+                       arrangement)
 
 
 def example_meeting(team, supervisor, officer, person):

@@ -86,9 +86,9 @@ test("a sync carries the report, counting what stays on the phone besides the ba
 test("a caseload fetch carries the report in the Cyswllt-Device header", async () => {
   await emptyOutbox();
   let header = null;
-  globalThis.fetch = async (_path, options) => {
-    header = options.headers["Cyswllt-Device"];
-    return Response.json({ week_start: "2026-11-16", people: [], server_time: new Date().toISOString() });
+  globalThis.fetch = async (path, options) => {
+    if (path === "/api/v1/caseload") header = options.headers["Cyswllt-Device"]; // not the arrangements' fetch after it
+    return Response.json({ week_start: "2026-11-16", people: [], arrangements: [], server_time: new Date().toISOString() });
   };
   await caseload.refresh(7);
   const report = JSON.parse(header);

@@ -17,7 +17,7 @@ def test_each_person_has_a_row_with_required_offered_kept_and_status(client, sup
     factories.contact(person, officer, at(THIS_WEEK + timedelta(days=1)), type="phone", outcome="did_not_attend")
     page = signed_in(supervisor).get("/supervision/week").get_data(as_text=True)
     row = row_for(page, "Rhys Evans")
-    assert row.startswith("Rhys Evans Fixed Amber Police Officer 3 2 1 Short by 1 contact")
+    assert row.startswith("Rhys Evans Fixed Amber Police Officer 3 0 2 1 Short by 1 contact")
     assert "Face to face: 1 · By phone or online: 1" in row
 
 
@@ -25,7 +25,7 @@ def test_a_person_who_met_the_level_shows_met(client, supervisor, officer, signe
     person = factories.person(supervisor.team, "Aled Flex", category="flex")
     factories.contact(person, officer, at(THIS_WEEK))
     row = row_for(signed_in(supervisor).get("/supervision/week").get_data(as_text=True), "Aled Flex")
-    assert " 1 1 1 Met " in row
+    assert " 1 0 1 1 Met " in row
 
 
 def test_any_past_week_can_be_chosen_by_any_day_in_it(client, supervisor, officer, signed_in):
@@ -33,7 +33,7 @@ def test_any_past_week_can_be_chosen_by_any_day_in_it(client, supervisor, office
     factories.contact(person, officer, at(LAST_WEEK + timedelta(days=2)))
     page = signed_in(supervisor).get("/supervision/week?week=2026-11-12").get_data(as_text=True)
     assert "Week beginning Monday 9 November 2026" in page
-    assert " 3 1 1 Short by 2 contacts: 1 offered of 3 required" in row_for(page, "Rhys Evans")
+    assert " 3 0 1 1 Short by 2 contacts: 1 offered of 3 required" in row_for(page, "Rhys Evans")
     assert 'href="/supervision/week?week=2026-11-02"' in page
     assert 'href="/supervision/week?week=2026-11-16"' in page
 
@@ -65,7 +65,7 @@ def test_only_people_in_the_cohort_during_the_week_are_listed(client, supervisor
     page = signed_in(supervisor).get("/supervision/week").get_data(as_text=True)
     names = [row.split(" Fixed")[0] for row in week_rows(page)]
     assert names == ["Left Midweek"]
-    assert " 1 Left the cohort on Wednesday: 1 contact required 0 0 Short by 1 contact: 0 offered of 1 required" in row_for(page, "Left Midweek")  # two days of three a week
+    assert " 1 Left the cohort on Wednesday: 1 contact required 0 0 0 Short by 1 contact: 0 offered of 1 required" in row_for(page, "Left Midweek")  # two days of three a week
 
 
 def test_another_teams_people_never_appear(client, supervisor, other_team, signed_in):
@@ -227,7 +227,7 @@ def test_someone_taken_into_custody_on_wednesday_shows_why_fewer_are_required(cl
     person = factories.person(supervisor.team, "Gethin Dalfa")
     factories.pause(person, date(2026, 11, 18), None, reason="custody")  # Wednesday of the week of 16 November
     english = row_for(signed_in(supervisor).get("/supervision/week").get_data(as_text=True), "Gethin Dalfa")
-    assert " 1 In custody from Wednesday: 1 contact required 0 0 Short by 1 contact: 0 offered of 1 required" in english
+    assert " 1 In custody from Wednesday: 1 contact required 0 0 0 Short by 1 contact: 0 offered of 1 required" in english
     supervisor.language = "cy"
     db.session.commit()
     welsh = row_for(client.get("/supervision/week").get_data(as_text=True), "Gethin Dalfa")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -40,6 +40,8 @@ class World:
     other_pause: object = None
     own_device: object = None
     other_device: object = None
+    own_arrangement: object = None
+    other_arrangement: object = None
     missing_int: int = 987654
     missing_uuid: uuid.UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
 
@@ -66,6 +68,9 @@ def world(team, other_team, officer, supervisor, admin, other_officer) -> World:
         other_pause=factories.pause(other_person, date(2026, 11, 2)),
         own_device=factories.device(officer, unsent=2),
         other_device=factories.device(other_officer, unsent=1),
+        own_arrangement=factories.arrangement(own_person, officer, datetime(2026, 11, 18, 10, tzinfo=timezone.utc)),
+        other_arrangement=factories.arrangement(other_person, other_officer,
+                                                datetime(2026, 11, 18, 10, tzinfo=timezone.utc)),
     )
 
 

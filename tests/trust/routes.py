@@ -160,6 +160,7 @@ def _meeting(which: str) -> Callable[[World], object]:
 
 
 MEETING = Owned(_meeting("own"), _meeting("other"), lambda w: w.missing_int)
+ARRANGEMENT = Owned(lambda w: w.own_arrangement.id, lambda w: w.other_arrangement.id, lambda w: w.missing_uuid)
 EXPORT_RUN = Owned(_export_run("own"), _export_run("other"), lambda w: w.missing_int)
 TEAM = Owned(lambda w: w.team.id, lambda w: w.other_team.id, lambda w: w.missing_int)
 
@@ -173,6 +174,7 @@ ARGUMENTS: dict[object, Owned | Fixed] = {
     "device_id": DEVICE,
     "run_id": EXPORT_RUN,
     "meeting_id": MEETING,
+    "arrangement_id": ARRANGEMENT,
     "code": Fixed("cy"),
     "language": Fixed("cy"),
     "filename": Fixed("css/app.css"),

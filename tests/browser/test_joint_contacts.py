@@ -55,12 +55,12 @@ def test_a_joint_visit_recorded_on_two_phones_counts_once_in_the_week_view(serve
     assert (second.recorded_by_id, second.colleague_ids, second.same_as_id) == (probation.id, [police.id], first.id)
     assert [result.get("same_as") for result in server.sync_results] == [None, str(first.id)]
 
-    # The supervisor's week view: one visit offered and kept, not two.
+    # The supervisor's week view: required 3, none arranged, one visit offered and kept, not two.
     desk = browser.new_context(**browser_context_args)
     week = desk.new_page()
     sign_in(week, server, supervisor.email, next_path="/supervision/week")
     row = week.locator("tr.week-row", has=week.get_by_role("link", name="Rhys Evans"))
-    expect(row).to_contain_text(re.compile(r"Fixed\s+Amber\s+Police.*\b3\s+1\s+1\b", re.S))
+    expect(row).to_contain_text(re.compile(r"Fixed\s+Amber\s+Police.*\b3\s+0\s+1\s+1\b", re.S))
     expect(week.get_by_text("Possibly the same contact")).to_have_count(0)
 
     # Each officer sees it recorded by both of them, counted once, for both agencies.

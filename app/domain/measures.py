@@ -19,8 +19,10 @@ from which agency made each contact.
   people for a smaller CSP area, 240 to 500 for a larger one. Which size of area a team
   serves is not recorded, so the rule says which range, if either, the size is in.
 
-"Arranged but outcome missing" is not measured here yet: it needs the arranged contacts
-of issue 14, which are stored elsewhere.
+- **Arranged** (``ArrangedCredit``): contacts arranged ahead in the week, not cancelled
+  (``app.domain.arrangements.counts_as_arranged``); **outcome missing**: those of them still
+  open a day after their time (``outcome_missing``), as the officer and the week list see them.
+  Arranging never counts as offered: a contact counts when its outcome is recorded.
 """
 
 from __future__ import annotations
@@ -78,6 +80,15 @@ class AgencyFigures:
 
 
 @dataclass(frozen=True)
+class ArrangedCredit:
+    """A contact arranged for a person in a week (not cancelled), and whether its outcome is missing."""
+
+    person_id: int
+    week: date
+    outcome_missing: bool
+
+
+@dataclass(frozen=True)
 class WeekMeasure:
     """One week's figures for one category (``ALL``: every category together)."""
 
@@ -92,6 +103,8 @@ class WeekMeasure:
     offered: int = 0
     kept: int = 0
     agencies: Mapping[str, AgencyFigures] = field(default_factory=dict)
+    arranged: int = 0  # arranged ahead, not cancelled
+    outcome_missing: int = 0  # of them, still open a day after their time
 
     @property
     def met_percent(self) -> int | None:
@@ -124,6 +137,8 @@ class _Sums:
     offered: int = 0
     kept: int = 0
     agencies: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    arranged: int = 0
+    outcome_missing: int = 0
 
     def add(self, count: WeekCount) -> None:
         self.in_cohort += 1
@@ -141,6 +156,7 @@ class _Sums:
             week, category, self.in_cohort, self.required_people, self.met, self.kept_enough, self.required,
             self.offered_towards, self.offered, self.kept,
             {name: AgencyFigures(*self.agencies[name]) for name in AGENCIES if name in self.agencies},
+            self.arranged, self.outcome_missing,
         )
 
 
@@ -148,12 +164,14 @@ def week_measures(
     person_weeks: Iterable[tuple[int, str | None, WeekCount]],
     credits: Iterable[ContactCredit],
     weeks: Iterable[date],
+    arranged: Iterable[ArrangedCredit] = (),
 ) -> dict[tuple[date, str | None], WeekMeasure]:
     """Every week's figures, for each category and for ``ALL``, keyed by (Monday, category).
 
     ``person_weeks``: (person id, category in force, count) for each person in the cohort in
-    each week. ``credits``: the contacts that count; one of a person-week not given (not in
-    the cohort that week) is left out, as the weekly counts leave it out.
+    each week. ``credits``: the contacts that count; ``arranged``: the contacts arranged
+    ahead. One of a person-week not given (not in the cohort that week) is left out, as the
+    weekly counts leave it out.
     """
     sums: dict[tuple[date, str | None], _Sums] = {
         (week, category): _Sums() for week in weeks for category in (ALL, *CATEGORIES)
@@ -174,6 +192,14 @@ def week_measures(
                 tally = sums[credit.week, group].agencies[agency]
                 tally[0] += 1
                 tally[1] += credit.kept
+    for item in arranged:
+        key = (item.person_id, item.week)
+        if key not in categories:
+            continue
+        category = categories[key]
+        for group in (ALL, category) if category in CATEGORIES else (ALL,):
+            sums[item.week, group].arranged += 1
+            sums[item.week, group].outcome_missing += item.outcome_missing
     return {key: total.measure(*key) for key, total in sums.items()}
 
 

@@ -153,6 +153,8 @@ def measures_header() -> list[str]:
         gettext("Contacts kept with probation"),
         gettext("Contacts offered by a partner agency"),
         gettext("Contacts kept with a partner agency"),
+        gettext("Contacts arranged"),
+        gettext("Contacts arranged with the outcome missing"),
     ]
 
 
@@ -172,6 +174,7 @@ def measures_rows(figures: TeamMeasures) -> list[list]:
                 measure.required, measure.offered_towards, number(measure.offered_rate),
                 measure.offered, measure.kept, number(measure.kept_rate),
                 police.offered, police.kept, probation.offered, probation.kept, partner.offered, partner.kept,
+                measure.arranged, measure.outcome_missing,
             ])
     return rows
 

@@ -11,7 +11,6 @@ from flask_babel import gettext, lazy_gettext as _l, ngettext
 
 from app import clock
 from app.domain.measures import AGENCIES, ALL, CohortBand, WeekMeasure
-from app.domain.weeks import local_date
 from app.extensions import db
 from app.permissions import require, requires
 from app.supervision import charts, exports
@@ -96,7 +95,7 @@ def agencies_shown(figures: TeamMeasures, category: str | None) -> list[str]:
 def _figures() -> TeamMeasures:
     team = visible_team(_team_arg())
     require("see_team_measures", team)
-    return team_measures(db.session, team, local_date(clock.now()))
+    return team_measures(db.session, team, clock.now())
 
 
 @blueprint.route("/measures")

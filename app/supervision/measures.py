@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import scoping
 from app.cohort.operations import people_in_team_during
-from app.domain.measures import ALL, CATEGORIES, CohortBand, ContactCredit, WeekMeasure, cohort_size_band, week_measures
-from app.domain.weeks import week_of, weeks_ending_with
-from app.models import Contact, Outcome, Person, Team, User
+from app.domain.arrangements import counts_as_arranged, outcome_missing
+from app.domain.measures import (ALL, CATEGORIES, ArrangedCredit, CohortBand, ContactCredit, WeekMeasure, cohort_size_band,
+                                  week_measures)
+from app.domain.weeks import local_date, week_bounds_utc, week_of, week_start, weeks_ending_with
+from app.models import Arrangement, Contact, Outcome, Person, Team, User
 from app.person_weeks import read_stored, stored_counts, team_shares, weeks_held_by_other_teams
 from app.weekly_counts import load_tallies
 
@@ -43,8 +45,8 @@ class TeamMeasures:
         return (ALL, *CATEGORIES)
 
 
-def team_measures(session: Session, team: Team, today: date) -> TeamMeasures:
-    current = week_of(today)
+def team_measures(session: Session, team: Team, now: datetime) -> TeamMeasures:
+    current = week_of(local_date(now))
     weeks = weeks_ending_with(current, MEASURE_WEEKS)
     conditions = (Person.id.in_(people_in_team_during(team.id, weeks[0], current + _SIX_DAYS)),)
     stored = read_stored(session, conditions, weeks, current)  # first: it may store missing weeks and commit
@@ -59,9 +61,21 @@ def team_measures(session: Session, team: Team, today: date) -> TeamMeasures:
             continue  # a week held by another team with no day of it in this team's cohort
         count = stored_counts(stored, tallies, person_id, [week], shares)[week]
         person_weeks.append((person_id, row.category.value if row.category else None, count))
-    measures = week_measures(person_weeks, contact_credits(session, selection, weeks), weeks)
+    measures = week_measures(person_weeks, contact_credits(session, selection, weeks), weeks,
+                             arranged_credits(session, selection, weeks, now))
     size = sum(1 for (person_id, week), row in stored.items() if week == current and row.team_id == team.id)
     return TeamMeasures(team, weeks, measures, size, cohort_size_band(size))
+
+
+def arranged_credits(session: Session, selection, weeks: list[date], now: datetime) -> list[ArrangedCredit]:
+    """The contacts arranged ahead for these people in these weeks (not cancelled): one query."""
+    start, end = week_bounds_utc(min(weeks))[0], week_bounds_utc(max(weeks))[1]
+    rows = session.execute(
+        select(Arrangement.person_id, Arrangement.starts_at, Arrangement.state)
+        .where(Arrangement.person_id.in_(selection), Arrangement.starts_at >= start, Arrangement.starts_at < end)
+    ).all()
+    return [ArrangedCredit(row.person_id, week_start(row.starts_at), outcome_missing(row.starts_at, row.state, now))
+            for row in rows if counts_as_arranged(row.state)]
 
 
 def contact_credits(session: Session, selection, weeks: list[date]) -> list[ContactCredit]:

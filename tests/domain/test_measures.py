@@ -129,3 +129,20 @@ def test_a_negative_cohort_size_is_refused():
 
 def test_percentages_round_half_up_and_have_no_answer_for_nothing():
     assert (percent(1, 8), percent(1, 2), percent(2, 3), percent(0, 0)) == (13, 50, 67, None)
+
+
+def test_arranged_contacts_are_counted_by_week_and_category_with_those_whose_outcome_is_missing():
+    from app.domain.measures import ArrangedCredit
+
+    people = [(1, "fixed", count(WEEK, 3, 1, 1)), (2, "flex", count(WEEK, 1, 0, 0))]
+    arranged = [
+        ArrangedCredit(1, WEEK, outcome_missing=False),
+        ArrangedCredit(1, WEEK, outcome_missing=True),
+        ArrangedCredit(2, WEEK, outcome_missing=True),
+        ArrangedCredit(3, WEEK, outcome_missing=True),  # not in the cohort that week: left out
+    ]
+    measures = week_measures(people, [], [WEEK], arranged)
+    assert (measures[WEEK, "fixed"].arranged, measures[WEEK, "fixed"].outcome_missing) == (2, 1)
+    assert (measures[WEEK, "flex"].arranged, measures[WEEK, "flex"].outcome_missing) == (1, 1)
+    assert (measures[WEEK, ALL].arranged, measures[WEEK, ALL].outcome_missing) == (3, 2)
+    assert measures[WEEK, ALL].offered == 1  # arranging is never offering

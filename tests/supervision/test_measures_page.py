@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -43,10 +44,11 @@ def test_a_team_with_known_contacts_shows_the_right_shares(client, supervisor, o
     a_team_with_known_contacts(supervisor, officer)
     page = signed_in(supervisor).get("/supervision/measures").get_data(as_text=True)
     assert "How the team is doing: Powys IOM" in page
-    # Week | in cohort | required | offered at least | kept at least | offered rate | kept rate | police | rate | probation | rate
-    assert table_rows(page, "fixed")["9 November 2026"] == "9 November 2026 3 2 50% 0% 67% 50% 3 67% 1 0%"
-    assert table_rows(page, "flex")["9 November 2026"] == "9 November 2026 1 1 100% 100% 100% 100% 0 Nothing to count 1 100%"
-    assert table_rows(page, "all")["9 November 2026"] == "9 November 2026 4 3 67% 33% 71% 60% 3 67% 2 50%"
+    # Week | in cohort | required | offered at least | kept at least | offered rate | kept rate | police | rate
+    # | probation | rate | arranged | outcome missing
+    assert table_rows(page, "fixed")["9 November 2026"] == "9 November 2026 3 2 50% 0% 67% 50% 3 67% 1 0% 0 0"
+    assert table_rows(page, "flex")["9 November 2026"] == "9 November 2026 1 1 100% 100% 100% 100% 0 Nothing to count 1 100% 0 0"
+    assert table_rows(page, "all")["9 November 2026"] == "9 November 2026 4 3 67% 33% 71% 60% 3 67% 2 50% 0 0"
     assert table_rows(page, "free")["9 November 2026"].startswith("9 November 2026 0 0 Nothing to count")
 
 
@@ -56,7 +58,7 @@ def test_last_weeks_figures_are_shown_first(client, supervisor, officer, signed_
     totals = text_of(re.search(r'<dl class="totals" id="last-week-totals">.*?</dl>', page, flags=re.S).group(0))
     assert totals == ("Offered at least their required level 67% Kept at least their required level 33% "
                       "Offered rate 71% Kept rate 60% Contacts offered by the police 3 "
-                      "Contacts offered by probation 2")
+                      "Contacts offered by probation 2 Contacts arranged 0 Contacts arranged with the outcome missing 0")
     assert "Week beginning Monday 9 November 2026" in page
 
 
@@ -108,7 +110,7 @@ def test_a_joint_visit_counts_for_both_agencies(client, supervisor, officer, sig
     person = factories.person(supervisor.team, "Rhys Evans", category="flex", joined_on=date(2026, 6, 1))
     factories.contact(person, officer, at(LAST_WEEK), colleague_ids=[probation.id])
     page = signed_in(supervisor).get("/supervision/measures").get_data(as_text=True)
-    assert table_rows(page, "flex")["9 November 2026"] == "9 November 2026 1 1 100% 100% 100% 100% 1 100% 1 100%"
+    assert table_rows(page, "flex")["9 November 2026"] == "9 November 2026 1 1 100% 100% 100% 100% 1 100% 1 100% 0 0"
 
 
 def test_the_figures_download_as_csv_and_the_download_is_audited(client, supervisor, officer, signed_in):
@@ -120,7 +122,7 @@ def test_the_figures_download_as_csv_and_the_download_is_audited(client, supervi
     assert rows[0][:4] == ["Week beginning", "Category", "People in the cohort", "People with contacts required"]
     assert len(rows) == 1 + 12 * 4
     fixed = next(row for row in rows if row[:2] == ["2026-11-09", "Fixed"])
-    assert fixed[2:] == ["3", "2", "1", "50", "0", "0", "6", "4", "67", "4", "2", "50", "3", "2", "1", "0", "0", "0"]
+    assert fixed[2:] == ["3", "2", "1", "50", "0", "0", "6", "4", "67", "4", "2", "50", "3", "2", "1", "0", "0", "0", "0", "0"]
     db.session.expire_all()
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "team_measures")).one()
     assert event.after["rows"] == 48
@@ -163,3 +165,27 @@ def test_the_measures_need_as_many_queries_for_30_people_as_for_3(app, signed_in
         large_count = queries_for(app.test_client(), signed_in, large, url)
         assert small_count == large_count, url
         assert large_count <= most, (url, large_count)
+
+
+def test_contacts_arranged_and_those_whose_outcome_is_missing_are_counted_each_week(client, supervisor, officer,
+                                                                                     signed_in):
+    from app.arrangements import operations as arranging
+    from tests.supervision.conftest import NOW
+
+    person = factories.person(supervisor.team, "Rhys Evans", category="flex", joined_on=date(2026, 6, 1))
+    factories.arrangement(person, officer, at(LAST_WEEK))  # never recorded: its outcome is missing
+    cancelled = factories.arrangement(person, officer, at(LAST_WEEK + timedelta(days=1)))
+    arranging.cancel(db.session, officer, cancelled, cancelled_by="person", reason="Ill.", now=NOW)
+    recorded = factories.arrangement(person, officer, at(LAST_WEEK + timedelta(days=2)))
+    arranging.record_outcome(db.session, officer, recorded, outcome="kept", contact_id=uuid.uuid4(), now=NOW)
+    factories.arrangement(person, officer, NOW + timedelta(days=1))  # this week, still to come
+    db.session.commit()
+
+    client = signed_in(supervisor)
+    rows = table_rows(client.get("/supervision/measures").get_data(as_text=True), "flex")
+    assert rows["9 November 2026"].endswith(" 2 1")  # arranged (the cancelled one not), outcome missing
+    assert rows["16 November 2026"].endswith(" 1 0")
+    rows = list(csv.DictReader(io.StringIO(client.get("/supervision/measures.csv").get_data().decode("utf-8-sig"))))
+    [last_week] = [row for row in rows if row["Week beginning"] == "2026-11-09" and row["Category"] == "Flex"]
+    assert (last_week["Contacts arranged"], last_week["Contacts arranged with the outcome missing"]) == ("2", "1")
+    assert last_week["Contacts offered"] == "1"  # the recorded one, as its contact

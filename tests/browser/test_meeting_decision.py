@@ -40,7 +40,7 @@ def test_the_demo_meetings_agenda_and_a_decision_that_changes_the_persons_histor
     agenda("Red: daily management").get_by_role("link", name=f"Record a decision about {name}").click()
     decision = page.locator("form", has=page.get_by_role("button", name="Record the decision"))
     expect(decision.get_by_label("Person", exact=True)).to_have_value(str(db.session.scalar(
-        select(Person.id).where(Person.display_name == name))))
+        select(Person.id).where(Person.team_id == team.id, Person.display_name == name))))
     decision.get_by_label("RAG status agreed").select_option(label="Amber")
     decision.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text(f"The decision about {name} has been recorded.")).to_be_visible()

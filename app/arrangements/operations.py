@@ -245,7 +245,7 @@ def arranged_in_week(session: Session, person_ids: Iterable[int], monday: date) 
     rows = session.execute(
         select(Arrangement.person_id, func.count())
         .where(Arrangement.person_id.in_(ids), Arrangement.starts_at >= start, Arrangement.starts_at < end,
-               Arrangement.state != State.CANCELLED)
+               Arrangement.state.in_(rules.ARRANGED_STATES))
         .group_by(Arrangement.person_id))
     return {person_id: count for person_id, count in rows}
 

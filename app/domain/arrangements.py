@@ -71,7 +71,10 @@ def can_change(state: State) -> bool:
     return is_open(state)
 
 
+# What "arranged this week" counts: every arrangement not cancelled (recorded ones included,
+# so the number does not fall as outcomes are recorded).
+ARRANGED_STATES = frozenset(State) - {State.CANCELLED}
+
+
 def counts_as_arranged(state: State) -> bool:
-    """What "arranged this week" counts: every arrangement not cancelled (recorded ones included,
-    so the number does not fall as outcomes are recorded)."""
-    return State(state) != State.CANCELLED
+    return State(state) in ARRANGED_STATES

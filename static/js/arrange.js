@@ -104,7 +104,7 @@ export function mount(container, ctx, params) {
   );
 
   const problemsBox = h("div", { class: "problems" });
-  const saveButton = h("button", { class: "button button--save", type: "submit" }, _("Save the arrangement"));
+  const saveButton = h("button", { class: "button button--save", type: "submit" }, _("Save"));
   const form = h(
     "form",
     { class: "record-form arrange-form", novalidate: true, "data-arrangement-id": id },

@@ -200,3 +200,16 @@ export function afterSent(caseload, results) {
   );
   return { ...caseload, people, arrangements: [...byId.values()] };
 }
+
+/**
+ * The server's arrangements as fetched, keeping those whose outcome this phone recorded while the
+ * answer was on its way (open when it left the server, recorded here since `before` was read):
+ * an answer older than the tap must not offer the same outcome a second time.
+ */
+export function keepRecordedMeanwhile(fetched, before, latest) {
+  const earlier = new Map((before || []).map((a) => [a.id, a.state]));
+  const meanwhile = new Map(
+    (latest || []).filter((a) => a.state === "recorded" && earlier.get(a.id) !== "recorded").map((a) => [a.id, a]),
+  );
+  return fetched.map((a) => (isOpen(a) && meanwhile.has(a.id) ? meanwhile.get(a.id) : a));
+}

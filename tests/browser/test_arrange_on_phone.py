@@ -13,7 +13,8 @@ from app.domain.weeks import LONDON
 from app.extensions import db
 from app.models import Arrangement
 from tests import factories
-from tests.browser.conftest import cut_network, indicator, open_app, outbox_rows, restore_network, sign_in, stored_contacts
+from tests.browser.conftest import (cut_network, indicator, open_app, open_sign_out, outbox_rows, restore_network, sign_in,
+                                    stored_contacts)
 
 ARRANGED = "Arrangement saved on this phone — waiting to send"
 WAITING = "Arranged on this phone — waiting to send"
@@ -107,3 +108,43 @@ def test_a_week_arranged_offline_is_sent_once_and_its_outcomes_move_the_counts_o
     week_row = week.locator("tr.week-row", has=week.get_by_role("link", name="Rhys Evans"))
     expect(week_row).to_contain_text(re.compile(rf"\b3\s+{count}\s+2\s+1\b"))
     desk.close()
+
+
+def test_an_arrangement_saved_offline_survives_signing_out_and_is_sent_after_the_next_sign_in(server, page, context, officer):
+    factories.person(officer.team, "Rhys Evans", offender_manager=officer)
+    open_app(page, server, officer.email)
+    cut_network(context)
+    when = datetime.now(LONDON).replace(hour=23, minute=30, second=0, microsecond=0, tzinfo=None)
+    arrange(page, "Rhys Evans", when, "Home visit", where="12 Stryd y Bont", with_whom="Ei fam")
+    open_sign_out(page, 1)
+    page.get_by_role("button", name="Sign out and keep 1 record on this phone").click()
+    expect(page.get_by_role("heading", name="Sign in to start")).to_be_visible()
+    [row] = outbox_rows(page)  # kept by the wipe, still sealed
+    assert row["kind"] == "arrangement" and "Stryd" not in str(row)
+
+    restore_network(context)
+    sign_in(page, server, officer.email)
+    expect(indicator(page)).to_have_text("All sent")
+    db.session.expire_all()
+    [held] = db.session.scalars(select(Arrangement)).all()
+    assert (str(held.id), held.place, held.with_whom, held.arranged_by_id) == (row["id"], "12 Stryd y Bont", "Ei fam", officer.id)
+    assert [result["status"] for result in server.arrangement_results] == ["created"]
+
+
+def test_an_arrangement_the_server_refuses_needs_attention_in_words_the_officer_understands(server, page, context, officer):
+    person = factories.person(officer.team, "Rhys Evans", offender_manager=officer)
+    open_app(page, server, officer.email)
+    cut_network(context)
+    arrange(page, "Rhys Evans", datetime.now(LONDON).replace(hour=23, minute=45, tzinfo=None), "Phone call")
+    person.left_on = datetime.now(LONDON).date()  # meanwhile the person leaves the cohort
+    db.session.commit()
+
+    restore_network(context)
+    expect(indicator(page)).to_contain_text("1 needs attention")
+    expect(page.locator("#arranged")).to_contain_text("Not accepted by the server: needs your attention")
+    page.locator("#arranged").get_by_role("link", name="Not accepted by the server: needs your attention").click()
+    item = page.locator(".outbox__item")
+    expect(item).to_contain_text("The server did not accept this arrangement. Arrange the contact again, then delete this one.")
+    expect(item).to_contain_text("This person has left the cohort, so no contact can be arranged with them.")
+    expect(item.get_by_role("link", name="Arrange it again")).to_be_visible()
+    assert db.session.scalars(select(Arrangement)).all() == []

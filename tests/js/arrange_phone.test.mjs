@@ -129,3 +129,13 @@ test("the server's answer puts each arrangement it holds on the phone, a new one
   assert.equal(after.people[1].arranged_this_week, 0);
   assert.equal(arrangements.afterSent(after, [answer("new", "created")]).people[0].arranged_this_week, 2);
 });
+
+test("a caseload answer older than an outcome recorded on the phone does not offer that outcome again", () => {
+  const open = (id) => ({ id, person: { id: 7, display_name: "Rhys Evans" }, type: "office", starts_at: "2026-11-18T09:00:00.000Z", state: "arranged" });
+  const before = [open("tapped"), open("untouched"), { ...open("done-before"), state: "recorded" }];
+  const latest = [{ ...open("tapped"), state: "recorded", contact_id: "c1" }, open("untouched"), { ...open("done-before"), state: "recorded" }];
+  // The server's answer left before the tap: it still says "tapped" is open. "done-before" it reopened (moved): believed.
+  const fetched = [open("tapped"), open("untouched"), { ...open("done-before"), state: "moved" }, open("new")];
+  const kept = arrangements.keepRecordedMeanwhile(fetched, before, latest);
+  assert.deepEqual(kept.map((a) => [a.id, a.state]), [["tapped", "recorded"], ["untouched", "arranged"], ["done-before", "moved"], ["new", "arranged"]]);
+});

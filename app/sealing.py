@@ -361,8 +361,11 @@ def _content_key(key: SealingKey, record_id: str, sealed: Mapping[str, Any]) -> 
     return content_key
 
 
-def open_sealed(ring: KeyRing, record_id: str, sealed: Mapping[str, Any]) -> tuple[Any, str | None]:
-    """(the contact as sent inside the seal, its seal token) or ``Unopenable`` saying which check failed."""
+def open_sealed(ring: KeyRing, record_id: str, sealed: Mapping[str, Any], member: str = "contact") -> tuple[Any, str | None]:
+    """(the record as sent inside the seal, its seal token) or ``Unopenable`` saying which check failed.
+
+    ``member`` is the kind of record the seal is read as: a contact is sealed as
+    ``{"contact": ...}``, an arrangement as ``{"arrangement": ...}``, so one is never read as the other."""
     key = ring.find(sealed["key_id"])
     if key is None:
         raise Unopenable("unknown_key")
@@ -381,16 +384,17 @@ def open_sealed(ring: KeyRing, record_id: str, sealed: Mapping[str, Any]) -> tup
     if not isinstance(opened, dict):
         raise Unopenable("bad_content")
     token = opened.get("seal_token")
-    return opened.get("contact"), token if isinstance(token, str) and token else None
+    return opened.get(member), token if isinstance(token, str) and token else None
 
 
-def seal(ring_key: SealingKey, record_id: str, contact: Mapping[str, Any], seal_token: str | None) -> dict[str, str]:
+def seal(ring_key: SealingKey, record_id: str, contact: Mapping[str, Any], seal_token: str | None,
+         member: str = "contact") -> dict[str, str]:
     """Seal a contact as the phone does (for tests and tools; the phone uses ``static/js/seal.js``).
 
     With an RSA key, the seal is made as phones made it before P-256 (no ``alg``).
     """
     iv = os.urandom(IV_BYTES)
-    plaintext = json.dumps({"contact": dict(contact), "seal_token": seal_token}, ensure_ascii=False).encode("utf-8")
+    plaintext = json.dumps({member: dict(contact), "seal_token": seal_token}, ensure_ascii=False).encode("utf-8")
     public = ring_key.private_key.public_key()
     if isinstance(public, ec.EllipticCurvePublicKey):
         ephemeral = ec.generate_private_key(ec.SECP256R1())

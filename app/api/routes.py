@@ -368,9 +368,11 @@ def sync_arrangements():
     """Arrangements made on a phone, each stored exactly once by its own id."""
     now = clock.now()
     raw_items = schemas.parse_arrangement_sync(schemas.read_json(request))
-    parsed = [arrangement_contract.parse_arrangement(raw) for raw in raw_items]
+    # Plain, or sealed on the phone (opened here; arranged by whoever sealed it).
+    parsed = [(arrangement_contract.parse_sealed_arrangement if arrangement_contract.is_sealed(raw)
+               else arrangement_contract.parse_arrangement)(raw) for raw in raw_items]
     user = current_user._get_current_object()
-    stored = iter(arranging.arrange(db.session, user, [item for item, _errors in parsed if item is not None], now=now))
+    stored = iter(arranging.arrange_batch(db.session, user, [item for item, _errors in parsed if item is not None], now=now))
     results = []
     for raw, (item, errors) in zip(raw_items, parsed):
         sent_id = schemas.echo_id(raw)

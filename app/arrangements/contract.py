@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from app.contacts import contract as contacts
-from app.contacts.contract import ContactId, Kind, Moment, PersonId, _blank, _empty_is_none, _given, _storable
+from app.contacts.contract import (SEAL_BROKEN, SEAL_UNKNOWN_KEY, SEAL_TOKEN_UNKNOWN, SEALED_INVALID, SHA256_PATTERN,
+                                   ContactId, Kind, Moment, PersonId, Seal, _blank, _empty_is_none, _given, _storable)
 from app.domain.arrangements import CancelledBy
 from app.models import Outcome
 
@@ -41,6 +42,8 @@ CANCEL_REASON_MISSING = _l("Say why this arrangement is being cancelled.")
 CANCELLED_BY_MISSING = _l("Say whether the person or the team cancelled it.")
 OUTCOME_MISSING = _l("Choose whether the arranged contact was kept, and if not, why not.")
 ARRANGEMENT_NOT_OBJECT = _l("Each arrangement must be a JSON object.")
+SEALED_ID_MISMATCH = _l("The id inside the sealed arrangement is not the id it was sent under, so it has not been stored.")
+CONTENT_SHA256_MISMATCH = _l("The sealed arrangement's hash does not match what was inside it, so it has not been stored.")
 
 MESSAGES: dict[str, dict[str, Any]] = {
     "id": {"invalid": ID_INVALID},
@@ -55,6 +58,8 @@ MESSAGES: dict[str, dict[str, Any]] = {
     "reason": {"unstorable": contacts.TEXT_UNSTORABLE, "invalid": REASON_INVALID},
     "cancelled_by": {"missing": CANCELLED_BY_MISSING, "invalid": CANCELLED_BY_MISSING},
     "outcome": {"missing": OUTCOME_MISSING, "invalid": contacts.OUTCOME_UNKNOWN},
+    "content_sha256": {"invalid": CONTENT_SHA256_MISMATCH},
+    "sealed": {"invalid": SEALED_INVALID},
 }
 
 
@@ -78,6 +83,17 @@ class ArrangementIn(BaseModel):
     place: _text(PLACE_MAX) = None  # type: ignore[valid-type]
     with_whom: _text(WITH_WHOM_MAX) = None  # type: ignore[valid-type]
     officer_id: Annotated[int, Field(ge=1, le=USER_ID_MAX)] | None = None  # None: the one who arranges it
+
+
+class SealedArrangementIn(BaseModel):
+    """An arrangement sealed on the phone (``static/js/seal.js``, as a contact is, read as
+    ``{"arrangement": ...}``): its id, the hash of its content, and the seal."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    id: ContactId
+    content_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    sealed: Seal
 
 
 class MoveIn(BaseModel):
@@ -133,6 +149,44 @@ def parse_arrangement(raw) -> tuple[ArrangementInput | None, dict]:
         starts_at=parsed.starts_at, place=(parsed.place or "").strip() or None,
         with_whom=(parsed.with_whom or "").strip() or None, officer_id=parsed.officer_id,
     ), {}
+
+
+@dataclass(frozen=True)
+class SealedArrangement:
+    """An arrangement opened from its seal: whose it is (the token) and the hash the phone claimed."""
+
+    item: ArrangementInput
+    seal_token: str
+    content_sha256: str
+
+
+def is_sealed(raw) -> bool:
+    return isinstance(raw, Mapping) and "sealed" in raw
+
+
+def parse_sealed_arrangement(raw) -> tuple[SealedArrangement | None, dict]:
+    """Open a sealed arrangement and check what was inside as ``parse_arrangement`` does a plain one.
+    Whose token it is, and whether the hash is right (it names the officer, by default the
+    sealer), are the caller's questions (``app.arrangements.operations.arrange_batch``)."""
+    from app import sealing
+
+    try:
+        envelope = SealedArrangementIn.model_validate(dict(raw))
+    except ValidationError as error:
+        return None, _errors(error) or {"sealed": SEALED_INVALID}
+    try:
+        opened, token = sealing.open_sealed(sealing.keyring(), raw["id"], envelope.sealed.model_dump(),
+                                            member="arrangement")
+    except sealing.Unopenable as failure:
+        return None, {"sealed": SEAL_UNKNOWN_KEY if failure.reason == "unknown_key" else SEAL_BROKEN}
+    item, errors = parse_arrangement(opened)
+    if item is None:
+        return None, errors
+    if item.arrangement_id != uuid.UUID(str(envelope.id)):
+        return None, {"id": SEALED_ID_MISMATCH}
+    if token is None:
+        return None, {"sealed": SEAL_TOKEN_UNKNOWN}
+    return SealedArrangement(item, token, envelope.content_sha256), {}
 
 
 def _with_reason(model, body: Mapping, missing) -> tuple[Any, dict]:

@@ -27,8 +27,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app import audit
-from app.arrangements.contract import ArrangementInput
+from app import audit, sealing
+from app.arrangements.contract import CONTENT_SHA256_MISMATCH, ArrangementInput, SealedArrangement
+from app.contacts.contract import SEAL_TOKEN_UNKNOWN, SEALED_OTHER_TEAM
 from app.contacts import operations as contacts
 from app.contacts.canonical import iso_utc_millis, truncate_to_millis
 from app.contacts.operations import ContactInput, Status
@@ -100,6 +101,40 @@ def arrange(session: Session, actor: User, items: Sequence[ArrangementInput], *,
     for item in items:
         results.append(_arrange_one(session, actor, item, people, officers, now))
     return results
+
+
+def arrange_batch(session: Session, sender: User, entries: Sequence[ArrangementInput | SealedArrangement], *,
+                  now: datetime) -> list[ArrangeResult]:
+    """Plain arrangements are the sender's; a sealed one is arranged by the user its seal token
+    was issued to (as a sealed contact is recorded by its sealer, ``app/contacts/sealed.py``),
+    whoever sends it, if of the sender's team. One result per entry, in order. Does not commit."""
+    tokens = {entry.seal_token for entry in entries if isinstance(entry, SealedArrangement)}
+    owners = sealing.users_of_tokens(session, tokens) if tokens else {}
+    arrangers = {user.id: user for user in session.scalars(
+        select(User).where(User.id.in_(set(owners.values()) - {sender.id})).execution_options(**UNSCOPED))}
+    arrangers[sender.id] = sender
+    results: list[ArrangeResult | None] = [None] * len(entries)
+    groups: dict[int, list[tuple[int, ArrangementInput]]] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, SealedArrangement):
+            groups.setdefault(sender.id, []).append((index, entry))
+            continue
+        item = entry.item
+        arranger = arrangers.get(owners.get(entry.seal_token, -1))
+        if arranger is None:
+            results[index] = ArrangeResult(Status.REJECTED, item.arrangement_id, errors={"sealed": SEAL_TOKEN_UNKNOWN})
+        elif arranger.team_id != sender.team_id:
+            results[index] = ArrangeResult(Status.REJECTED, item.arrangement_id, errors={"sealed": SEALED_OTHER_TEAM})
+        elif _hash_of(item, item.officer_id if item.officer_id is not None else arranger.id) != entry.content_sha256:
+            results[index] = ArrangeResult(Status.REJECTED, item.arrangement_id,
+                                           errors={"content_sha256": CONTENT_SHA256_MISMATCH})
+        else:
+            groups.setdefault(arranger.id, []).append((index, item))
+    for arranger_id, members in groups.items():
+        for (index, _item), result in zip(members, arrange(session, arrangers[arranger_id], [item for _index, item in members],
+                                                            now=now)):
+            results[index] = result
+    return results  # type: ignore[return-value]
 
 
 def _arrange_one(session, actor, item: ArrangementInput, people, officers, now) -> ArrangeResult:

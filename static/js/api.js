@@ -135,6 +135,11 @@ export function getArrangements() {
   return call("/api/v1/arrangements");
 }
 
+/** Arrangements made on this phone, as the outbox holds them (sealed). */
+export function postArrangements(arrangements) {
+  return call("/api/v1/arrangements/sync", { method: "POST", body: { arrangements } });
+}
+
 /**
  * POST a JSON body (a correction, void or discard report). A refusal for good (403, 404, 409
  * with an error object) is kind "refused"; the rest as `call` says.

@@ -25,6 +25,7 @@ import * as lockscreen from "./lockscreen.js";
 // app has started), so the first load carries only what the first screen needs.
 const SCREENS = {
   record: () => import("./record.js"),
+  arrange: () => import("./arrange.js"),
   waiting: () => import("./waiting.js"),
   signout: () => import("./signout.js"),
   sent: () => import("./sent.js"),
@@ -50,7 +51,7 @@ const elements = {
 };
 
 let screen = null;
-const SCREENS_NEEDED = new Set(["record", "outbox", "sign-out", "sent"]);
+const SCREENS_NEEDED = new Set(["record", "arrange", "outbox", "sign-out", "sent"]);
 let screenUser = undefined;
 let pendingFlash = null;
 
@@ -141,6 +142,16 @@ const actions = {
     updates.askBackgroundSync();
     send({ force: true });
   },
+  /** A contact arranged on this phone: sealed into the outbox, on the home at once, sent once. */
+  async arrange(arrangement, personName) {
+    const from = location.hash;
+    await outbox.saveArrangement(state.user.id, arrangement, personName);
+    state.formActive = false;
+    await loadLocal();
+    leaveForm(from, "#/", _("Arrangement saved on this phone — waiting to send"));
+    updates.askBackgroundSync();
+    send({ force: true });
+  },
   async save(contact, personName, { replaces }) {
     const user = state.user;
     const from = location.hash;
@@ -163,7 +174,9 @@ const actions = {
   async discard(ids, reason) {
     // The only way a record leaves the phone unsent: reported to the server (audited), with why.
     const user = state.user;
-    for (const row of state.rows.filter((r) => ids.includes(r.id))) await corrections.discarded(user.id, row, reason);
+    // (An arrangement deleted unsent is not a contact: there is no contact to report.)
+    const contacts = state.rows.filter((r) => ids.includes(r.id) && !arrangementRules.isArrangementRow(r));
+    for (const row of contacts) await corrections.discarded(user.id, row, reason);
     await outbox.discard(user.id, ids);
     await loadLocal();
     send({ force: true });
@@ -192,7 +205,9 @@ const actions = {
       // Reported while the sign-in lasts, so the server's trail names each record deleted unsent.
       // Without signal the reports go with the wipe below (the records themselves were never sent).
       const reason = _("Deleted when signing out");
-      for (const row of state.rows) await corrections.discarded(state.user.id, row, reason);
+      for (const row of state.rows.filter((r) => !arrangementRules.isArrangementRow(r))) {
+        await corrections.discarded(state.user.id, row, reason);
+      }
       await outbox.discard(state.user.id, state.rows.map((row) => row.id));
       await sync.send({ force: true });
     }
@@ -247,6 +262,7 @@ async function modulesFor(wanted) {
     waitingScreen = await screenModule("waiting");
     return { waiting: waitingScreen };
   }
+  if (wanted.name === "arrange") return { arrange: await screenModule("arrange") };
   if (wanted.name === "sign-out") return { signout: await screenModule("signout") };
   if (wanted.name === "sent") return { sent: await screenModule("sent") };
   return {};
@@ -276,7 +292,7 @@ async function route() {
   }
   if (ticket !== routing) return; // another screen was asked for while this one loaded
   if ((state.user && state.user.id) !== userId) return route(); // signed in or out meanwhile: decide again
-  const { record, waiting, signout, sent } = modules;
+  const { record, arrange, waiting, signout, sent } = modules;
   const firstRender = screen === null;
   state.formActive = false;
   screenUser = state.user && state.user.id;
@@ -288,9 +304,15 @@ async function route() {
   } else if (wanted.name === "record") {
     const personId = wanted.arg ? Number(wanted.arg) : null;
     screen = record.mount(container, { ...actions, cancelHref: "#/" }, { personId });
+  } else if (wanted.name === "arrange") {
+    screen = arrange.mount(container, actions, { personId: wanted.arg ? Number(wanted.arg) : null });
   } else if (wanted.name === "outbox" && wanted.arg) {
     // A record needing attention is corrected to send again; one still waiting, corrected in place.
     const row = state.rows.find((r) => r.id === wanted.arg && (r.state === outbox.ATTENTION || r.state === outbox.WAITING));
+    if (row && arrangementRules.isArrangementRow(row)) {
+      location.replace(`#/arrange/${row.arrangement.person_id}`); // sealed: arranged again as a new one
+      return;
+    }
     if (!row) {
       location.replace("#/outbox");
       return;

@@ -28,8 +28,13 @@ export function canonicalContent(contact) {
   };
 }
 
-export async function contentHash(contact) {
-  const bytes = new TextEncoder().encode(JSON.stringify(canonicalContent(contact)));
+export function contentHash(contact) {
+  return canonicalHash(canonicalContent(contact));
+}
+
+/** The SHA-256 (hex) of a canonical object: its keys must already be in sorted order. */
+export async function canonicalHash(content) {
+  const bytes = new TextEncoder().encode(JSON.stringify(content));
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -3,7 +3,7 @@
 // truth, their order of names included (order.js); the phone only searches and words them.
 
 import * as api from "./api.js";
-import { fromAnswer } from "./arrangements.js";
+import { fromAnswer, keepRecordedMeanwhile } from "./arrangements.js";
 import * as device from "./device.js";
 import * as store from "./store.js";
 import { londonDay } from "./i18n.js";
@@ -73,9 +73,11 @@ export async function refresh(userId) {
     // with every arrangement, so a 304 means they are unchanged too); if they cannot be fetched
     // now, the ones held are kept.
     const answer = await api.getArrangements();
-    const arrangements = answer.kind === "ok" ? fromAnswer(answer.json) : null;
+    const fetched = answer.kind === "ok" ? fromAnswer(answer.json) : null;
+    const latest = await store.getCaseload(userId); // an outcome may have been recorded meanwhile
+    const arrangements = fetched && keepRecordedMeanwhile(fetched, current && current.arrangements, latest && latest.arrangements);
     await store.putCaseload({
-      arrangements: arrangements || (current && current.arrangements) || [],
+      arrangements: arrangements || (latest && latest.arrangements) || [],
       user_id: userId,
       fetched_at: new Date().toISOString(),
       server_time: result.json.server_time || null,

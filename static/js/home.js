@@ -1,9 +1,9 @@
 // "This week": the team's caseload, people who still need contacts first, with a search.
 
-import { _, ago, formatDate, formatDay, ngettext } from "./i18n.js";
+import { _, ago, formatDate, formatDay, londonDay, ngettext } from "./i18n.js";
 import { notSentThisWeek } from "./late.js";
 import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
-import { forHome, recordedOnPhone } from "./arrangements.js";
+import { arrangedThisWeek, forHome, isArrangementRow, recordedOnPhone, withPending } from "./arrangements.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
 import * as concerns from "./concerns.js";
 
@@ -18,7 +18,33 @@ function statusText(person) {
   }
 }
 
-function personRow(person, waitingCount) {
+// A person's next plan actions (the caseload row's next_actions: what, by when, whose; never a
+// pathway's need or what is being done on it).
+function nextActions(person, today) {
+  const actions = Array.isArray(person.next_actions) ? person.next_actions : [];
+  if (!actions.length) return null;
+  const headingId = `person-${person.id}-actions`;
+  return h(
+    "div",
+    { class: "caseload__actions" },
+    h("h3", { id: headingId }, _("Next plan actions")),
+    h("ul", { "aria-labelledby": headingId }, actions.map((action) => {
+      const overdue = typeof action.due_on === "string" && action.due_on < today;
+      const when = formatDay(action.due_on, "short_date");
+      return h(
+        "li",
+        { class: overdue ? "caseload__action caseload__action--overdue" : "caseload__action" },
+        h("span", { class: "caseload__action-what" }, action.description),
+        " ",
+        h("span", { class: "caseload__action-due" }, overdue
+          ? _("Overdue since %(date)s · Owner: %(owner)s", { date: when, owner: action.owner || "" })
+          : _("Due by %(date)s · Owner: %(owner)s", { date: when, owner: action.owner || "" })),
+      );
+    })),
+  );
+}
+
+function personRow(person, waitingCount, arranged, today) {
   const nameId = `person-${person.id}-name`;
   return h(
     "li",
@@ -34,6 +60,7 @@ function personRow(person, waitingCount) {
         required: person.required_this_week,
       }),
     ),
+    h("p", { class: "caseload__arranged" }, _("Arranged this week: %(arranged)d", { arranged })),
     h(
       "p",
       { class: "caseload__last" },
@@ -44,7 +71,11 @@ function personRow(person, waitingCount) {
     waitingCount
       ? h("p", { class: "caseload__waiting" }, ngettext("%(num)d contact this week, not yet sent", "%(num)d contacts this week, not yet sent", waitingCount))
       : null,
-    h("a", { class: "button caseload__record", href: `#/record/${person.id}`, "aria-describedby": nameId }, _("Record a contact")),
+    nextActions(person, today),
+    h("p", { class: "caseload__links" },
+      h("a", { class: "button caseload__record", href: `#/record/${person.id}`, "aria-describedby": nameId }, _("Record a contact")),
+      " ",
+      h("a", { class: "button button--secondary caseload__arrange", href: `#/arrange/${person.id}`, "aria-describedby": nameId }, _("Arrange a contact"))),
   );
 }
 
@@ -56,7 +87,29 @@ function arrangedSection(ctx) {
   let saving = false;
   let shown = null;
 
+  // One arranged on this phone and not yet accepted by the server: its outcome waits until it has been sent.
+  function pendingItem(arrangement) {
+    const when = formatDate(arrangement.starts_at, "recent_time");
+    const kind = label(CONTACT_TYPES, arrangement.type);
+    const attention = arrangement.pending === "attention";
+    return h(
+      "li",
+      { class: "arranged__item arranged__item--pending", "data-arrangement-id": arrangement.id },
+      h("p", { class: "arranged__summary" },
+        h("span", { class: "arranged__person" }, arrangement.person.display_name),
+        " ",
+        h("span", { class: "arranged__when" }, when),
+        " ",
+        h("span", { class: "arranged__kind" }, kind)),
+      attention
+        ? h("p", { class: "arranged__pending arranged__pending--attention" },
+          h("a", { href: "#/outbox" }, _("Not accepted by the server: needs your attention")))
+        : h("p", { class: "arranged__pending" }, _("Arranged on this phone — waiting to send")),
+    );
+  }
+
   function item(arrangement) {
+    if (arrangement.pending) return pendingItem(arrangement);
     const expanded = open === arrangement.id;
     const outcomesId = `arranged-${arrangement.id}-outcomes`;
     const when = formatDate(arrangement.starts_at, "recent_time");
@@ -115,10 +168,10 @@ function arrangedSection(ctx) {
   function render(force = false) {
     const { caseload, rows } = ctx.state;
     const held = (caseload && caseload.arrangements) || [];
-    const key = JSON.stringify([held, rows.map((r) => r.arrangement_id), open]);
+    const key = JSON.stringify([held, rows.map((r) => [r.id, r.state, r.arrangement_id]), open]);
     if (key === shown && !force) return;
     shown = key;
-    const { today, later, missing } = forHome(held, new Date(), recordedOnPhone(rows));
+    const { today, later, missing } = forHome(withPending(held, rows), new Date(), recordedOnPhone(rows));
     section.hidden = !today.length && !later.length && !missing.length;
     replaceChildren(
       section,
@@ -192,16 +245,18 @@ export function mount(container, ctx) {
   function renderList() {
     const { caseload, rows, language } = ctx.state;
     // Redraw only what changed: a redraw would take the keyboard focus away from a row.
-    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.id)]);
+    const key = JSON.stringify([query, language, caseload && caseload.people, rows.map((r) => r.id), londonDay(new Date())]);
     if (key === shown) return;
     shown = key;
     // Records still on the phone count as this week's, not yet sent: the visit is not recorded twice.
-    const waitingByPerson = notSentThisWeek(rows, new Date());
+    const contactRows = rows.filter((r) => !isArrangementRow(r));
+    const waitingByPerson = notSentThisWeek(contactRows, new Date());
+    const today = londonDay(new Date());
     const people = caseload ? ordered(caseload.people).filter((person) => matches(person, query)) : [];
     const [mine, rest] = mineFirst(people);
     const split = Boolean(caseload) && caseload.people.some((person) => person.is_mine);
     const restOpen = !split || showRest || Boolean(query.trim());
-    const row = (person) => personRow(person, waitingByPerson.get(person.id) || 0);
+    const row = (person) => personRow(person, waitingByPerson.get(person.id) || 0, arrangedThisWeek(person, rows), today);
     replaceChildren(list, (split ? mine : people).map(row));
     replaceChildren(restList, split && restOpen ? rest.map(row) : []);
     mineHeading.hidden = !split;

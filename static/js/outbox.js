@@ -23,9 +23,14 @@
 //   as that officer's whoever sends them: `sendable` lets the signed-in user send the sealed
 //   rows another officer of their team left waiting on this phone (a leaver's too); they are
 //   still neither readable nor shown to them.
+// - Arrangements made on the phone are rows of this outbox too (`kind: "arrangement"`, the sealed
+//   form in `row.arrangement`, see arrangements.js): the same states, the same receipts by hash,
+//   kept by the wipe and counted wherever unsent records are. `sendable(…, kind)` keeps the two
+//   kinds apart, as each goes to its own endpoint; a row without a kind is a contact.
 
+import { ARRANGEMENT, arrangementHash, isArrangementRow } from "./arrangements.js";
 import { contentHash } from "./canonical.js";
-import { NoSealingKey, sealedContact } from "./seal.js";
+import { NoSealingKey, sealedArrangement, sealedContact } from "./seal.js";
 import * as store from "./store.js";
 
 export { NoSealingKey };
@@ -94,13 +99,39 @@ export async function sealForOutbox(contact, personName) {
  * rows: another user's token would make them that user's. Rows being sent are left alone.
  */
 export async function sealPlainRows(userId) {
-  const plain = (await store.outboxRows(userId)).filter((r) => !r.sealed && r.state !== SENDING);
+  const plain = (await store.outboxRows(userId)).filter((r) => !r.sealed && !isArrangementRow(r) && r.state !== SENDING);
   for (const original of plain) {
     const fields = await sealForOutbox(original.contact, original.person_name);
     await store.changeOutbox([original.id], (r) =>
       r && !r.sealed && r.state !== SENDING && r.hash === original.hash && r.user_id === userId ? { ...r, ...fields } : undefined,
     );
   }
+}
+
+/**
+ * Save a new arrangement (arrangements.newArrangement): sealed, the plaintext kept nowhere. Resolves
+ * once it is safely stored on the phone; saving the same id twice stores it once.
+ */
+export async function saveArrangement(userId, arrangement, personName) {
+  const sealing = await store.getSetting("sealing");
+  const hash = await arrangementHash(arrangement);
+  const user = await store.getSetting("user");
+  const row = {
+    id: arrangement.id,
+    kind: ARRANGEMENT,
+    arrangement: await sealedArrangement(arrangement, hash, sealing),
+    hash,
+    person_name: personName,
+    sealed: true,
+    user_id: userId,
+    team_id: user && user.id === userId && user.team_id != null ? user.team_id : null,
+    state: next(NEW, "save"),
+    saved_at: new Date().toISOString(),
+    attempts: 0,
+    problem: null,
+  };
+  await store.addOutboxRow(row);
+  return row;
 }
 
 /** Save a new contact: resolves once it is safely stored on the phone. Saving the same id twice stores it once. */
@@ -162,11 +193,12 @@ export async function waiting(userId) {
  * What the signed-in user sends: their own waiting rows, and the sealed ones another officer of
  * their team left on this phone (the server would refuse another team's).
  */
-export async function sendable(userId, teamId = null) {
+export async function sendable(userId, teamId = null, kind = "contact") {
   if (userId == null) return [];
   const all = byAge(await store.allOutboxRows());
   const colleagues = (r) => r.sealed === true && teamId != null && r.team_id === teamId;
-  return all.filter((r) => r.state === WAITING && (r.user_id === userId || colleagues(r)));
+  const ofKind = (r) => (kind === ARRANGEMENT) === isArrangementRow(r);
+  return all.filter((r) => r.state === WAITING && ofKind(r) && (r.user_id === userId || colleagues(r)));
 }
 
 /** Rows left "sending" by a send that never finished go back to "waiting". Call with the send lock held. */

@@ -87,14 +87,18 @@ async function ecdhContentKey(jwk, keyId, recordId) {
   return { contentKey, fields: { epk } };
 }
 
-/** The seal of `contact`: {alg, key_id, epk | wrapped_key, iv, ciphertext}, base64url without padding. */
-export async function seal(contact, sealing) {
+/**
+ * The seal of `contact`: {alg, key_id, epk | wrapped_key, iv, ciphertext}, base64url without padding.
+ * `member` names the kind of record inside ("contact", or "arrangement" for an arranged contact),
+ * so that the server never reads one kind as the other.
+ */
+export async function seal(contact, sealing, member = "contact") {
   if (!usable(sealing)) throw new NoSealingKey();
   const alg = algorithmOf(sealing.public_key);
   const { contentKey, fields } =
     alg === ECDH ? await ecdhContentKey(sealing.public_key, sealing.key_id, contact.id) : await rsaContentKey(sealing.public_key);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const plaintext = new TextEncoder().encode(JSON.stringify({ contact, seal_token: sealing.seal_token }));
+  const plaintext = new TextEncoder().encode(JSON.stringify({ [member]: contact, seal_token: sealing.seal_token }));
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: additionalData(sealing.key_id, contact.id, alg) },
     contentKey,
@@ -112,5 +116,17 @@ export async function sealedContact(contact, hash, sealing) {
     occurred_at: contact.occurred_at,
     content_sha256: hash,
     sealed: await seal(contact, sealing),
+  };
+}
+
+/** What the outbox keeps and sends for an arrangement: its summary, the hash of its content, and the seal. */
+export async function sealedArrangement(arrangement, hash, sealing) {
+  return {
+    id: arrangement.id,
+    person_id: arrangement.person_id,
+    type: arrangement.type,
+    starts_at: arrangement.starts_at,
+    content_sha256: hash,
+    sealed: await seal(arrangement, sealing, "arrangement"),
   };
 }

@@ -6,6 +6,7 @@
 // the browser has it. It works the same without Background Sync (iOS Safari).
 
 import * as api from "./api.js";
+import { ARRANGEMENT, afterSent } from "./arrangements.js";
 import * as device from "./device.js";
 import * as corrections from "./corrections.js";
 import * as outbox from "./outbox.js";
@@ -79,7 +80,9 @@ async function sendAll() {
   const user = await store.getSetting("user");
   if (!user) return { status: "no_user" };
   if (await store.getSetting("signed_out")) return { status: "signed_out" };
-  if (!(await outbox.sendable(user.id, user.team_id)).length && !(await corrections.waiting(user.id)).length) return { status: "nothing" };
+  const anything = (await outbox.sendable(user.id, user.team_id)).length +
+    (await outbox.sendable(user.id, user.team_id, ARRANGEMENT)).length + (await corrections.waiting(user.id)).length;
+  if (!anything) return { status: "nothing" };
 
   emit({ sending: true });
   const session = await api.getSession();
@@ -132,6 +135,17 @@ async function sendAll() {
     return failed(result);
   }
   batchSize = MAX_BATCH;
+  // Then the arrangements made on this phone, each exactly once by its id (arrangements.js).
+  const arranged = await sendArrangements(user);
+  if (arranged.failed) {
+    if (arranged.failed.kind === "unauthenticated") {
+      await store.setSetting("signed_out", true);
+      return { status: "signed_out" };
+    }
+    return failed(arranged.failed);
+  }
+  if (arranged.accepted) caseloadChanged = true; // the arranged figures changed: fetched again by ETag
+  accepted += arranged.accepted;
   // Then the corrections, voids and discards made on this phone, each once by its key.
   const changes = await corrections.sendWaiting(user.id);
   if (changes.failed) {
@@ -143,6 +157,40 @@ async function sendAll() {
   }
   if (changes.sent) caseloadChanged = true; // a correction or void can change the counts
   return { status: "done", accepted, caseloadChanged };
+}
+
+/**
+ * Send the waiting arrangements, in batches, after the contacts: the same rows and receipts as
+ * contacts (outbox.applyResults: gone only on created/duplicate with the hash sent; conflict and
+ * rejected need attention). {accepted} or {failed: the answer that was not a receipt}.
+ */
+async function sendArrangements(user) {
+  let accepted = 0;
+  let size = MAX_BATCH;
+  for (;;) {
+    const rows = (await outbox.sendable(user.id, user.team_id, ARRANGEMENT)).slice(0, size);
+    if (!rows.length) return { accepted };
+    const ids = rows.map((r) => r.id);
+    await outbox.markSending(ids);
+    const result = await api.postArrangements(rows.map((r) => r.arrangement));
+    if (result.kind === "ok" && Array.isArray(result.json.results)) {
+      await store.updateCaseload(user.id, (caseload) => afterSent(caseload, result.json.results));
+      const counts = await outbox.applyResults(rows, result.json.results);
+      accepted += counts.accepted;
+      if (counts.waiting === 0) continue;
+      return { failed: { reason: "incomplete" } };
+    }
+    await outbox.markWaiting(ids);
+    if (result.kind === "whole_request") {
+      if (rows.length > 1) {
+        size = Math.max(1, Math.floor(rows.length / 2));
+        continue;
+      }
+      await outbox.markAttention(ids, { kind: "refused", message: result.error.message || "" });
+      continue;
+    }
+    return { failed: result };
+  }
 }
 
 async function sessionProblem(session, user) {

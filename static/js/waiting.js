@@ -6,6 +6,7 @@ import { _, ago, formatDate, ngettext } from "./i18n.js";
 import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
 import { ATTENTION, SENDING, WAITING } from "./outbox.js";
 import { shortReference } from "./receipts.js";
+import { isArrangementRow } from "./arrangements.js";
 
 function stateText(row) {
   if (row.state === SENDING) return _("Sending");
@@ -15,6 +16,7 @@ function stateText(row) {
 
 function problemText(row) {
   const problem = row.problem || {};
+  if (isArrangementRow(row)) return arrangementProblemText(problem);
   switch (problem.kind) {
     case "rejected":
       return _("The server did not accept this record. Correct it and send it again.");
@@ -24,6 +26,23 @@ function problemText(row) {
       return _("The server's receipt does not match what this phone sent, so the record has been kept here. Send it again or ask your supervisor to check it.");
     case "refused":
       return _("The server could not take this record: %(reason)s", { reason: problem.message || "" });
+    default:
+      return "";
+  }
+}
+
+// An arrangement's problems, in words about arranging: its details are sealed, so it is arranged
+// again (a new one) rather than corrected.
+function arrangementProblemText(problem) {
+  switch (problem.kind) {
+    case "rejected":
+      return _("The server did not accept this arrangement. Arrange the contact again, then delete this one.");
+    case "conflict":
+      return _("The server already holds a different arrangement under this one's id. Nothing was changed on the server. Arrange the contact again, then delete this one.");
+    case "mismatch":
+      return _("The server's receipt does not match the arrangement this phone sent, so it has been kept here. Ask your supervisor to check it.");
+    case "refused":
+      return _("The server could not take this arrangement: %(reason)s", { reason: problem.message || "" });
     default:
       return "";
   }
@@ -69,7 +88,29 @@ export function mount(container, ctx) {
     sendButton.hidden = waiting === 0;
   }
 
+  function arrangementItem(row) {
+    const a = row.arrangement;
+    const headingId = `record-${row.id}`;
+    const parts = [
+      h("h2", { class: "outbox__name", id: headingId }, row.person_name || _("Unknown person")),
+      h("p", {}, label(CONTACT_TYPES, a.type)),
+      h("p", {}, _("Contact arranged for %(when)s", { when: formatDate(a.starts_at, "date_time") })),
+      h("p", { class: "outbox__saved" }, _("Saved on this phone %(when)s", { when: ago(row.saved_at) })),
+      h("p", { class: `outbox__state outbox__state--${row.state}` }, h("strong", {}, stateText(row))),
+    ];
+    if (row.state === ATTENTION) {
+      parts.push(describeProblem(row));
+      parts.push(h("div", { class: "outbox__actions" },
+        h("a", { class: "button button--secondary", href: `#/arrange/${a.person_id}`, "aria-describedby": headingId }, _("Arrange it again")),
+        discardControls(row, headingId)));
+    } else if (row.state === WAITING) {
+      parts.push(h("div", { class: "outbox__actions" }, discardControls(row, headingId)));
+    }
+    return h("li", { class: `outbox__item outbox__item--${row.state}`, "data-record-id": row.id, "data-arrangement-id": row.id }, parts);
+  }
+
   function recordItem(row) {
+    if (isArrangementRow(row)) return arrangementItem(row);
     const c = row.contact;
     const headingId = `record-${row.id}`;
     const parts = [

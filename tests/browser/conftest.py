@@ -76,6 +76,7 @@ class LiveServer:
             self.port = probe.getsockname()[1]
         self.requests: list[str] = []
         self.sync_results: list[dict] = []
+        self.arrangement_results: list[dict] = []
         self._server = None
         self.start()
 
@@ -101,6 +102,8 @@ class LiveServer:
                 answer.close()
         if path == "/api/v1/contacts/sync" and captured["status"] == 200:
             self.sync_results.extend(json.loads(body)["results"])
+        if path == "/api/v1/arrangements/sync" and captured["status"] == 200:
+            self.arrangement_results.extend(json.loads(body)["results"])
         return [body]
 
     def start(self):
@@ -135,6 +138,7 @@ def server(live_server, app):
     """The live server for one test: logs emptied, the version back to the test build."""
     live_server.requests.clear()
     live_server.sync_results.clear()
+    live_server.arrangement_results.clear()
     live_server.app.config.pop("APP_VERSION_SALT", None)
     yield live_server
     live_server.app.config.pop("APP_VERSION_SALT", None)
@@ -263,7 +267,7 @@ def record_for(page, name: str, kind: str = "Home visit", taps: list | None = No
     """Choose the person from their row, then the kind, then Save: the defaults do the rest.
     Done when the phone says the record is saved (the message above the next screen)."""
     steps = [
-        lambda: page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).get_by_role("link").click(),
+        lambda: page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).locator(".caseload__record").click(),
         lambda: page.get_by_label(kind, exact=True).check(),
         lambda: page.get_by_role("button", name=save, exact=True).click(),
     ]

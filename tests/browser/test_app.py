@@ -119,7 +119,7 @@ def test_a_screen_chosen_while_a_record_saves_is_where_the_officer_stays(server,
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))
-    page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans")).get_by_role("link").click()
+    page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans")).locator(".caseload__record").click()
     page.get_by_label("Home visit", exact=True).check()
     # Save, then at once Sign out in the header, before the save has finished.
     page.evaluate("""() => {
@@ -151,7 +151,7 @@ def test_signing_out_and_keeping_the_records_sends_them_when_the_same_officer_si
 def test_a_contact_can_be_recorded_with_the_keyboard_alone(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row .button").focus()
+    page.locator(".caseload__row .caseload__record").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Record a contact")).to_be_focused()
     page.keyboard.press("Tab")  # "Choose someone else"
@@ -169,7 +169,7 @@ def test_a_contact_can_be_recorded_with_the_keyboard_alone(server, page, officer
 def test_earlier_today_choices_record_the_time_chosen(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row .button").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Office appointment", exact=True).check()
     page.get_by_label("Not kept: did not attend").check()
     page.get_by_label("1 hour ago").check()
@@ -190,7 +190,7 @@ def test_earlier_today_choices_record_the_time_chosen(server, page, officer):
 def test_welfare_help_takes_pathways_and_an_exact_time_can_be_given(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row .button").click()
+    page.locator(".caseload__row .caseload__record").click()
     expect(page.get_by_role("group", name="Pathways (optional)")).to_be_visible()  # for every kind of contact
     page.get_by_label("Welfare help", exact=True).check()
     page.get_by_label("Accommodation and support").check()
@@ -302,7 +302,7 @@ def test_a_phone_clock_two_hours_fast_is_pointed_out_and_now_means_the_servers_n
 def test_a_full_phone_keeps_the_form_and_says_nothing_was_saved(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row .button").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.evaluate("""() => {
         IDBObjectStore.prototype.add = function () { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
     }""")

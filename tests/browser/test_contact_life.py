@@ -81,7 +81,7 @@ def test_correct_and_void_offline_then_sync_and_see_the_history_on_the_web(serve
 def test_a_late_entry_on_the_phone_asks_to_confirm_and_names_the_week(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row").get_by_role("link").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Phone call", exact=True).check()
     page.get_by_label("Another date or time").check()
     day = page.evaluate("new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10)")
@@ -103,7 +103,7 @@ def test_in_welsh_the_phone_names_the_late_entrys_week_and_a_sent_records_receip
     welsh = factories.user(team, "swyddog@powys.example", language="cy")
     factories.person(team, "Rhys Evans")
     open_app(page, server, welsh.email)
-    page.locator(".caseload__row").get_by_role("link").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Galwad ffôn", exact=True).check()
     page.get_by_label("Dyddiad neu amser arall").check()
     page.fill("#when-date", page.evaluate("new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10)"))

@@ -18,7 +18,7 @@ def test_a_sensitive_concern_home_visit_with_pathways_and_45_minutes_from_the_ph
     person = factories.person(officer.team, "Rhys Evans", offender_manager=officer)
     colleague = factories.user(officer.team, "cydweithiwr@powys.example", name="Cai Colleague")
     open_app(page, server, officer.email)
-    page.locator(".caseload__row .button").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Home visit", exact=True).check()
     # Tiles: every duration pick is at least 24 px each way (a touch target).
     for minutes in ("15 minutes", "30 minutes", "45 minutes", "60 minutes", "Other"):

@@ -12,7 +12,7 @@ from tests.browser.conftest import cut_network, indicator, open_app, restore_net
 
 
 def record_joint_visit(page, person: str, colleague: str):
-    page.locator(".caseload__row", has=page.get_by_role("heading", name=person)).get_by_role("link").click()
+    page.locator(".caseload__row", has=page.get_by_role("heading", name=person)).locator(".caseload__record").click()
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_text("With a colleague (optional)").click()
     page.get_by_label(colleague, exact=True).check()
@@ -77,7 +77,7 @@ def test_the_record_form_offers_the_other_agencys_officers_first_in_welsh(server
     factories.user(team, "nia.rowlands@powys.example", agency="probation", name="Nia Rowlands")
     factories.person(team, "Rhys Evans")
     open_app(page, server, police.email)
-    page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans")).get_by_role("link").click()
+    page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans")).locator(".caseload__record").click()
     page.get_by_text("Gyda chydweithiwr (dewisol)").click()
     labels = page.locator(".colleagues .choice__label").all_inner_texts()
     assert labels == ["Nia Rowlands (Gwasanaeth prawf)", "Aled Bowen (Heddlu)"]

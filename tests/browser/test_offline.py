@@ -89,7 +89,7 @@ def test_a_double_tap_on_save_makes_one_record(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     cut_network(context)
-    page.locator(".caseload__row").get_by_role("link").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Phone call", exact=True).check()
     page.get_by_role("button", name="Save", exact=True).dblclick()
     expect(page.locator("#flash")).to_have_text(SAVED)
@@ -126,7 +126,7 @@ def test_a_database_connection_closed_under_the_app_is_reopened_and_the_record_i
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
     cut_network(context)
-    page.locator(".caseload__row").get_by_role("link").click()
+    page.locator(".caseload__row .caseload__record").click()
     page.get_by_label("Phone call", exact=True).check()
     # As iOS does to a page in the background: the app's next transaction meets a closed connection.
     page.evaluate("""() => {

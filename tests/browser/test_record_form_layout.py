@@ -25,7 +25,7 @@ def _open_record_form(page, server, officer, language):
     factories.person(officer.team, "Rhys Evans")
     page.set_viewport_size(PHONE)
     open_app(page, server, officer.email)
-    page.locator(".caseload__row").get_by_role("link").click()
+    page.locator(".caseload__row .caseload__record").click()
     expect(page.get_by_role("heading", name=WORDS[language]["record"])).to_be_visible()
 
 

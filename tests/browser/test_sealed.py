@@ -47,7 +47,7 @@ EVERYTHING_STORED = """async () => {
 
 
 def record_with_note(page, name: str, note: str) -> None:
-    page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).get_by_role("link").click()
+    page.locator(".caseload__row", has=page.get_by_role("heading", name=name)).locator(".caseload__record").click()
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_text("Notes, who else was there, sensitive or a concern (optional)").click()
     page.get_by_label("Notes", exact=True).fill(note)

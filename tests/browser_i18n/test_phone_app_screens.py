@@ -16,7 +16,7 @@ from tests.i18n.example import build_example, set_language
 from tests.i18n.test_every_page import Rendering, check_html
 
 # The app's screens, as addresses under /app (person: the example person's id).
-SCREENS = ("#/", "#/record", "#/record/{person}", "#/outbox", "#/sent", "#/sign-out")
+SCREENS = ("#/", "#/record", "#/record/{person}", "#/arrange", "#/arrange/{person}", "#/outbox", "#/sent", "#/sign-out")
 HEADINGS = {"cy": "Yr wythnos hon", "en": "This week"}
 RECORD_HEADINGS = {"cy": "Cofnodi cyswllt", "en": "Record a contact"}
 
@@ -68,6 +68,11 @@ def test_every_phone_app_screen_is_in_welsh(app, live_server, browser, example):
     # The record form's quick durations and flags, in Welsh.
     record = shown["cy", f"#/record/{example.person.id}"].body
     assert "45 munud" in record and "Faint o amser a gymerodd (dewisol)" in record
+    # The person's next plan actions on the home, and the form that arranges a contact, in Welsh.
+    home = shown["cy", "#/"].body
+    assert "Camau nesaf y cynllun" in home and "Housing assessment" in home and "Perchennog: Tai Powys" in home
+    arrange = shown["cy", f"#/arrange/{example.person.id}"].body
+    assert "Trefnu cyswllt" in arrange and "Ble (dewisol)" in arrange and "Gyda phwy (dewisol)" in arrange
 
 
 def test_the_sign_in_screen_of_the_phone_app_is_in_welsh(live_server, browser, example):

@@ -128,45 +128,47 @@ def _refused(refusal: operations.ChangeRefused, arrangement: Arrangement):
 @blueprint.route("/<uuid:arrangement_id>/move", methods=["GET", "POST"])
 @login_required
 def move(arrangement_id: uuid.UUID):
-    arrangement = _changeable(_visible(arrangement_id))
-    form = MoveForm()
-    if request.method == "GET":
+    def fill(form, arrangement):
         when = arrangement.starts_at.astimezone(LONDON)
         form.date.data, form.time.data = when.date(), when.time().replace(second=0, microsecond=0)
-        return render_template("arrangements/move.html", form=form, arrangement=arrangement)
-    typed_well = form.validate_on_submit()
-    parsed = form.parsed()
-    if typed_well and parsed is not None:
-        try:
-            operations.move(db.session, current_user._get_current_object(), arrangement,
-                            starts_at=parsed.starts_at, reason=parsed.reason, now=clock.now())
-        except operations.ChangeRefused as refusal:
-            return _refused(refusal, arrangement)
-        db.session.commit()
-        flash(gettext("Arrangement moved."), "success")
-        return redirect(url_for("arrangements.arrangement_page", arrangement_id=arrangement.id))
-    return render_template("arrangements/move.html", form=form, arrangement=arrangement), 400
+
+    def apply(arrangement, parsed):
+        operations.move(db.session, current_user._get_current_object(), arrangement,
+                        starts_at=parsed.starts_at, reason=parsed.reason, now=clock.now())
+
+    return _change(arrangement_id, MoveForm, "arrangements/move.html", apply, gettext("Arrangement moved."), fill)
 
 
 @blueprint.route("/<uuid:arrangement_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(arrangement_id: uuid.UUID):
+    def apply(arrangement, parsed):
+        operations.cancel(db.session, current_user._get_current_object(), arrangement,
+                          cancelled_by=parsed.cancelled_by, reason=parsed.reason, now=clock.now())
+
+    return _change(arrangement_id, CancelForm, "arrangements/cancel.html", apply, gettext("Arrangement cancelled."))
+
+
+def _change(arrangement_id: uuid.UUID, form_class, template: str, apply, done: str, fill=None):
+    """Moving or cancelling an open arrangement: its form, then ``apply(arrangement, parsed)``,
+    committed and said with ``done``; a refusal is said on the arrangement's page."""
     arrangement = _changeable(_visible(arrangement_id))
-    form = CancelForm()
+    form = form_class()
     if request.method == "GET":
-        return render_template("arrangements/cancel.html", form=form, arrangement=arrangement)
+        if fill is not None:
+            fill(form, arrangement)
+        return render_template(template, form=form, arrangement=arrangement)
     typed_well = form.validate_on_submit()
     parsed = form.parsed()
-    if typed_well and parsed is not None:
-        try:
-            operations.cancel(db.session, current_user._get_current_object(), arrangement,
-                              cancelled_by=parsed.cancelled_by, reason=parsed.reason, now=clock.now())
-        except operations.ChangeRefused as refusal:
-            return _refused(refusal, arrangement)
-        db.session.commit()
-        flash(gettext("Arrangement cancelled."), "success")
-        return redirect(url_for("arrangements.arrangement_page", arrangement_id=arrangement.id))
-    return render_template("arrangements/cancel.html", form=form, arrangement=arrangement), 400
+    if not (typed_well and parsed is not None):
+        return render_template(template, form=form, arrangement=arrangement), 400
+    try:
+        apply(arrangement, parsed)
+    except operations.ChangeRefused as refusal:
+        return _refused(refusal, arrangement)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("arrangements.arrangement_page", arrangement_id=arrangement.id))
 
 
 @blueprint.route("/<uuid:arrangement_id>/outcome", methods=["GET", "POST"])

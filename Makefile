@@ -21,8 +21,14 @@ lint: setup
 	$(BIN)/mypy
 
 ## The phone's modules under Node's own test runner (every tests/js/*.test.mjs), with fake-indexeddb.
-js-test:
-	cd tests/js && npm ci --silent --no-audit --no-fund && node --test
+## Installed again only when the lock file changes (two test runs side by side never install at once).
+JS_PACKAGES := tests/js/node_modules/.package-lock.json
+js-test: $(JS_PACKAGES)
+	cd tests/js && node --test
+
+$(JS_PACKAGES): tests/js/package-lock.json
+	cd tests/js && npm ci --silent --no-audit --no-fund
+	touch $@
 
 setup: $(VENV)/.installed
 
@@ -52,7 +58,12 @@ servers:
 	  echo "Installing Debian's nginx-light and redis-server for the scaled-out test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light redis-server >/dev/null; }
 
-translations: compile
+## The .mo files, compiled again only when a catalogue changed (so two test runs side by side never write them at once).
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+$(CATALOGUES:.po=.mo) &: $(CATALOGUES) $(VENV)/.installed
+	$(BIN)/flask translate compile
 
 db: setup
 	$(BIN)/flask db upgrade

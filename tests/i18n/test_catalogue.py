@@ -200,4 +200,7 @@ def test_compiled_catalogues_are_built_by_the_set_up_not_committed():
     assert committed.stdout == ""
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^run: .*translations", makefile, re.M) and re.search(r"^test: .*translations", makefile, re.M)
-    assert re.search(r"^translations: compile", makefile, re.M)
+    # The .mo files are made from the catalogues by `flask translate compile` whenever one changed.
+    assert re.search(r"^translations: \$\(CATALOGUES:\.po=\.mo\)$", makefile, re.M)
+    assert re.search(r"^\$\(CATALOGUES:\.po=\.mo\) &: \$\(CATALOGUES\).*\n\t\$\(BIN\)/flask translate compile$",
+                     makefile, re.M)

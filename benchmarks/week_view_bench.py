@@ -75,6 +75,8 @@ CONTACT_COLUMNS = (
     "occurred_week", "duration_minutes", "pathways", "notes", "others_present", "sensitive", "concern",
     "recorded_at", "received_at", "late", "clock_skew", "content_sha256", "voided", "void_reason", "updated_at",
 )
+# Later columns that may not be empty, as a contact recorded alone has them.
+LATER_DEFAULTS = {"colleague_ids": "[]"}  # JSON: no colleague named
 BATCH = 50_000
 PASSWORD = "benchmark-password-long-enough"
 
@@ -295,7 +297,15 @@ def with_later_columns(rows, extra: list[str]):
     content hash, anything else is left empty (so the script keeps working as the
     contacts table grows)."""
     hash_index = CONTACT_COLUMNS.index("content_sha256")
-    fill = [(lambda row: row[hash_index]) if name.endswith("_sha256") else (lambda row: None) for name in extra]
+
+    def filler(name):
+        if name.endswith("_sha256"):
+            return lambda row: row[hash_index]
+        if name in LATER_DEFAULTS:
+            return lambda row: LATER_DEFAULTS[name]
+        return lambda row: None
+
+    fill = [filler(name) for name in extra]
     for row in rows:
         yield row + tuple(make(row) for make in fill)
 
@@ -308,7 +318,7 @@ def load_contacts(kind: str, engine, generator: Generator) -> int:
     started = time.perf_counter()
     extra = [column.name for column in Contact.__table__.columns if column.name not in CONTACT_COLUMNS]
     for name in extra:
-        if not Contact.__table__.c[name].nullable and not name.endswith("_sha256"):
+        if not Contact.__table__.c[name].nullable and not name.endswith("_sha256") and name not in LATER_DEFAULTS:
             raise SystemExit(f"the benchmark does not know what to put in contacts.{name}: teach it")
     all_columns = CONTACT_COLUMNS + tuple(extra)
     placeholders = ", ".join("?" for _ in all_columns)

@@ -231,16 +231,24 @@ def share_chart(weeks: Sequence[ShareWeek], chart_id: str, title: str) -> Markup
             bar = week.kept * unit
             parts.append(f'<rect class="chart__kept" x="{left + half_gap + SHARE_BAR / 4:g}" y="{base - bar:.1f}"'
                          f' width="{SHARE_BAR / 2:g}" height="{bar:.1f}"/>')
-        if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it, under its bar
-            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
-                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
-    weeks_axis = escape(gettext("Week beginning"))
-    share_axis = escape(gettext("Share of people"))
+        _week_label(parts, weeks, index, left, base)
+    return _with_axes(parts, weeks, total_height, gettext("Share of people"))
+
+
+def _week_label(parts: list[str], weeks, index: int, left: float, base: float) -> None:
+    """The week's date under its bar: the last week's, and every third before it."""
+    if (len(weeks) - 1 - index) % 3 == 0:
+        parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
+                     f' text-anchor="middle">{escape(label_date(weeks[index].week))}</text>')
+
+
+def _with_axes(parts: list[str], weeks, total_height: float, value_axis: str) -> Markup:
+    """A measures chart finished: its two axes named (weeks along, ``value_axis`` up) and closed."""
     middle = SHARE_TOP + SHARE_HEIGHT / 2
     parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
-                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
+                 f' y="{total_height - 6}" text-anchor="middle">{escape(gettext("Week beginning"))}</text>')
     parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
-                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{share_axis}</text>')
+                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{escape(value_axis)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -299,15 +307,5 @@ def agency_chart(weeks: Sequence[AgencyWeek], chart_id: str) -> Markup:
                 height = value * unit
                 parts.append(f'<rect class="chart__agency chart__agency--{kind}" x="{left + half_gap + offset:g}"'
                              f' y="{base - height:.1f}" width="{bar:g}" height="{height:.1f}"/>')
-        if (len(weeks) - 1 - index) % 3 == 0:  # the last week, and every third before it, under its bar
-            parts.append(f'<text class="chart__label" x="{left + SHARE_SLOT / 2:g}" y="{base + 14}"'
-                         f' text-anchor="middle">{escape(label_date(week.week))}</text>')
-    weeks_axis = escape(gettext("Week beginning"))
-    count_axis = escape(gettext("Contacts offered"))
-    middle = SHARE_TOP + SHARE_HEIGHT / 2
-    parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
-                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
-    parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
-                 f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{count_axis}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        _week_label(parts, weeks, index, left, base)
+    return _with_axes(parts, weeks, total_height, gettext("Contacts offered"))

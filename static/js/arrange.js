@@ -5,7 +5,7 @@
 // arrangements.js), shows at once on the home as waiting to send, and the sender sends it once.
 
 import { _, fromLondon, londonDay, londonTime } from "./i18n.js";
-import { CONTACT_TYPES, errorSummary, h, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, h, replaceChildren, showErrorSummary } from "./dom.js";
 import { sortedByName } from "./order.js";
 import { newArrangement } from "./arrangements.js";
 import { codePoints } from "./record.js";
@@ -170,9 +170,7 @@ export function mount(container, ctx, params) {
   }
 
   function showProblems(title, problems) {
-    const box = errorSummary(title, problems);
-    replaceChildren(problemsBox, box);
-    box.focus();
+    showErrorSummary(problemsBox, title, problems);
   }
 
   form.addEventListener("submit", async (event) => {

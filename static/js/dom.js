@@ -73,3 +73,10 @@ export function errorSummary(title, problems) {
     h("ul", {}, problems.map(([target, message]) => h("li", {}, target ? h("a", { href: `#${target}`, "data-focus": target }, message) : message))),
   );
 }
+
+/** Show an error summary in `box` (in place of what it held) and move the focus to it. */
+export function showErrorSummary(box, title, problems) {
+  const summary = errorSummary(title, problems);
+  replaceChildren(box, summary);
+  summary.focus();
+}

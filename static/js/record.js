@@ -6,7 +6,7 @@
 // first; the same id makes a double tap one record.
 
 import { _, fromLondon, londonDay, londonTime, ngettext, pgettext } from "./i18n.js";
-import { CONTACT_TYPES, OUTCOMES, errorSummary, h, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, OUTCOMES, h, replaceChildren, showErrorSummary } from "./dom.js";
 import { sortedByName } from "./order.js";
 import { lateWarning, weekToConfirm } from "./late.js";
 import { chosenIds, picker as colleaguePicker } from "./colleagues.js";
@@ -285,9 +285,7 @@ export function mount(container, ctx, params) {
   }
 
   function showProblems(title, problems) {
-    const box = errorSummary(title, problems);
-    replaceChildren(problemsBox, box);
-    box.focus();
+    showErrorSummary(problemsBox, title, problems);
   }
 
   form.addEventListener("submit", async (event) => {

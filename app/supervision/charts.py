@@ -244,9 +244,10 @@ def _week_label(parts: list[str], weeks, index: int, left: float, base: float) -
 
 def _with_axes(parts: list[str], weeks, total_height: float, value_axis: str) -> Markup:
     """A measures chart finished: its two axes named (weeks along, ``value_axis`` up) and closed."""
+    weeks_axis = escape(gettext("Week beginning"))
     middle = SHARE_TOP + SHARE_HEIGHT / 2
     parts.append(f'<text class="chart__label chart__label--axis" x="{SHARE_LEFT + SHARE_SLOT * len(weeks) / 2:g}"'
-                 f' y="{total_height - 6}" text-anchor="middle">{escape(gettext("Week beginning"))}</text>')
+                 f' y="{total_height - 6}" text-anchor="middle">{weeks_axis}</text>')
     parts.append(f'<text class="chart__label chart__label--axis" x="12" y="{middle:g}"'
                  f' text-anchor="middle" transform="rotate(-90 12 {middle:g})">{escape(value_axis)}</text>')
     parts.append("</svg>")

@@ -77,7 +77,9 @@ function offlineTarget(url) {
 async function navigation(request, url) {
   if (url.pathname === "/app" || url.pathname === "/app/") return shell(request);
   try {
-    await wipe.completePendingSignOut(); // offline, it cannot: the page is then not reached either
+    // A sign-out made without signal is finished first. Until the server has heard of it no page
+    // is fetched, since the page would open on the old sign-in: the app stands in for it.
+    if (!(await wipe.completePendingSignOut())) throw new Error("the sign-out has not reached the server");
     return await fetch(request);
   } catch (error) {
     const cached = await caches.match(`/app/shell/${await preferredLanguage()}`, { cacheName: CACHE });

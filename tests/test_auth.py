@@ -59,6 +59,13 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(client,
         client.post("/logout", data={"csrf_token": csrf_token_from(client, "/")})
 
 
+def test_the_sign_in_page_sends_someone_already_signed_in_where_they_were_going(client, officer, signed_in):
+    signed_in(officer)
+    assert client.get("/login?next=/app").location == "/app"
+    assert client.get("/login").location == "/"
+    assert client.get("/login?next=https://evil.example/").location == "/"
+
+
 def test_signing_out_is_a_post_with_a_token_and_ends_the_session(client, officer, signed_in):
     signed_in(officer)
     assert client.get("/logout").status_code == 405

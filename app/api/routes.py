@@ -71,6 +71,7 @@ def session_info():
             "idle_timeout_seconds": idle_timeout_seconds(),
             "lock_after_seconds": app_lock_seconds(),
             "caseload_key": auth_operations.caseload_key(),
+            "sign_in": auth_operations.sign_in_reference(),
             "limits": contract.LIMITS,
             "colleagues": colleagues_rows(db.session, user, current_language()),
             # The key the phone seals each record to, and this sign-in's seal token (app/sealing.py).

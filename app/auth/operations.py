@@ -96,6 +96,14 @@ def current_sign_in_hash() -> str | None:
     return _token_hash(token) if token else None
 
 
+def sign_in_reference() -> str | None:
+    """A name for this browser's sign-in that reveals nothing (the start of its stored hash): the
+    phone keeps it with a sign-out made without signal, so it later ends that sign-in and never a
+    newer one (static/js/wipe.js)."""
+    stored = current_sign_in_hash()
+    return stored[:16] if stored else None
+
+
 def caseload_key() -> str | None:
     """This sign-in's key for the phone's offline caseload (static/js/lock.js): 32 bytes,
     base64url, made from the sign-in's token with the server's secret, so the server need not

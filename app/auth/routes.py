@@ -17,7 +17,7 @@ blueprint = Blueprint("auth", __name__)
                deduct_when=throttle.failed)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("main.caseload_page"))
+        return redirect(safe_next(request.args.get("next")) or url_for("main.caseload_page"))
     form = SignInForm()
     error = None
     if form.validate_on_submit():

@@ -16,8 +16,10 @@ if ("serviceWorker" in navigator) {
     if (!(await store.getSetting("lang_pending"))) await store.setSetting("lang", document.documentElement.lang);
     await store.setSetting("last_active_at", Date.now()); // someone is using the pages: the app's lock counts from now (lock.js)
     if (await store.getSetting("pending_sign_out")) {
-      // The app signed out without signal and this page was reached before it could tell the server.
-      if (await completePendingSignOut()) location.replace("/login");
+      // The app signed out without signal and this page was reached before it could tell the
+      // server. A signed-in page (it has a sign-out form) was the old sign-in's: leave it. The
+      // sign-in page stays as it is, so an officer already typing there loses nothing.
+      if ((await completePendingSignOut()) && document.querySelector("form[data-sign-out]")) location.replace("/login");
     }
   } catch {
     /* no IndexedDB (private mode in some browsers): the pages work without it */

@@ -30,6 +30,8 @@ export async function refresh() {
     await store.deleteSetting("wiped"); // signed in: the signed-out screen's notice is over
     // The caseload key: opened with this sign-in's key, or made anew (lock.js).
     await lock.onSession(user.id, result.json.caseload_key || null);
+    // Which sign-in this is: a sign-out made later without signal ends this one only (wipe.js).
+    await store.setSetting("sign_in", result.json.sign_in || null);
     if (Number.isFinite(result.json.lock_after_seconds)) {
       await store.setSetting("lock_after_seconds", result.json.lock_after_seconds);
       lock.setLockAfter(result.json.lock_after_seconds);

@@ -76,8 +76,10 @@ export async function clearCaches() {
 
 // --- A sign-out the server has not heard of yet ------------------------------------------
 
-export function signOutLater() {
-  return store.setSetting("pending_sign_out", { at: new Date().toISOString() });
+/** Remember to end this sign-in (its name from the last session answer: session.js) once the server is reached. */
+export async function signOutLater() {
+  const signIn = await store.getSetting("sign_in");
+  return store.setSetting("pending_sign_out", { at: new Date().toISOString(), sign_in: signIn || null });
 }
 
 let completing = null;
@@ -106,9 +108,17 @@ async function finishSignOut() {
   if (!pending) return true;
   const session = await api.getSession({ unguarded: true }); // its CSRF token is what /logout needs
   let ended = session.kind === "unauthenticated"; // ended already (timed out, revoked, signed out elsewhere)
-  if (session.kind === "ok") ended = await api.signOut();
+  // Someone has signed in on this phone since: that sign-in ended the old one (app/auth/operations.py
+  // sign_in), and it is not the one to end.
+  if (session.kind === "ok" && isNewerSignIn(pending, session.json)) ended = true;
+  else if (session.kind === "ok") ended = await api.signOut();
   if (ended) await store.deleteSetting("pending_sign_out");
   return ended;
+}
+
+/** Whether the session the server answered with is a sign-in made after the pending sign-out. */
+export function isNewerSignIn(pending, answer) {
+  return Boolean(pending.sign_in && answer.sign_in && pending.sign_in !== answer.sign_in);
 }
 
 api.guardSession(completePendingSignOut);

@@ -123,6 +123,8 @@ def test_an_arrangement_saved_offline_survives_signing_out_and_is_sent_after_the
     assert row["kind"] == "arrangement" and "Stryd" not in str(row)
 
     restore_network(context)
+    # The phone tells the server of the sign-out first; until then no page opens on it.
+    expect(page.locator("[data-wiped=signed_out]")).not_to_contain_text("Your sign-in will be ended")
     sign_in(page, server, officer.email)
     expect(indicator(page)).to_have_text("All sent")
     db.session.expire_all()

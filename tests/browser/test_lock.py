@@ -155,6 +155,33 @@ def test_signing_out_without_signal_wipes_at_once_and_the_server_ends_the_sign_i
     assert stored_count() == 1
 
 
+def test_no_page_opens_on_the_old_sign_in_until_the_server_has_heard_of_the_sign_out(server, page, context, officer):
+    factories.person(officer.team, SECRET_NAME)
+    open_app(page, server, officer.email)
+    cut_network(context)
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("[data-wiped=signed_out]")).to_be_visible()
+
+    # Signal returns, but the phone's request to end the old sign-in is lost on the way.
+    context.route("**/logout", lambda route: route.abort())
+    restore_network(context)
+    page.goto(server.url("/login?next=/app"))
+    expect(page.get_by_role("heading", name="Sign in to start")).to_be_visible()
+    expect(page.locator("[data-wiped=signed_out]")).to_contain_text("Your sign-in will be ended on the server as soon as this phone has a signal.")
+    expect(page.get_by_text(SECRET_NAME)).to_have_count(0)
+    assert sign_ins_of(officer) == 1
+
+    context.unroute("**/logout")
+    page.get_by_role("link", name="Sign in").click()
+    page.fill("#email", officer.email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_role("heading", name=SECRET_NAME)).to_be_visible()
+    assert page.url.startswith(server.url("/app"))
+    assert sign_ins_of(officer) == 1  # the new one: the old one ended before the sign-in form was shown
+
+
 def test_a_sign_out_left_pending_is_finished_before_the_sign_in_page_is_shown(server, page, context, officer, other_officer):
     factories.person(officer.team, SECRET_NAME)
     factories.person(other_officer.team, "Dylan Price")

@@ -152,11 +152,28 @@ def commits(node) -> bool:
     return node.get_closest_marker("commits") is not None or "browser" in node.keywords
 
 
-@pytest.fixture
-def app(migrated_database, request):
+@pytest.fixture(scope="session")
+def shared_app(migrated_database):
+    """One app per worker for the tests whose data is rolled back: making an app costs more
+    than most tests (its URL rules, every template compiled afresh, every SQL statement
+    compiled afresh for its new engine). What a test changes of it is put back after."""
     app = create_app(test_settings(migrated_database))
     app.test_client_class = IsolatedClient
-    with app.app_context():
+    return app
+
+
+@pytest.fixture
+def app(migrated_database, request):
+    """The app of one test. Tests that commit (another connection must see their data) and
+    tests marked ``own_app`` (they add routes) get one made for them; the rest share one."""
+    if commits(request.node) or request.node.get_closest_marker("own_app"):
+        app = create_app(test_settings(migrated_database))
+        app.test_client_class = IsolatedClient
+        shared = False
+    else:
+        app = request.getfixturevalue("shared_app")
+        shared = True
+    with app.app_context(), _put_back_afterwards(app, shared):
         if commits(request.node):
             yield app
             db.session.remove()
@@ -165,6 +182,23 @@ def app(migrated_database, request):
             with _rolled_back():
                 yield app
         db.engine.dispose()
+
+
+@contextmanager
+def _put_back_afterwards(app, shared: bool):
+    """The shared app's settings and extensions as they were before the test (tests set the
+    clock, limits and keys on ``app.config`` and ``app.extensions``)."""
+    if not shared:
+        yield
+        return
+    config, extensions = dict(app.config), dict(app.extensions)
+    try:
+        yield
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.extensions.clear()
+        app.extensions.update(extensions)
 
 
 class _BoundSession(FlaskSession):
@@ -197,15 +231,20 @@ def _rolled_back():
 
 def _sqlite_transactions_as_written(engine) -> None:
     """pysqlite begins and ends transactions on its own guesses, which breaks SAVEPOINTs:
-    let SQLAlchemy say BEGIN itself (SQLAlchemy's documented recipe for pysqlite)."""
+    let SQLAlchemy say BEGIN itself (SQLAlchemy's documented recipe for pysqlite). Once per
+    engine: the shared app's engine serves many tests."""
+    if event.contains(engine, "begin", _begin_as_written):
+        return
 
     @event.listens_for(engine, "connect")
     def _no_implicit_transactions(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+    event.listen(engine, "begin", _begin_as_written)
+
+
+def _begin_as_written(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _empty_every_table(attempts: int = 5) -> None:

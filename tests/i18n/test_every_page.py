@@ -220,6 +220,7 @@ def _error_renderings(app, user, language):
 
 
 @pytest.mark.parametrize("signed_in_as", [None, "officer"], ids=["signed out", "signed in"])
+@pytest.mark.own_app
 def test_every_error_page_is_in_welsh_with_a_language_switch(app_with_errors, example, signed_in_as):
     user = getattr(example, signed_in_as) if signed_in_as else None
     welsh_pages = _error_renderings(app_with_errors, user, "cy")

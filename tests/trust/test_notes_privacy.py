@@ -61,6 +61,7 @@ def test_a_database_error_about_a_contact_never_carries_its_notes_into_the_log(a
         assert "sister" not in (record.exc_text or "")
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_server_error_while_handling_notes_logs_no_notes(app, client, caplog):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from flask_babel import format_datetime, gettext, pgettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import audit, clock, spreadsheet
 from app.audit_trail.labels import action_labels, describe, entity_labels
 from app.contacts import privacy
 from app.domain.weeks import local_date, local_midnight_utc
+from app.extensions import DbSession
 from app.models import AuditEvent, Person, Team, User
 
 
@@ -47,12 +47,12 @@ class Export:
     rows: int
 
 
-def team_choices(session: Session) -> list[tuple[int, str]]:
+def team_choices(session: DbSession) -> list[tuple[int, str]]:
     teams = session.scalars(select(Team)).all()
     return sorted(((team.id, team.name) for team in teams), key=lambda choice: choice[1].casefold())
 
 
-def chosen_person(session: Session, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
+def chosen_person(session: DbSession, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
     """The person chosen, and which team they are in, for the form
     to check the choice against the team; nothing when no such person."""
     if person_id is None:
@@ -69,7 +69,7 @@ def _cell(value) -> str:
 
 
 def export_audit_trail(
-    session: Session,
+    session: DbSession,
     *,
     team_id: int,
     person_id: int | None = None,

@@ -1,6 +1,6 @@
 """Extensions are created unbound here and bound to the app in ``create_app``."""
 
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
@@ -24,6 +24,9 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model is mapped to a Table (none to a join or a select), as SQLAlchemy's own
+    # typing advice has it for a DeclarativeBase whose models are all tables.
+    __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)

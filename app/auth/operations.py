@@ -42,10 +42,11 @@ def find_user_by_email(session: DbSession, email: str) -> User | None:
 def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with these credentials, or None; the same work either way."""
     user = find_user_by_email(session, email)
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
+    stored = user.password_hash if user else None
+    valid = verify_password(stored, password)  # never valid without a stored hash (a new account's)
+    if user is None or stored is None or not valid or not user.active:
         return None
-    if needs_rehash(user.password_hash):  # made with older parameters: stored again with today's
+    if needs_rehash(stored):  # made with older parameters: stored again with today's
         user.password_hash = hash_password(password)  # committed with the sign-in
     return user
 

@@ -112,8 +112,8 @@ def trail_page(session: DbSession, team_id: int, filters: TrailFilters) -> Trail
     ).all()
     actors = {event.actor_id for event in events if event.actor_id is not None}
     people = {event.person_id for event in events if event.person_id is not None}
-    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()) if actors else {}
-    person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).all()) if people else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).tuples().all()) if actors else {}
+    person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).tuples().all()) if people else {}
     actions, kinds = action_labels(), entity_labels()
     # The page never shows a sensitive contact's notes: the export is where a reader asks for them.
     hidden, _shown = privacy.sensitive_contact_events(session, events, None, asked=False)
@@ -134,7 +134,7 @@ def trail_page(session: DbSession, team_id: int, filters: TrailFilters) -> Trail
 
 
 def team_users(session: DbSession, team_id: int) -> list[tuple[int, str]]:
-    return sorted(session.execute(select(User.id, User.name).where(User.team_id == team_id)).all(),
+    return sorted(session.execute(select(User.id, User.name).where(User.team_id == team_id)).tuples().all(),
                   key=lambda row: row[1].casefold())
 
 

@@ -92,7 +92,7 @@ def export_audit_trail(
         query = query.where(AuditEvent.occurred_at < local_midnight_utc(end + timedelta(days=1)))
     events = session.scalars(query).all()
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).tuples().all()) if actor_ids else {}
 
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets read the file as UTF-8 (ŵ, ŷ, â...)
@@ -105,7 +105,7 @@ def export_audit_trail(
         writer.writerow([
             format_datetime(event.occurred_at, LOCAL_TIME),
             event.occurred_at.isoformat(),
-            _cell(names.get(event.actor_id, "")),
+            _cell("" if event.actor_id is None else names.get(event.actor_id, "")),
             _cell(event.actor_id),
             _cell(actions.get(event.action, event.action)),
             _cell(entities.get(event.entity, event.entity)),

@@ -152,7 +152,7 @@ def check_file(session: DbSession, data: bytes, *, team: Team | None, may_choose
                 if (key, value) in seen:
                     row_problems.append(Problem(line, key, _l("This reference is on an earlier line of the file too.")))
                 seen[key, value] = line
-        if row_problems:
+        if row_problems or row_team is None:  # a row without a team has had its problem told above
             problems.extend(row_problems)
             continue
         rows.append(_Row(line, row_team, Details(

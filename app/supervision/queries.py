@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -432,7 +432,7 @@ class ReviewLists:
     suggested: list[ReviewListRow]
 
 
-def _current_people(session: DbSession, team: Team, today: date) -> tuple[list[Person], object]:
+def _current_people(session: DbSession, team: Team, today: date) -> tuple[list[Person], Select[tuple[int]]]:
     in_cohort = _in_cohort_during(today, today)
     return _people(session, team, in_cohort), select(Person.id).where(Person.team_id == team.id, in_cohort)
 

@@ -129,12 +129,13 @@ def count_weeks(
         spans = category_spans(person, history.changes)
     if defaults is None:
         defaults = person.team.default_levels()
-    rules = {"membership": membership, "spans": spans, "reviews": history.reviews,
-             "pauses": history.pauses, "defaults": defaults}
+    reviews, pauses = history.reviews, history.pauses
     if len(weeks) == 1:  # one week: the week-by-week rule, without the set-up for many
-        required = [required_for_week(weeks[0], **rules)]
+        required = [required_for_week(weeks[0], membership=membership, spans=spans, reviews=reviews, pauses=pauses,
+                                      defaults=defaults)]
     else:
-        required = required_for_weeks(weeks, **rules)
+        required = required_for_weeks(weeks, membership=membership, spans=spans, reviews=reviews, pauses=pauses,
+                                      defaults=defaults)
     counts = {}
     for week, level in zip(weeks, required):
         offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))

@@ -28,9 +28,9 @@ def review_summary(session: DbSession, person: Person, today: date) -> ReviewSum
     week = week_of(today)
     history = load_history(session, [person.id])[person.id]
     spans = category_spans(person, history.changes)
-    rules = {"membership": CohortMembership(person.joined_on, person.left_on), "spans": spans}
-    defaults = person.team.default_levels()
-    level = level_for_week(week, reviews=history.reviews, defaults=defaults, **rules)
+    membership = CohortMembership(person.joined_on, person.left_on)
+    level = level_for_week(week, membership=membership, spans=spans, reviews=history.reviews,
+                           defaults=person.team.default_levels())
     weeks = weeks_ending_with(week, HISTORY_WEEKS)
     counts = weekly_counts(session, [person], weeks)
     return ReviewSummary(level, [counts[person.id, each] for each in weeks])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 
 from sqlalchemy import delete, update
 
@@ -291,17 +292,17 @@ def _joint_visit(session: DbSession, person: Person, officers: list[User], today
         return
     occurred = datetime.combine(day, time(10, 30), LONDON).astimezone(timezone.utc)
     first_id = uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-police")
-    common = {"person": person, "type": ContactType.HOME_VISIT, "outcome": Outcome.KEPT, "duration_minutes": 45}
-    session.add(build_contact(
+    visit = partial(build_contact, person=person, type=ContactType.HOME_VISIT, outcome=Outcome.KEPT, duration_minutes=45)
+    session.add(visit(
         contact_id=first_id, recorded_by=police, colleague_ids=[probation.id], occurred_at=occurred,
-        recorded_at=occurred + timedelta(minutes=50), received_at=occurred + timedelta(minutes=55), **common,
+        recorded_at=occurred + timedelta(minutes=50), received_at=occurred + timedelta(minutes=55),
     ))
     session.flush()  # the first is stored before the record linked to it
-    session.add(build_contact(
+    session.add(visit(
         contact_id=uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-probation"),
         recorded_by=probation, colleague_ids=[police.id], occurred_at=occurred + timedelta(minutes=5),
         recorded_at=occurred + timedelta(hours=3), received_at=occurred + timedelta(hours=3, minutes=2),
-        same_as_id=first_id, **common,
+        same_as_id=first_id,
     ))
 
 

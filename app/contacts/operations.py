@@ -15,7 +15,7 @@ import enum
 import uuid
 from typing import cast
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -436,26 +436,18 @@ def _held_by_team(session: DbSession, team_id: int, ids: list[uuid.UUID]) -> dic
 
 
 def _compare(stored: Contact, sha256: str | None) -> SyncResult:
-    corrected = stored.content_sha256 != stored.received_sha256
-    common = {
-        "received_at": stored.received_at,
-        "person_id": stored.person_id,
-        "corrected": corrected,
-        "voided": stored.voided,
-    }
+    duplicate = SyncResult(
+        Status.DUPLICATE, stored.id, sha256=sha256, received_at=stored.received_at, person_id=stored.person_id,
+        corrected=stored.content_sha256 != stored.received_sha256, voided=stored.voided,
+    )
     if sha256 == stored.content_sha256:
-        return SyncResult(Status.DUPLICATE, stored.id, sha256=sha256, **common)
+        return duplicate
     if sha256 == stored.received_sha256:
         # The phone re-sends what we received before someone corrected it (its first answer was lost).
         # It did arrive: tell it so with the hash of what it sent, so it can let the record go,
         # and show it the version held now.
-        return SyncResult(
-            Status.DUPLICATE, stored.id, sha256=sha256, stored=stored_content(stored),
-            current_sha256=stored.content_sha256, **common,
-        )
-    return SyncResult(
-        Status.CONFLICT, stored.id, sha256=stored.content_sha256, stored=stored_content(stored), **common
-    )
+        return replace(duplicate, stored=stored_content(stored), current_sha256=stored.content_sha256)
+    return replace(duplicate, status=Status.CONFLICT, sha256=stored.content_sha256, stored=stored_content(stored))
 
 
 def held_contacts(session: DbSession, actor: User, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Contact]:

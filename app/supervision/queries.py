@@ -328,7 +328,7 @@ def week_rows(session: DbSession, team: Team, week: date, today: date) -> list[W
 
 def _pauses_touching(session: DbSession, selection, monday: date, sunday: date) -> dict[int, list]:
     """Each person's pauses that touch the week, with their reasons (why a week is pro-rated)."""
-    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)  # noqa: the ids are few
+    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)  # the ids are few
     for person_id, start, end, reason in session.execute(
         select(Pause.person_id, Pause.start, Pause.end, Pause.reason)
         .where(Pause.person_id.in_(selection), Pause.start <= sunday, or_(Pause.end.is_(None), Pause.end >= monday))

@@ -194,7 +194,7 @@ def _staff(session: DbSession, team: Team, slug: str, password_hash: str) -> lis
     return staff
 
 
-def _person(session, rng, team, display_name, number, officers, today, supervisor) -> Person:
+def _person(session: DbSession, rng, team, display_name, number, officers, today, supervisor) -> Person:
     category = (Category.FIXED, Category.FIXED, Category.FLEX, Category.FREE)[number % 4]
     rag = (Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN, Rag.GREEN)[number % 5]
     joined = today - timedelta(days=rng.randint(14, 400))
@@ -306,7 +306,7 @@ def _joint_visit(session: DbSession, person: Person, officers: list[User], today
     ))
 
 
-def _contacts(session, rng, person: Person, staff: list[User], today: date) -> None:
+def _contacts(session: DbSession, rng, person: Person, staff: list[User], today: date) -> None:
     diligence = rng.choice((0.5, 0.8, 1.0, 1.0, 1.2))  # some people met, some short
     target = {Category.FIXED: 3, Category.FLEX: 1, Category.FREE: 2}[person.category]
     now = utcnow()

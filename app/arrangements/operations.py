@@ -138,7 +138,7 @@ def arrange_batch(session: DbSession, sender: User, entries: Sequence[Arrangemen
     return results  # type: ignore[return-value]
 
 
-def _arrange_one(session, actor, item: ArrangementInput, people, officers, now) -> ArrangeResult:
+def _arrange_one(session: DbSession, actor, item: ArrangementInput, people, officers, now) -> ArrangeResult:
     officer_id = item.officer_id if item.officer_id is not None else actor.id
     sha256 = _hash_of(item, officer_id)
     held = session.scalar(select(Arrangement).where(Arrangement.id == item.arrangement_id)

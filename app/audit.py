@@ -23,6 +23,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
 from app import bulk
+from app.extensions import DbSession
 from app.models import AuditEvent, Person, utcnow
 
 _ACTION_ATTRIBUTE = "_audit_action"
@@ -47,7 +48,7 @@ def label(instance, action: str) -> None:
 
 
 def record(
-    session: Session,
+    session: DbSession,
     action: str,
     entity: str,
     *,
@@ -72,7 +73,7 @@ def record(
     )
 
 
-def rows_created(session: Session, model, rows: list[dict], *, actor_id: int | None = None) -> None:
+def rows_created(session: DbSession, model, rows: list[dict], *, actor_id: int | None = None) -> None:
     """Write the create events for rows inserted with a Core INSERT, which bypasses the flush listener.
 
     Each row is a mapping of column name to value holding every column (as the
@@ -188,7 +189,7 @@ def _changes(instance) -> tuple[dict, dict]:
     return before, after
 
 
-def _owners(session: Session, instance) -> tuple[int | None, int | None]:
+def _owners(session: DbSession, instance) -> tuple[int | None, int | None]:
     """The team and person an event belongs to, so that scoped readers can find it."""
     if isinstance(instance, Person):
         return instance.team_id, instance.id
@@ -200,7 +201,7 @@ def _owners(session: Session, instance) -> tuple[int | None, int | None]:
     return team_id, person_id
 
 
-def _event_row(session: Session, instance, action: str, before, after, actor_id) -> dict:
+def _event_row(session: DbSession, instance, action: str, before, after, actor_id) -> dict:
     team_id, person_id = _owners(session, instance)
     identity = inspect(type(instance)).primary_key_from_instance(instance)
     return {

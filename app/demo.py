@@ -8,14 +8,15 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 
 from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
 
 from app.auth.passwords import hash_password
 from app.contacts.operations import build_contact
 from app.domain.requirements import Category
 from app.domain.weeks import LONDON, week_start
+from app.extensions import DbSession
 from app.models import (
     Agency,
     CategoryChange,
@@ -79,7 +80,7 @@ REVIEW_REASONING = {
 }
 
 
-def seed_demo(session: Session, *, password: str, today: date | None = None) -> list[User]:
+def seed_demo(session: DbSession, *, password: str, today: date | None = None) -> list[User]:
     """Load the demo data set and return the accounts it made, admin first."""
     rng = random.Random(20261122)
     today = today or datetime.now(LONDON).date()
@@ -131,7 +132,7 @@ def seed_demo(session: Session, *, password: str, today: date | None = None) -> 
     return accounts
 
 
-def _staff_comings_and_goings(session: Session, team: Team, slug: str, password_hash: str, today: date) -> list[User]:
+def _staff_comings_and_goings(session: DbSession, team: Team, slug: str, password_hash: str, today: date) -> list[User]:
     """A new officer invited but not yet signed up, and a leaver whose account is deactivated.
 
     The leaver's contacts (from before they left) stay theirs and keep counting. A random
@@ -175,7 +176,7 @@ def _unique_names(rng: random.Random, count: int) -> list[str]:
     return sorted(names, key=lambda _name: rng.random())
 
 
-def _staff(session: Session, team: Team, slug: str, password_hash: str) -> list[User]:
+def _staff(session: DbSession, team: Team, slug: str, password_hash: str) -> list[User]:
     staff = []
     for first, surname, role, agency, language in STAFF:
         user = User(
@@ -193,7 +194,7 @@ def _staff(session: Session, team: Team, slug: str, password_hash: str) -> list[
     return staff
 
 
-def _person(session, rng, team, display_name, number, officers, today, supervisor) -> Person:
+def _person(session: DbSession, rng, team, display_name, number, officers, today, supervisor) -> Person:
     category = (Category.FIXED, Category.FIXED, Category.FLEX, Category.FREE)[number % 4]
     rag = (Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN, Rag.GREEN)[number % 5]
     joined = today - timedelta(days=rng.randint(14, 400))
@@ -251,7 +252,7 @@ def _pnc_id(year: str, serial: str) -> str:
     return f"{year}/{serial}{pnc_check_letter(year, serial)}"
 
 
-def _readmission(session: Session, person: Person, today: date) -> None:
+def _readmission(session: DbSession, person: Person, today: date) -> None:
     """A person who left (moved away) and came back: the first period is kept."""
     first_left = person.joined_on + timedelta(days=max(7, (today - person.joined_on).days // 3))
     back = min(today, first_left + timedelta(days=21))
@@ -264,7 +265,7 @@ def _readmission(session: Session, person: Person, today: date) -> None:
                                           Contact.occurred_at < datetime.combine(back, time(0), LONDON)))
 
 
-def _transfer(session: Session, person: Person, to_team: Team, officer: User, today: date) -> None:
+def _transfer(session: DbSession, person: Person, to_team: Team, officer: User, today: date) -> None:
     """A person who moved to another team two weeks ago: the old team keeps its weeks."""
     on = week_start(datetime.combine(today, time(12), LONDON)) - timedelta(weeks=2)
     if on <= person.joined_on:
@@ -280,7 +281,7 @@ def _transfer(session: Session, person: Person, to_team: Team, officer: User, to
     person.lead_agency = officer.agency
 
 
-def _joint_visit(session: Session, person: Person, officers: list[User], today: date, number: int) -> None:
+def _joint_visit(session: DbSession, person: Person, officers: list[User], today: date, number: int) -> None:
     """A police and a probation officer visited together last week, and both recorded it, each
     naming the other: the second record is linked to the first, so the visit counts once."""
     police = next(user for user in officers if user.agency == Agency.POLICE)
@@ -291,21 +292,21 @@ def _joint_visit(session: Session, person: Person, officers: list[User], today: 
         return
     occurred = datetime.combine(day, time(10, 30), LONDON).astimezone(timezone.utc)
     first_id = uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-police")
-    common = {"person": person, "type": ContactType.HOME_VISIT, "outcome": Outcome.KEPT, "duration_minutes": 45}
-    session.add(build_contact(
+    visit = partial(build_contact, person=person, type=ContactType.HOME_VISIT, outcome=Outcome.KEPT, duration_minutes=45)
+    session.add(visit(
         contact_id=first_id, recorded_by=police, colleague_ids=[probation.id], occurred_at=occurred,
-        recorded_at=occurred + timedelta(minutes=50), received_at=occurred + timedelta(minutes=55), **common,
+        recorded_at=occurred + timedelta(minutes=50), received_at=occurred + timedelta(minutes=55),
     ))
     session.flush()  # the first is stored before the record linked to it
-    session.add(build_contact(
+    session.add(visit(
         contact_id=uuid.uuid5(uuid.NAMESPACE_URL, f"cyswllt-demo-joint-{person.display_name}-probation"),
         recorded_by=probation, colleague_ids=[police.id], occurred_at=occurred + timedelta(minutes=5),
         recorded_at=occurred + timedelta(hours=3), received_at=occurred + timedelta(hours=3, minutes=2),
-        same_as_id=first_id, **common,
+        same_as_id=first_id,
     ))
 
 
-def _contacts(session, rng, person: Person, staff: list[User], today: date) -> None:
+def _contacts(session: DbSession, rng, person: Person, staff: list[User], today: date) -> None:
     diligence = rng.choice((0.5, 0.8, 1.0, 1.0, 1.2))  # some people met, some short
     target = {Category.FIXED: 3, Category.FLEX: 1, Category.FREE: 2}[person.category]
     now = utcnow()
@@ -348,7 +349,7 @@ PLAN_WORK = {
 }
 
 
-def _plans_and_meetings(session: Session, team: Team, today: date) -> None:
+def _plans_and_meetings(session: DbSession, team: Team, today: date) -> None:
     """The demo team's plans and meetings: a plan for a few people, with an action overdue; a
     meeting twelve days ago that discussed some of them; and the next one in two days, whose
     agenda lists a red person, an amber one due for review, a de-selection candidate and the
@@ -389,7 +390,7 @@ def _plans_and_meetings(session: Session, team: Team, today: date) -> None:
             rag=person.rag, lead_agency=person.lead_agency, offender_manager_id=person.offender_manager_id),
             by=supervisor, today=today, reason="Agreed at the IOM meeting.")
     meetings.create_meeting(session, team, held_on=today + timedelta(days=2), by=supervisor)
-def _arrangements(session: Session, people: list[Person], officers: list[User], today: date) -> None:
+def _arrangements(session: DbSession, people: list[Person], officers: list[User], today: date) -> None:
     """A few contacts arranged around today for the first team's first officer: one today, one later
     in the week, one moved, one cancelled by the person, one recorded, and one whose outcome is missing
     (two days ago). Through the service that the web and the API use, so each is audited."""

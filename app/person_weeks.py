@@ -36,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app import bulk, clock
+from app.extensions import DbSession
 from app.weekly_counts import PersonHistory, category_spans, load_history, rag_spans
 from app.cohort.operations import periods_of
 from app.domain.cohort import value_on
@@ -171,7 +172,7 @@ def person_week_records(person, history: PersonHistory, defaults: Defaults, week
     return records
 
 
-def team_shares(session: Session, team_id: int, weeks_of_people: Mapping[int, Sequence[date]]) -> dict[tuple[int, date], int]:
+def team_shares(session: DbSession, team_id: int, weeks_of_people: Mapping[int, Sequence[date]]) -> dict[tuple[int, date], int]:
     """What ``team_id`` requires of these people in these weeks, keyed by (person id, Monday).
 
     The stored row of a week is kept under the team the person was in on the day its level is
@@ -215,7 +216,7 @@ def periods_weeks(person, history: PersonHistory, through: date) -> list[date]:
     return sorted(weeks)
 
 
-def _team_defaults(session: Session, team_ids: Iterable[int]) -> dict[int, Defaults]:
+def _team_defaults(session: DbSession, team_ids: Iterable[int]) -> dict[int, Defaults]:
     """Each team's defaults, from ``Team.default_levels``: two statements for any number of teams."""
     teams = session.scalars(
         select(Team).where(Team.id.in_(sorted(set(team_ids))))
@@ -224,7 +225,7 @@ def _team_defaults(session: Session, team_ids: Iterable[int]) -> dict[int, Defau
     return {team.id: team.default_levels() for team in teams}
 
 
-def _people_rows(session: Session, person_ids: Sequence[int]):
+def _people_rows(session: DbSession, person_ids: Sequence[int]):
     return session.execute(
         select(Person.id, Person.team_id, Person.joined_on, Person.left_on, Person.category, Person.rag)
         .where(Person.id.in_(person_ids)).execution_options(**UNSCOPED)
@@ -232,7 +233,7 @@ def _people_rows(session: Session, person_ids: Sequence[int]):
 
 
 def expected_records(
-    session: Session, person_ids: Sequence[int], through: date, since: date | None = None
+    session: DbSession, person_ids: Sequence[int], through: date, since: date | None = None
 ) -> dict[int, list[WeekRecord]]:
     """What the rules say each person's stored weeks (from ``since``, if given) should be, from scratch."""
     people = _people_rows(session, person_ids)
@@ -250,7 +251,7 @@ def expected_records(
 
 
 def recompute_person_weeks(
-    session: Session, person_ids: Iterable[int], *, through: date | None = None, since: date | None = None
+    session: DbSession, person_ids: Iterable[int], *, through: date | None = None, since: date | None = None
 ) -> int:
     """Rewrite the stored weeks of these people from the rules, in the session's transaction.
 
@@ -281,11 +282,11 @@ def recompute_person_weeks(
     return written
 
 
-def all_person_ids(session: Session) -> list[int]:
+def all_person_ids(session: DbSession) -> list[int]:
     return list(session.scalars(select(Person.id).order_by(Person.id).execution_options(**UNSCOPED)))
 
 
-def rebuild_person_weeks(session: Session, *, through: date | None = None) -> int:
+def rebuild_person_weeks(session: DbSession, *, through: date | None = None) -> int:
     """Every person's stored weeks rewritten from the rules (the caller commits)."""
     return recompute_person_weeks(session, all_person_ids(session), through=through)
 
@@ -298,7 +299,7 @@ class Difference:
     expected: WeekRecord | None
 
 
-def check_person_weeks(session: Session, today: date | None = None) -> list[Difference]:
+def check_person_weeks(session: DbSession, today: date | None = None) -> list[Difference]:
     """Every stored week that differs from the rules computed from scratch, and every missing one.
 
     Each person's stored weeks must cover every week in the cohort up to the current week
@@ -334,7 +335,7 @@ def check_person_weeks(session: Session, today: date | None = None) -> list[Diff
 # --- Readers -------------------------------------------------------------------------
 
 
-def store_missing(session: Session, person_ids: Sequence[int], week: date) -> None:
+def store_missing(session: DbSession, person_ids: Sequence[int], week: date) -> None:
     """Compute and store the weeks of people found without one, and commit them.
 
     Called by a reader before it loads anything else (committing expires what the
@@ -349,7 +350,7 @@ def store_missing(session: Session, person_ids: Sequence[int], week: date) -> No
         session.rollback()
 
 
-def read_stored(session: Session, conditions: Sequence, weeks: Sequence[date], week: date) -> dict[tuple[int, date], Row]:
+def read_stored(session: DbSession, conditions: Sequence, weeks: Sequence[date], week: date) -> dict[tuple[int, date], Row]:
     """The stored rows in ``weeks`` of the people matching ``conditions``, keyed by (person
     id, Monday): one statement.
 
@@ -416,7 +417,7 @@ def weeks_held_by_other_teams(stored: Mapping[tuple[int, date], Row], team_id: i
     return others
 
 
-def extend_person_weeks(session: Session, through: date | None = None) -> int:
+def extend_person_weeks(session: DbSession, through: date | None = None) -> int:
     """Store weeks up to ``through`` (the horizon) for everyone still in the cohort who lacks them.
 
     Returns how many people were extended; the caller commits.
@@ -439,7 +440,7 @@ def extend_person_weeks(session: Session, through: date | None = None) -> int:
 # --- Keeping them right: the flush listener -------------------------------------------
 
 
-def _touched(session: Session) -> tuple[set[int], dict[int, date], set[int]]:
+def _touched(session: DbSession) -> tuple[set[int], dict[int, date], set[int]]:
     """The people whose stored weeks this flush may have changed; the teams whose defaults
     history changed, with the first Monday it changed from; and the teams whose levels changed
     (which count only for a team with no history)."""
@@ -474,7 +475,7 @@ def _changed_from(instance, key: str) -> list:
     return [value for value in inspect(instance).attrs[key].history.deleted if value is not None]
 
 
-def _team_people(session: Session, team_ids) -> set[int]:
+def _team_people(session: DbSession, team_ids) -> set[int]:
     return set(session.scalars(select(Person.id).where(Person.team_id.in_(team_ids)).execution_options(**UNSCOPED)))
 
 

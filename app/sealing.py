@@ -69,9 +69,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app
 from flask import session as web_session
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import clock
+from app.extensions import DbSession
 
 KEY_BITS = 3072
 PUBLIC_EXPONENT = 65537
@@ -280,7 +280,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def seal_token_for_this_sign_in(session: Session, user_id: int) -> str:
+def seal_token_for_this_sign_in(session: DbSession, user_id: int) -> str:
     """This sign-in's seal token: made (and its hash stored) the first time it is asked for.
 
     It is kept in the signed session cookie, which a new sign-in clears, so each sign-in has
@@ -298,7 +298,7 @@ def seal_token_for_this_sign_in(session: Session, user_id: int) -> str:
     return token
 
 
-def users_of_tokens(session: Session, tokens: set[str]) -> dict[str, int]:
+def users_of_tokens(session: DbSession, tokens: set[str]) -> dict[str, int]:
     """The user each of these seal tokens was issued to (unknown tokens are left out)."""
     from app.models import SealToken
 
@@ -309,7 +309,7 @@ def users_of_tokens(session: Session, tokens: set[str]) -> dict[str, int]:
     return {by_hash[digest]: user_id for digest, user_id in rows}
 
 
-def session_answer(session: Session, user_id: int) -> dict[str, Any]:
+def session_answer(session: DbSession, user_id: int) -> dict[str, Any]:
     """What ``GET /api/v1/session`` says about sealing: the current key and this sign-in's token."""
     current = keyring().current
     return {"key_id": current.key_id, "algorithm": current.algorithm, "public_key": current.published(),

@@ -22,6 +22,7 @@ from itertools import chain
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
+from app.extensions import DbSession
 from app.models import (
     Arrangement,
     CaseloadVersion,
@@ -52,17 +53,17 @@ _RAISE = text(
 )
 
 
-def touch(session: Session, team_ids: Iterable[int]) -> None:
+def touch(session: DbSession, team_ids: Iterable[int]) -> None:
     """These teams' caseloads change in this transaction (for writes that bypass the ORM)."""
     session.info.setdefault(_PENDING_TEAMS, set()).update(team_ids)
 
 
-def raised(session: Session, team_id: int) -> int | None:
+def raised(session: DbSession, team_id: int) -> int | None:
     """The version the last commit of this session raised the team's caseload to, if it did."""
     return session.info.get(_RAISED, {}).get(team_id)
 
 
-def current(session: Session, team_id: int) -> int:
+def current(session: DbSession, team_id: int) -> int:
     """The team's caseload version now (0 before its first change)."""
     version = session.execute(
         select(CaseloadVersion.version).where(CaseloadVersion.team_id == team_id)
@@ -79,7 +80,7 @@ def caseload_etag(team_id: int, version: int, week: date, language: str, build: 
     return f"{team_id}.{version}.{week.isoformat()}.{language}.{build}"
 
 
-def _teams_of(session: Session, instance) -> tuple[set[int], set[int]]:
+def _teams_of(session: DbSession, instance) -> tuple[set[int], set[int]]:
     """(team ids, person ids whose team is not known here) an instance's change touches."""
     if isinstance(instance, Team):
         return ({instance.id} if instance.id is not None else set()), set()

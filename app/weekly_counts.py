@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.collation import sort_key_for
 from app.domain.cohort import StatusSpan
@@ -28,6 +28,7 @@ from app.domain.requirements import (
     required_for_week,
     required_for_weeks,
 )
+from app.extensions import DbSession
 from app.types import UTCDateTime
 from app.cohort.operations import membership_of
 from app.models import (
@@ -83,7 +84,7 @@ def rag_spans(person: Person, changes: Sequence[StatusSpan]) -> list[StatusSpan]
 
 
 def weekly_counts(
-    session: Session, people: Sequence[Person], weeks: Sequence[date]
+    session: DbSession, people: Sequence[Person], weeks: Sequence[date]
 ) -> dict[tuple[int, date], WeekCount]:
     """WeekCount for every (person, week) asked for, in a fixed number of queries."""
     if not people or not weeks:
@@ -128,12 +129,13 @@ def count_weeks(
         spans = category_spans(person, history.changes)
     if defaults is None:
         defaults = person.team.default_levels()
-    rules = {"membership": membership, "spans": spans, "reviews": history.reviews,
-             "pauses": history.pauses, "defaults": defaults}
+    reviews, pauses = history.reviews, history.pauses
     if len(weeks) == 1:  # one week: the week-by-week rule, without the set-up for many
-        required = [required_for_week(weeks[0], **rules)]
+        required = [required_for_week(weeks[0], membership=membership, spans=spans, reviews=reviews, pauses=pauses,
+                                      defaults=defaults)]
     else:
-        required = required_for_weeks(weeks, **rules)
+        required = required_for_weeks(weeks, membership=membership, spans=spans, reviews=reviews, pauses=pauses,
+                                      defaults=defaults)
     counts = {}
     for week, level in zip(weeks, required):
         offered, kept, face_to_face = tallies.get((person.id, week), (0, 0, 0))
@@ -142,7 +144,7 @@ def count_weeks(
 
 
 def load_history(
-    session: Session,
+    session: DbSession,
     selection: PersonSelection,
     *,
     from_day: date | None = None,
@@ -230,7 +232,7 @@ def _in_force_from(statement: Select, model, selection: PersonSelection, day: da
 
 
 def load_tallies(
-    session: Session, selection: PersonSelection | None, weeks: Sequence[date]
+    session: DbSession, selection: PersonSelection | None, weeks: Sequence[date]
 ) -> dict[tuple[int, date], tuple[int, int, int]]:
     """(offered, kept, face to face) for each (person, week) with contacts: one query.
 
@@ -266,7 +268,7 @@ _FACE_TO_FACE = func.sum(
 )
 
 
-def last_contacts(session: Session, ids: list[int]) -> dict[int, datetime]:
+def last_contacts(session: DbSession, ids: list[int]) -> dict[int, datetime]:
     if not ids:
         return {}
     rows = session.execute(
@@ -284,7 +286,7 @@ def _as_utc(moment):
     return UTCDateTime().process_result_value(moment, None)
 
 
-def active_people(session: Session, team_id: int | None = None) -> list[Person]:
+def active_people(session: DbSession, team_id: int | None = None) -> list[Person]:
     statement = (
         select(Person)
         .where(Person.left_on.is_(None))
@@ -298,7 +300,7 @@ def active_people(session: Session, team_id: int | None = None) -> list[Person]:
 RECENTLY_LEFT_DAYS = 31  # the web form still offers someone who left this recently (late entries)
 
 
-def recordable_people(session: Session, team_id: int, now: datetime) -> list[Person]:
+def recordable_people(session: DbSession, team_id: int, now: datetime) -> list[Person]:
     """Who the web form offers: people in the cohort, and those who left in the last month
     (a contact from before they left may be entered late; ``sync_contacts`` refuses later ones)."""
     since = local_date(now) - timedelta(days=RECENTLY_LEFT_DAYS)
@@ -307,7 +309,7 @@ def recordable_people(session: Session, team_id: int, now: datetime) -> list[Per
     ))
 
 
-def people_by_id(session: Session, ids) -> list[Person]:
+def people_by_id(session: DbSession, ids) -> list[Person]:
     """These people (those the scope lets the session see), ready for ``person_weeks``."""
     if not ids:
         return []
@@ -320,14 +322,14 @@ def people_by_id(session: Session, ids) -> list[Person]:
     )
 
 
-def person_weeks(session: Session, people: Sequence[Person], week: date) -> list[PersonWeek]:
+def person_weeks(session: DbSession, people: Sequence[Person], week: date) -> list[PersonWeek]:
     """Each person's count for one week and their last contact, in the order given."""
     counts = weekly_counts(session, people, [week])
     last = last_contacts(session, [person.id for person in people])
     return [PersonWeek(person, counts[person.id, week], last.get(person.id)) for person in people]
 
 
-def caseload(session: Session, team_id: int | None, week: date, language: str) -> list[PersonWeek]:
+def caseload(session: DbSession, team_id: int | None, week: date, language: str) -> list[PersonWeek]:
     """This week's caseload: people still needing contacts first, then by name."""
     people = active_people(session, team_id)
     rows = person_weeks(session, people, week)

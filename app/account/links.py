@@ -20,11 +20,11 @@ from datetime import timedelta
 from typing import cast
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.orm import Session
 
 from app import audit, clock, scoping
 from app.auth.operations import end_every_sign_in
 from app.auth.passwords import hash_password
+from app.extensions import DbSession
 from app.models import AccountLink, LinkPurpose, User
 
 VALID_FOR = timedelta(hours=72)
@@ -34,7 +34,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(session: Session, user: User, purpose: LinkPurpose, *, by: User | None) -> str:
+def issue(session: DbSession, user: User, purpose: LinkPurpose, *, by: User | None) -> str:
     """A new link's token for ``user`` (older unused links stop working). Show it once."""
     now = clock.now()
     end_links(session, user)
@@ -47,7 +47,7 @@ def issue(session: Session, user: User, purpose: LinkPurpose, *, by: User | None
     return token
 
 
-def end_links(session: Session, user: User) -> None:
+def end_links(session: DbSession, user: User) -> None:
     """Every unused link of this user stops working now."""
     now = clock.now()
     for link in session.scalars(
@@ -58,7 +58,7 @@ def end_links(session: Session, user: User) -> None:
         link.expires_at = now
 
 
-def usable_link(session: Session, token: str) -> AccountLink | None:
+def usable_link(session: DbSession, token: str) -> AccountLink | None:
     """The link this token opens, if it can still be used: not used, not expired, user active."""
     if not token or len(token) > 100:
         return None
@@ -75,7 +75,7 @@ def usable_link(session: Session, token: str) -> AccountLink | None:
     return link
 
 
-def set_password_with(session: Session, link: AccountLink, password: str) -> User | None:
+def set_password_with(session: DbSession, link: AccountLink, password: str) -> User | None:
     """Use the link to set its user's password; None if it was used (or ended) meanwhile.
 
     Every sign-in of the user ends: whoever knew the old password is signed out.

@@ -10,11 +10,11 @@ from flask_babel import gettext
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.orm import Session
 
 from app import audit
 from app.auth.operations import current_sign_in_hash, end_other_sign_ins
 from app.auth.passwords import hash_password
+from app.extensions import DbSession
 from app.models import Language, SignInSession, User
 
 
@@ -50,7 +50,7 @@ def describe_device(user_agent: str | None) -> str:
     return gettext("A device that did not say what it is")
 
 
-def sign_ins(session: Session, user: User) -> list[SignInRow]:
+def sign_ins(session: DbSession, user: User) -> list[SignInRow]:
     """The user's sign-ins that still work, newest first, with this browser's marked."""
     this_one = current_sign_in_hash()
     rows = session.scalars(
@@ -61,7 +61,7 @@ def sign_ins(session: Session, user: User) -> list[SignInRow]:
                       row.token_sha256 == this_one) for row in rows]
 
 
-def end_sign_in(session: Session, user: User, sign_in_id: int) -> bool:
+def end_sign_in(session: DbSession, user: User, sign_in_id: int) -> bool:
     """End one of the user's own sign-ins; False if there is no such sign-in of theirs."""
     ended = cast(CursorResult, session.execute(  # a DELETE's result is a CursorResult (SQLAlchemy types it as Result)
         delete(SignInSession).where(SignInSession.id == sign_in_id, SignInSession.user_id == user.id)
@@ -78,7 +78,7 @@ def change_details(user: User, *, name: str, language: Language) -> None:
         user.language = language
 
 
-def change_password(session: Session, user: User, password: str) -> None:
+def change_password(session: DbSession, user: User, password: str) -> None:
     """The new password (already checked by the policy); every other sign-in ends."""
     user.password_hash = hash_password(password)
     audit.record(session, "change_password", "users", entity_id=user.id, team_id=user.team_id)

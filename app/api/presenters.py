@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
 
 from app import versions
 from app.arrangements.operations import arranged_in_week
 from app.api.serialise import caseload_row, iso
+from app.extensions import DbSession
 from app.weekly_counts import caseload, load_tallies, people_by_id, person_weeks
 from app.collation import sort_key_for
 from app.contacts import joint
@@ -22,7 +22,7 @@ from app.plans.queries import next_actions_of
 from app.pwa.operations import current_build
 
 
-def caseload_rows(session: Session, user: User, week: date, language: str) -> list[dict]:
+def caseload_rows(session: DbSession, user: User, week: date, language: str) -> list[dict]:
     """The active people of the user's team, as the web caseload orders them."""
     rows = caseload(session, user.team_id, week, language)
     actions = next_actions_of(session, [row.person.id for row in rows])
@@ -30,13 +30,13 @@ def caseload_rows(session: Session, user: User, week: date, language: str) -> li
     return [caseload_row(row, language, user.id, actions, arranged.get(row.person.id, 0)) for row in rows]
 
 
-def colleagues_rows(session: Session, user: User, language: str) -> list[dict]:
+def colleagues_rows(session: DbSession, user: User, language: str) -> list[dict]:
     """The colleagues a joint contact can name, the other agency's first (``app.contacts.joint``)."""
     officers = joint.other_agency_first(joint.colleagues_for(session, user), user.agency, sort_key_for(language))
     return [{"id": officer.id, "name": officer.name, "agency": officer.agency.value} for officer in officers]
 
 
-def people_rows(session: Session, user: User, person_ids: Iterable[int], week: date,
+def people_rows(session: DbSession, user: User, person_ids: Iterable[int], week: date,
                 language: str | None = None) -> list[dict]:
     """The caseload rows of these people (of the user's team only), by id, in the reader's language."""
     language = language or current_language()
@@ -48,7 +48,7 @@ def people_rows(session: Session, user: User, person_ids: Iterable[int], week: d
             for row in person_weeks(session, people, week)]
 
 
-def tallies(session: Session, results: Iterable[SyncResult], week: date) -> list[dict]:
+def tallies(session: DbSession, results: Iterable[SyncResult], week: date) -> list[dict]:
     """This week's offered and kept of each person a sync named, from one index-only query.
 
     A sync never changes anyone's required level, so the phone keeps the level it holds;

@@ -272,9 +272,10 @@ def _refusal_response(refusal: contacts.ChangeRefused):
             refusal.window_days,
         )
         return error_response(403, "correction_window_closed", message)
-    if refusal.refusal == reason.VOIDED:
+    # A void or a stale change is refused with the contact as held (ChangeRefused carries it).
+    if refusal.refusal == reason.VOIDED and refusal.contact is not None:
         return error_response(409, "voided", VOIDED, contact=serialise.stored_contact(refusal.contact))
-    if refusal.refusal == reason.STALE:
+    if refusal.refusal == reason.STALE and refusal.contact is not None:
         return error_response(409, "conflict", STALE, contact=serialise.stored_contact(refusal.contact))
     return from_error(schemas.invalid(refusal.errors))
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from app.extensions import DbSession
 from app.models import Arrangement, AuditEvent, User
 
 
@@ -26,7 +26,7 @@ class Step:
     reason: str | None
 
 
-def steps(session: Session, arrangement: Arrangement) -> list[Step]:
+def steps(session: DbSession, arrangement: Arrangement) -> list[Step]:
     """Every change of the arrangement, oldest first (the caller has found it in its own team)."""
     events = list(session.scalars(
         select(AuditEvent)

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import audit, sealing
 from app.arrangements.contract import CONTENT_SHA256_MISMATCH, ArrangementInput, SealedArrangement
@@ -36,6 +36,7 @@ from app.contacts.operations import ContactInput, Status
 from app.domain import arrangements as rules
 from app.domain.arrangements import CancelledBy, State
 from app.domain.weeks import local_date, week_bounds_utc
+from app.extensions import DbSession
 from app.models import Arrangement, Outcome, Person, User
 from app.permissions import may
 from app.scoping import UNSCOPED
@@ -91,7 +92,7 @@ def _hash_of(item: ArrangementInput, officer_id: int) -> str:
         officer_id=officer_id))
 
 
-def arrange(session: Session, actor: User, items: Sequence[ArrangementInput], *, now: datetime) -> list[ArrangeResult]:
+def arrange(session: DbSession, actor: User, items: Sequence[ArrangementInput], *, now: datetime) -> list[ArrangeResult]:
     """Store each arrangement at most once; one result per item, in order. Does not commit."""
     people = {person.id: person for person in session.scalars(
         select(Person).where(Person.id.in_({item.person_id for item in items}), Person.team_id == actor.team_id))}
@@ -103,7 +104,7 @@ def arrange(session: Session, actor: User, items: Sequence[ArrangementInput], *,
     return results
 
 
-def arrange_batch(session: Session, sender: User, entries: Sequence[ArrangementInput | SealedArrangement], *,
+def arrange_batch(session: DbSession, sender: User, entries: Sequence[ArrangementInput | SealedArrangement], *,
                   now: datetime) -> list[ArrangeResult]:
     """Plain arrangements are the sender's; a sealed one is arranged by the user its seal token
     was issued to (as a sealed contact is recorded by its sealer, ``app/contacts/sealed.py``),
@@ -137,7 +138,7 @@ def arrange_batch(session: Session, sender: User, entries: Sequence[ArrangementI
     return results  # type: ignore[return-value]
 
 
-def _arrange_one(session, actor, item: ArrangementInput, people, officers, now) -> ArrangeResult:
+def _arrange_one(session: DbSession, actor, item: ArrangementInput, people, officers, now) -> ArrangeResult:
     officer_id = item.officer_id if item.officer_id is not None else actor.id
     sha256 = _hash_of(item, officer_id)
     held = session.scalar(select(Arrangement).where(Arrangement.id == item.arrangement_id)
@@ -185,7 +186,7 @@ def _open_for_change(actor: User, arrangement: Arrangement) -> None:
         raise ChangeRefused(NOT_OPEN)
 
 
-def move(session: Session, actor: User, arrangement: Arrangement, *, starts_at: datetime, reason: str,
+def move(session: DbSession, actor: User, arrangement: Arrangement, *, starts_at: datetime, reason: str,
          now: datetime) -> Arrangement:
     """Move an open arrangement to another time, saying why (audited as ``move``)."""
     _open_for_change(actor, arrangement)
@@ -198,7 +199,7 @@ def move(session: Session, actor: User, arrangement: Arrangement, *, starts_at: 
     return arrangement
 
 
-def cancel(session: Session, actor: User, arrangement: Arrangement, *, cancelled_by: CancelledBy, reason: str,
+def cancel(session: DbSession, actor: User, arrangement: Arrangement, *, cancelled_by: CancelledBy, reason: str,
            now: datetime) -> Arrangement:
     """Cancel an open arrangement: by the person or by the team, and why (audited as ``cancel``)."""
     _open_for_change(actor, arrangement)
@@ -211,7 +212,7 @@ def cancel(session: Session, actor: User, arrangement: Arrangement, *, cancelled
     return arrangement
 
 
-def record_outcome(session: Session, actor: User, arrangement: Arrangement, *, outcome: Outcome,
+def record_outcome(session: DbSession, actor: User, arrangement: Arrangement, *, outcome: Outcome,
                    contact_id: uuid.UUID, now: datetime) -> contacts.SyncResult:
     """The arrangement becomes its contact record: stored by the one contact-storing path, then
     the arrangement is ``recorded`` and linked to it. The contact happened at the arranged time
@@ -229,7 +230,7 @@ def record_outcome(session: Session, actor: User, arrangement: Arrangement, *, o
     return result
 
 
-def mark_recorded(session: Session, arrangement: Arrangement, contact_id: uuid.UUID, *, now: datetime) -> None:
+def mark_recorded(session: DbSession, arrangement: Arrangement, contact_id: uuid.UUID, *, now: datetime) -> None:
     """Link an open arrangement to the contact stored for it (audited as ``record``)."""
     audit.label(arrangement, "record")
     arrangement.state = State.RECORDED
@@ -241,13 +242,13 @@ def mark_recorded(session: Session, arrangement: Arrangement, contact_id: uuid.U
 # Reading ---------------------------------------------------------------------------------
 
 
-def visible(session: Session, arrangement_id: uuid.UUID) -> Arrangement | None:
+def visible(session: DbSession, arrangement_id: uuid.UUID) -> Arrangement | None:
     """The arrangement through the scoped ORM (another team's is not found)."""
     return session.scalar(select(Arrangement).where(Arrangement.id == arrangement_id).options(
         selectinload(Arrangement.person), selectinload(Arrangement.officer), selectinload(Arrangement.arranged_by)))
 
 
-def week_list(session: Session, team_id: int, now: datetime, *, officer_id: int | None = None) -> list[Arrangement]:
+def week_list(session: DbSession, team_id: int, now: datetime, *, officer_id: int | None = None) -> list[Arrangement]:
     """This week's arrangements of the team (or of one officer), and every earlier one still
     open (its outcome is missing), by time."""
     start, end = rules.this_week_bounds(now)
@@ -261,7 +262,7 @@ def week_list(session: Session, team_id: int, now: datetime, *, officer_id: int 
         .order_by(Arrangement.starts_at, Arrangement.id).limit(MOST_LISTED)))
 
 
-def for_person(session: Session, person_id: int, now: datetime) -> list[Arrangement]:
+def for_person(session: DbSession, person_id: int, now: datetime) -> list[Arrangement]:
     """A person's arrangements from this week on, and earlier ones still open."""
     start, _end = rules.this_week_bounds(now)
     return list(session.scalars(
@@ -271,7 +272,7 @@ def for_person(session: Session, person_id: int, now: datetime) -> list[Arrangem
         .order_by(Arrangement.starts_at, Arrangement.id).limit(MOST_LISTED)))
 
 
-def arranged_in_week(session: Session, person_ids: Iterable[int], monday: date) -> dict[int, int]:
+def arranged_in_week(session: DbSession, person_ids: Iterable[int], monday: date) -> dict[int, int]:
     """How many contacts are arranged (not cancelled) for each of these people in the week: one query."""
     ids = set(person_ids)
     if not ids:
@@ -286,7 +287,7 @@ def arranged_in_week(session: Session, person_ids: Iterable[int], monday: date) 
 
 
 
-def link_recorded(session: Session, actor: User, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]], *, now: datetime) -> None:
+def link_recorded(session: DbSession, actor: User, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]], *, now: datetime) -> None:
     """Mark recorded each open arrangement that a stored contact (``(arrangement id, contact id)``)
     names as its outcome: one the actor may change, of the actor's own team. Anything else (an
     unknown id, one recorded or cancelled already) leaves the contact stored and the arrangement

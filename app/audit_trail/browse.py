@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app.contacts import privacy
 from app.audit_trail.labels import TECHNICAL, action_labels, describe, entity_labels
 from app.domain.weeks import local_midnight_utc
+from app.extensions import DbSession
 from app.models import AuditEvent, Person, User
 
 PAGE_SIZE = 50
@@ -102,7 +102,7 @@ def _events(team_id: int, filters: TrailFilters):
     return query
 
 
-def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPage:
+def trail_page(session: DbSession, team_id: int, filters: TrailFilters) -> TrailPage:
     query = _events(team_id, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -112,8 +112,8 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
     ).all()
     actors = {event.actor_id for event in events if event.actor_id is not None}
     people = {event.person_id for event in events if event.person_id is not None}
-    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).all()) if actors else {}
-    person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).all()) if people else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actors))).tuples().all()) if actors else {}
+    person_names: dict[int, str] = dict(session.execute(select(Person.id, Person.display_name).where(Person.id.in_(people))).tuples().all()) if people else {}
     actions, kinds = action_labels(), entity_labels()
     # The page never shows a sensitive contact's notes: the export is where a reader asks for them.
     hidden, _shown = privacy.sensitive_contact_events(session, events, None, asked=False)
@@ -133,12 +133,12 @@ def trail_page(session: Session, team_id: int, filters: TrailFilters) -> TrailPa
     return TrailPage(entries, total, page, pages)
 
 
-def team_users(session: Session, team_id: int) -> list[tuple[int, str]]:
-    return sorted(session.execute(select(User.id, User.name).where(User.team_id == team_id)).all(),
+def team_users(session: DbSession, team_id: int) -> list[tuple[int, str]]:
+    return sorted(session.execute(select(User.id, User.name).where(User.team_id == team_id)).tuples().all(),
                   key=lambda row: row[1].casefold())
 
 
-def people_matching(session: Session, team_id: int | None, text: str, limit: int = 20) -> list[tuple[int, str]]:
+def people_matching(session: DbSession, team_id: int | None, text: str, limit: int = 20) -> list[tuple[int, str]]:
     """People whose name contains ``text`` (in one team, or any team the reader may see)."""
     text = text.strip()[:MAX_SEARCH]
     if not text:

@@ -11,12 +11,12 @@ from typing import Any
 
 from flask_babel import format_datetime, gettext, pgettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import audit, clock, spreadsheet
 from app.audit_trail.labels import action_labels, describe, entity_labels
 from app.contacts import privacy
 from app.domain.weeks import local_date, local_midnight_utc
+from app.extensions import DbSession
 from app.models import AuditEvent, Person, Team, User
 
 
@@ -47,12 +47,12 @@ class Export:
     rows: int
 
 
-def team_choices(session: Session) -> list[tuple[int, str]]:
+def team_choices(session: DbSession) -> list[tuple[int, str]]:
     teams = session.scalars(select(Team)).all()
     return sorted(((team.id, team.name) for team in teams), key=lambda choice: choice[1].casefold())
 
 
-def chosen_person(session: Session, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
+def chosen_person(session: DbSession, person_id: int | None) -> tuple[list[tuple[int, str]], dict[int, set[int]]]:
     """The person chosen, and which team they are in, for the form
     to check the choice against the team; nothing when no such person."""
     if person_id is None:
@@ -69,7 +69,7 @@ def _cell(value) -> str:
 
 
 def export_audit_trail(
-    session: Session,
+    session: DbSession,
     *,
     team_id: int,
     person_id: int | None = None,
@@ -92,7 +92,7 @@ def export_audit_trail(
         query = query.where(AuditEvent.occurred_at < local_midnight_utc(end + timedelta(days=1)))
     events = session.scalars(query).all()
     actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).tuples().all()) if actor_ids else {}
 
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets read the file as UTF-8 (ŵ, ŷ, â...)
@@ -105,7 +105,7 @@ def export_audit_trail(
         writer.writerow([
             format_datetime(event.occurred_at, LOCAL_TIME),
             event.occurred_at.isoformat(),
-            _cell(names.get(event.actor_id, "")),
+            _cell("" if event.actor_id is None else names.get(event.actor_id, "")),
             _cell(event.actor_id),
             _cell(actions.get(event.action, event.action)),
             _cell(entities.get(event.entity, event.entity)),

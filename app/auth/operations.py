@@ -14,11 +14,12 @@ from flask import session as web_session
 from flask_babel import force_locale
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from app import audit, clock, scoping
 from app.auth.password_policy import password_problems, problem_message
 from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.extensions import DbSession
 from app.models import Agency, Language, Role, SignInSession, Team, User
 
 # Keys in the (signed) session cookie.
@@ -30,7 +31,7 @@ class AccountError(ValueError):
     """An account cannot be created as asked; the message says why."""
 
 
-def find_user_by_email(session: Session, email: str) -> User | None:
+def find_user_by_email(session: DbSession, email: str) -> User | None:
     return session.scalar(
         select(User)
         .where(func.lower(User.email) == email.strip().lower())
@@ -38,13 +39,14 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     )
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with these credentials, or None; the same work either way."""
     user = find_user_by_email(session, email)
-    valid = verify_password(user.password_hash if user else None, password)
-    if user is None or not valid or not user.active:
+    stored = user.password_hash if user else None
+    valid = verify_password(stored, password)  # never valid without a stored hash (a new account's)
+    if user is None or stored is None or not valid or not user.active:
         return None
-    if needs_rehash(user.password_hash):  # made with older parameters: stored again with today's
+    if needs_rehash(stored):  # made with older parameters: stored again with today's
         user.password_hash = hash_password(password)  # committed with the sign-in
     return user
 
@@ -61,7 +63,7 @@ def _oldest_valid_start():
     return clock.now() - timedelta(hours=hours) if hours else None
 
 
-def sign_in(session: Session, user: User) -> None:
+def sign_in(session: DbSession, user: User) -> None:
     earlier = web_session.get(SIGN_IN_TOKEN)
     if earlier:  # this browser's earlier sign-in (one the phone signed out of without signal) ends here
         session.execute(delete(SignInSession).where(SignInSession.token_sha256 == _token_hash(earlier)))
@@ -116,7 +118,7 @@ def caseload_key() -> str | None:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def load_signed_in_user(session: Session, user_id: str, token: str | None) -> User | None:
+def load_signed_in_user(session: DbSession, user_id: str, token: str | None) -> User | None:
     """The user of this session cookie, if its sign-in still exists on the server."""
     if not token or not user_id.isdigit():
         return None
@@ -134,7 +136,7 @@ def load_signed_in_user(session: Session, user_id: str, token: str | None) -> Us
     return session.scalar(query)
 
 
-def sign_out(session: Session, user: User, action: str = "sign_out") -> None:
+def sign_out(session: DbSession, user: User, action: str = "sign_out") -> None:
     """End this device's sign-in, here and on the server: a copy of the cookie stops working."""
     token = web_session.get(SIGN_IN_TOKEN)
     if token:
@@ -145,13 +147,13 @@ def sign_out(session: Session, user: User, action: str = "sign_out") -> None:
     web_session.clear()
 
 
-def end_every_sign_in(session: Session, user: User) -> None:
+def end_every_sign_in(session: DbSession, user: User) -> None:
     """Sign a user out on every device (after a password change, a lost phone, leaving)."""
     session.execute(delete(SignInSession).where(SignInSession.user_id == user.id))
     audit.record(session, "sign_out_everywhere", "users", entity_id=user.id, team_id=user.team_id)
 
 
-def end_other_sign_ins(session: Session, user: User) -> None:
+def end_other_sign_ins(session: DbSession, user: User) -> None:
     """Sign a user out on every device but this one (after they change their password)."""
     query = delete(SignInSession).where(SignInSession.user_id == user.id)
     this_one = current_sign_in_hash()
@@ -179,7 +181,7 @@ EMAIL_MAX = 254  # users.email
 
 
 def create_user(
-    session: Session,
+    session: DbSession,
     *,
     email: str,
     name: str,

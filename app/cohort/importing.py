@@ -19,11 +19,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app import audit, bulk
 from app.cohort import rules
 from app.cohort.operations import Details, holders
+from app.extensions import DbSession
 from app.models import Person, Team, User, utcnow
 from app.scoping import UNSCOPED
 
@@ -74,7 +74,7 @@ def _header(reader) -> list[str]:
     return [(name or "").strip().lstrip("\ufeff").casefold() for name in (reader.fieldnames or [])]
 
 
-def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_team: bool, is_admin: bool,
+def check_file(session: DbSession, data: bytes, *, team: Team | None, may_choose_team: bool, is_admin: bool,
                today: date) -> tuple[list[_Row], list[Problem]]:
     """Read and check every row; nothing is stored."""
     text = decode(data)
@@ -152,7 +152,7 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
                 if (key, value) in seen:
                     row_problems.append(Problem(line, key, _l("This reference is on an earlier line of the file too.")))
                 seen[key, value] = line
-        if row_problems:
+        if row_problems or row_team is None:  # a row without a team has had its problem told above
             problems.extend(row_problems)
             continue
         rows.append(_Row(line, row_team, Details(
@@ -165,7 +165,7 @@ def check_file(session: Session, data: bytes, *, team: Team | None, may_choose_t
     return rows, problems
 
 
-def import_people(session: Session, data: bytes, *, team: Team | None, may_choose_team: bool, is_admin: bool,
+def import_people(session: DbSession, data: bytes, *, team: Team | None, may_choose_team: bool, is_admin: bool,
                   today: date, dry_run: bool = False) -> Outcome:
     """Check the whole file, then (unless ``dry_run`` or any row is bad) store every row."""
     outcome = Outcome(dry_run=dry_run)
@@ -224,7 +224,7 @@ def import_people(session: Session, data: bytes, *, team: Team | None, may_choos
     return outcome
 
 
-def _insert_new(session: Session, rows: list[_Row]) -> None:
+def _insert_new(session: DbSession, rows: list[_Row]) -> None:
     """Admit the new people in one statement (``app.bulk``), with their audit events.
 
     The ORM would do the same row by row; 10,000 people must import in seconds.
@@ -248,7 +248,7 @@ def _insert_new(session: Session, rows: list[_Row]) -> None:
     audit.rows_created(session, Person, events)
 
 
-def find_team(session: Session, name: str | None) -> Team | None:
+def find_team(session: DbSession, name: str | None) -> Team | None:
     if not name:
         return None
     return session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))

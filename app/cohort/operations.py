@@ -14,12 +14,12 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app import audit
 from app.cohort.rules import y2a_minimum_end
 from app.domain.cohort import y2a_minimum_passed
 from app.domain.requirements import Category, CohortPeriods, Period
+from app.extensions import DbSession
 from app.models import Agency, CohortPeriod, DeselectionReason, Person, Rag, Team, User
 from app.scoping import UNSCOPED
 
@@ -59,7 +59,7 @@ class Holder:
     team_name: str
 
 
-def holders(session: Session, *, crns: Iterable[str | None] = (), niche_refs: Iterable[str | None] = ()) -> list[Holder]:
+def holders(session: DbSession, *, crns: Iterable[str | None] = (), niche_refs: Iterable[str | None] = ()) -> list[Holder]:
     """Who already holds any of these CRNs or Niche references, in any team.
 
     The one deliberate look across teams (team scoping would hide another team's people,
@@ -87,14 +87,14 @@ def holders(session: Session, *, crns: Iterable[str | None] = (), niche_refs: It
     return found
 
 
-def offender_managers(session: Session, team_id: int) -> list[User]:
+def offender_managers(session: DbSession, team_id: int) -> list[User]:
     """Who may be a person's offender manager: the team's active users, by name."""
     return list(session.scalars(
         select(User).where(User.team_id == team_id, User.active.is_(True)).order_by(User.name)
     ))
 
 
-def _check_offender_manager(session: Session, team_id: int, user_id: int | None) -> None:
+def _check_offender_manager(session: DbSession, team_id: int, user_id: int | None) -> None:
     """Refuse an offender manager who is not an active user of the team (a leaver, say)."""
     if user_id is None:
         return
@@ -103,7 +103,7 @@ def _check_offender_manager(session: Session, team_id: int, user_id: int | None)
         raise CohortError("the offender manager must be an active user of the person's team")
 
 
-def transfer_teams(session: Session) -> list[Team]:
+def transfer_teams(session: DbSession) -> list[Team]:
     """Every team, to choose where a person moves to (team names are not personal data)."""
     return list(session.scalars(select(Team).order_by(Team.name).execution_options(**UNSCOPED)))
 
@@ -132,7 +132,7 @@ class Details:
         return {name: getattr(self, name) for name in self.FIELDS}
 
 
-def admit(session: Session, team: Team, details: Details) -> Person:
+def admit(session: DbSession, team: Team, details: Details) -> Person:
     """A new person in the team's cohort, allocated (toolkit §8.1).
 
     Raises ``AlreadyInCohort`` when the CRN or Niche reference is held already: found by
@@ -163,7 +163,7 @@ def admit(session: Session, team: Team, details: Details) -> Person:
 ALLOCATION = ("offender_manager_id", "lead_agency", "mappa", "wisdom", "y2a", "y2a_minimum_ends")
 
 
-def change_allocation(session: Session, person: Person, **changes) -> bool:
+def change_allocation(session: DbSession, person: Person, **changes) -> bool:
     """Offender manager, lead agency and flags; returns whether anything changed."""
     unknown = set(changes) - set(ALLOCATION)
     if unknown:
@@ -182,7 +182,7 @@ def change_allocation(session: Session, person: Person, **changes) -> bool:
     return bool(changed)
 
 
-def _close_period(session: Session, person: Person, *, ended_on: date, ended_by: str) -> CohortPeriod:
+def _close_period(session: DbSession, person: Person, *, ended_on: date, ended_by: str) -> CohortPeriod:
     period = CohortPeriod(
         person_id=person.id, team_id=person.team_id, started_on=person.joined_on, ended_on=ended_on,
         ended_by=ended_by, left_reason=person.left_reason, left_criteria=person.left_criteria,
@@ -192,7 +192,7 @@ def _close_period(session: Session, person: Person, *, ended_on: date, ended_by:
     return period
 
 
-def person_holding(session: Session, *, crn: str | None = None, niche_ref: str | None = None) -> Person | None:
+def person_holding(session: DbSession, *, crn: str | None = None, niche_ref: str | None = None) -> Person | None:
     """The person (in any team) with this CRN or Niche reference: for a receiving team's
     supervisor to transfer them in, before the person is theirs to see."""
     held = holders(session, crns=[crn], niche_refs=[niche_ref])
@@ -201,7 +201,7 @@ def person_holding(session: Session, *, crn: str | None = None, niche_ref: str |
     return session.scalar(select(Person).where(Person.id == held[0].person_id).execution_options(**UNSCOPED))
 
 
-def transfer(session: Session, person: Person, *, to_team: Team, on: date, today: date) -> CohortPeriod:
+def transfer(session: DbSession, person: Person, *, to_team: Team, on: date, today: date) -> CohortPeriod:
     """Move a person to another team from ``on`` (their first day there).
 
     The old team keeps the period before ``on`` (its weeks, its contacts); the person's
@@ -233,7 +233,7 @@ def deselection_needs_y2a_reason(person: Person, left_on: date) -> bool:
 
 
 def deselect(
-    session: Session,
+    session: DbSession,
     person: Person,
     *,
     left_on: date,
@@ -263,7 +263,7 @@ def deselect(
     return person
 
 
-def readmit(session: Session, person: Person, *, on: date, category: Category, rag: Rag,
+def readmit(session: DbSession, person: Person, *, on: date, category: Category, rag: Rag,
             offender_manager_id: int | None, today: date) -> CohortPeriod:
     """A new period in the cohort for a person who left; the old period is kept."""
     if person.left_on is None:
@@ -289,7 +289,7 @@ def readmit(session: Session, person: Person, *, on: date, category: Category, r
 # --- Periods -----------------------------------------------------------------------
 
 
-def earlier_periods(session: Session, person_ids) -> dict[int, list[CohortPeriod]]:
+def earlier_periods(session: DbSession, person_ids) -> dict[int, list[CohortPeriod]]:
     """Each person's earlier periods, oldest first, in one query."""
     periods: dict[int, list[CohortPeriod]] = {}
     for period in session.scalars(

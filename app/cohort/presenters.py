@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
 
 from app.cohort.operations import TRANSFER, earlier_periods, transfer_teams
+from app.extensions import DbSession
 from app.models import DeselectionReason, Person
 
 
@@ -27,7 +27,7 @@ def _criteria(row) -> list[DeselectionReason]:
     return [DeselectionReason(value) for value in values]
 
 
-def cohort_periods(session: Session, person: Person) -> list[PeriodRow]:
+def cohort_periods(session: DbSession, person: Person) -> list[PeriodRow]:
     """Every period, newest first: the current one, then the earlier ones."""
     names = {team.id: team.name for team in transfer_teams(session)}
     rows = [PeriodRow(names.get(person.team_id, ""), person.joined_on, person.left_on, False, _criteria(person),

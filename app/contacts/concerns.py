@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from app.extensions import DbSession
 from app.models import ConcernAcknowledgement, Contact, Person
 from app.permissions import may
 
@@ -41,7 +42,7 @@ def _still_open(condition) -> Select[tuple[Contact]]:
     )
 
 
-def open_concerns_of_team(session: Session, team_id: int, limit: int = MOST_SHOWN) -> list[Contact]:
+def open_concerns_of_team(session: DbSession, team_id: int, limit: int = MOST_SHOWN) -> list[Contact]:
     """Every open concern on a team's people now (the meeting's agenda), oldest first."""
     return list(session.scalars(
         _still_open(and_(Contact.team_id == team_id, Person.team_id == team_id))
@@ -51,7 +52,7 @@ def open_concerns_of_team(session: Session, team_id: int, limit: int = MOST_SHOW
     ))
 
 
-def open_concerns(session: Session, user: Any, limit: int = MOST_SHOWN) -> list[Contact]:
+def open_concerns(session: DbSession, user: Any, limit: int = MOST_SHOWN) -> list[Contact]:
     """The oldest open concerns first, with their person and recorder loaded."""
     return list(session.scalars(
         _open(user)
@@ -61,7 +62,7 @@ def open_concerns(session: Session, user: Any, limit: int = MOST_SHOWN) -> list[
     ))
 
 
-def count_open(session: Session, user: Any) -> int:
+def count_open(session: DbSession, user: Any) -> int:
     return session.scalar(select(func.count()).select_from(_open(user).subquery())) or 0
 
 
@@ -69,7 +70,7 @@ class NotAllowed(Exception):
     """The user may not acknowledge this contact's concern."""
 
 
-def acknowledge(session: Session, user: Any, contact_id: uuid.UUID, *, now: datetime) -> ConcernAcknowledgement | None:
+def acknowledge(session: DbSession, user: Any, contact_id: uuid.UUID, *, now: datetime) -> ConcernAcknowledgement | None:
     """Acknowledge the concern on this contact (of the user's own scope).
 
     Returns the acknowledgement (the earlier one when it was acknowledged already, so a

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.contacts.operations import CORRECTABLE_FIELDS
 from app.contacts.reference import short_reference
 
 __all__ = ["SHOWN_FIELDS", "Version", "short_reference", "versions"]
+from app.extensions import DbSession
 from app.models import AuditEvent, Contact, User
 
 # What a version shows: the content, and whether it was void then.
@@ -34,7 +34,7 @@ class Version:
     content: dict  # the version's values, as the audit trail keeps them (SHOWN_FIELDS)
 
 
-def versions(session: Session, contact: Contact) -> list[Version]:
+def versions(session: DbSession, contact: Contact) -> list[Version]:
     """Every version of the contact, oldest first (the caller has found it in its own team)."""
     events = list(session.scalars(
         select(AuditEvent)

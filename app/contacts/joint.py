@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import audit, versions
 from app.contacts.operations import _record
 from app.domain import joint
 from app.domain.weeks import local_midnight_utc
+from app.extensions import DbSession
 from app.models import Agency, Contact, Person, PossibleDuplicateDismissal, User
 
 
@@ -66,7 +67,7 @@ def listed():
     return or_(Contact.same_as_id.is_(None), Contact.voided.is_(True))
 
 
-def joint_details(session: Session, contacts: Sequence[Contact]) -> dict[uuid.UUID, JointDetails]:
+def joint_details(session: DbSession, contacts: Sequence[Contact]) -> dict[uuid.UUID, JointDetails]:
     """Each contact's ``JointDetails``: two queries, whatever the number of contacts."""
     if not contacts:
         return {}
@@ -107,7 +108,7 @@ def joint_details(session: Session, contacts: Sequence[Contact]) -> dict[uuid.UU
     return details
 
 
-def officers_present(session: Session, contact: Contact) -> list[Officer]:
+def officers_present(session: DbSession, contact: Contact) -> list[Officer]:
     """Everyone who was at this contact, its recorder first (for an export's rows)."""
     return list(joint_details(session, [contact])[contact.id].officers)
 
@@ -126,7 +127,7 @@ class PossiblePair:
     second: Contact
 
 
-def possible_duplicates(session: Session, team_id: int, week: date) -> list[PossiblePair]:
+def possible_duplicates(session: DbSession, team_id: int, week: date) -> list[PossiblePair]:
     """Pairs of counted records in the week (by London date) of the same person by different
     officers within ``JOINT_WINDOW`` who did not name each other, not dismissed: by time.
 
@@ -174,7 +175,7 @@ def _key(one, other) -> tuple[uuid.UUID, uuid.UUID]:
     return (one, other) if str(one) < str(other) else (other, one)
 
 
-def _dismissed(session: Session, pairs: Sequence[tuple]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+def _dismissed(session: DbSession, pairs: Sequence[tuple]) -> set[tuple[uuid.UUID, uuid.UUID]]:
     """Which of these pairs of ids (either order) a supervisor has dismissed."""
     keys = [_key(one, other) for one, other in pairs]
     rows = session.execute(
@@ -190,7 +191,7 @@ class PairGone(Exception):
     """The two records are no longer possibly the same (voided, linked, or another team's)."""
 
 
-def _pair(session: Session, team_id: int, one: uuid.UUID, other: uuid.UUID) -> tuple[Contact, Contact]:
+def _pair(session: DbSession, team_id: int, one: uuid.UUID, other: uuid.UUID) -> tuple[Contact, Contact]:
     found = {contact.id: contact for contact in session.scalars(
         select(Contact).where(Contact.id.in_({one, other}), Contact.team_id == team_id)
         .order_by(Contact.id).with_for_update()
@@ -203,7 +204,7 @@ def _pair(session: Session, team_id: int, one: uuid.UUID, other: uuid.UUID) -> t
     return first, second
 
 
-def confirm_same(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID, *, now: datetime,
+def confirm_same(session: DbSession, actor: User, one: uuid.UUID, other: uuid.UUID, *, now: datetime,
                  team_id: int) -> Contact:
     """Link two records of ``team_id`` as one contact: the later received is a second record of
     the first. Returns the second record. Audited (``confirm_same``); the caller commits and
@@ -221,7 +222,7 @@ def confirm_same(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID
     return second
 
 
-def dismiss_possible(session: Session, actor: User, one: uuid.UUID, other: uuid.UUID, *,
+def dismiss_possible(session: DbSession, actor: User, one: uuid.UUID, other: uuid.UUID, *,
                      team_id: int) -> PossibleDuplicateDismissal:
     """Record that the two are different contacts, so they are not listed again. Audited."""
     first, second = _pair(session, team_id, one, other)
@@ -236,7 +237,7 @@ def dismiss_possible(session: Session, actor: User, one: uuid.UUID, other: uuid.
     return dismissal
 
 
-def colleagues_for(session: Session, user: User) -> list[Officer]:
+def colleagues_for(session: DbSession, user: User) -> list[Officer]:
     """The active colleagues of the user's team a contact can name: the other agency's first,
     then by name (the caller sorts names in the user's language; here by agency only)."""
     rows = session.execute(

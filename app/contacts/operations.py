@@ -15,12 +15,11 @@ import enum
 import uuid
 from typing import cast
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
@@ -28,6 +27,7 @@ from app.domain.late import is_late
 from app.domain import joint
 from app.domain.joint import counted_record
 from app.domain.weeks import local_date, week_start
+from app.extensions import DbSession
 from app.presenters import full_date_in_sentence
 from app.models import Agency, Contact, ContactChangeKey, ContactType, Outcome, Person, Team, User, utcnow
 
@@ -235,7 +235,7 @@ def device_clock_wrong(*, received_at: datetime, sent_at: datetime | None, recor
 
 
 def sync_contacts(
-    session: Session,
+    session: DbSession,
     actor: User,
     items: Sequence[ContactInput],
     *,
@@ -355,7 +355,7 @@ def sync_contacts(
     return results  # type: ignore[return-value]
 
 
-def _caseload_and_leaving(session: Session, team_id: int, person_ids: set[int]) -> tuple[set[int], dict]:
+def _caseload_and_leaving(session: DbSession, team_id: int, person_ids: set[int]) -> tuple[set[int], dict]:
     """The people of the team among these, and the day each of them left (None: still in).
 
     Their rows are locked (``FOR NO KEY UPDATE``, in id order; nothing on SQLite, which has
@@ -372,7 +372,7 @@ def _caseload_and_leaving(session: Session, team_id: int, person_ids: set[int]) 
     return set(left_on), left_on
 
 
-def _team_colleagues(session: Session, team_id: int, user_ids: set[int]) -> dict[int, bool]:
+def _team_colleagues(session: DbSession, team_id: int, user_ids: set[int]) -> dict[int, bool]:
     """Of these users, those in the team, and whether each is active: one query, none when no ids."""
     if not user_ids:
         return {}
@@ -398,7 +398,7 @@ def _record(row) -> joint.Record:
     )
 
 
-def link_second_records(session: Session, team_id: int, recorder_id: int, rows: list[dict]) -> None:
+def link_second_records(session: DbSession, team_id: int, recorder_id: int, rows: list[dict]) -> None:
     """Set ``same_as_id`` on each new row that is a second record of a meeting already stored.
 
     ``rows`` are new contacts' rows (``contact_row``) by one recorder; the records held of the
@@ -428,7 +428,7 @@ def link_second_records(session: Session, team_id: int, recorder_id: int, rows: 
             row["same_as_id"] = counted_record(new, candidates)
 
 
-def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+def _held_by_team(session: DbSession, team_id: int, ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
     if not ids:
         return {}
     statement = select(Contact).where(Contact.id.in_(set(ids)), Contact.team_id == team_id)
@@ -436,34 +436,26 @@ def _held_by_team(session: Session, team_id: int, ids: list[uuid.UUID]) -> dict[
 
 
 def _compare(stored: Contact, sha256: str | None) -> SyncResult:
-    corrected = stored.content_sha256 != stored.received_sha256
-    common = {
-        "received_at": stored.received_at,
-        "person_id": stored.person_id,
-        "corrected": corrected,
-        "voided": stored.voided,
-    }
+    duplicate = SyncResult(
+        Status.DUPLICATE, stored.id, sha256=sha256, received_at=stored.received_at, person_id=stored.person_id,
+        corrected=stored.content_sha256 != stored.received_sha256, voided=stored.voided,
+    )
     if sha256 == stored.content_sha256:
-        return SyncResult(Status.DUPLICATE, stored.id, sha256=sha256, **common)
+        return duplicate
     if sha256 == stored.received_sha256:
         # The phone re-sends what we received before someone corrected it (its first answer was lost).
         # It did arrive: tell it so with the hash of what it sent, so it can let the record go,
         # and show it the version held now.
-        return SyncResult(
-            Status.DUPLICATE, stored.id, sha256=sha256, stored=stored_content(stored),
-            current_sha256=stored.content_sha256, **common,
-        )
-    return SyncResult(
-        Status.CONFLICT, stored.id, sha256=stored.content_sha256, stored=stored_content(stored), **common
-    )
+        return replace(duplicate, stored=stored_content(stored), current_sha256=stored.content_sha256)
+    return replace(duplicate, status=Status.CONFLICT, sha256=stored.content_sha256, stored=stored_content(stored))
 
 
-def held_contacts(session: Session, actor: User, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+def held_contacts(session: DbSession, actor: User, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Contact]:
     """The contacts with these ids that the actor's team holds; others' are as if missing."""
     return _held_by_team(session, actor.team_id, list(ids))
 
 
-def find_contact(session: Session, actor: User, contact_id: uuid.UUID, *, for_update: bool = False) -> Contact | None:
+def find_contact(session: DbSession, actor: User, contact_id: uuid.UUID, *, for_update: bool = False) -> Contact | None:
     statement = select(Contact).where(Contact.id == contact_id, Contact.team_id == actor.team_id)
     if for_update:
         statement = statement.with_for_update()
@@ -507,7 +499,7 @@ class ChangeRefused(Exception):
         self.window_days = window_days
 
 
-def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datetime,
+def _changeable(session: DbSession, actor: User, contact_id: uuid.UUID, now: datetime,
                 expected_sha256: str | None, ability: str) -> tuple[Contact, Team]:
     contact = find_contact(session, actor, contact_id, for_update=True)
     if contact is None:
@@ -525,7 +517,7 @@ def _changeable(session: Session, actor: User, contact_id: uuid.UUID, now: datet
 
 
 def correct_contact(
-    session: Session,
+    session: DbSession,
     actor: User,
     contact_id: uuid.UUID,
     changes: dict,
@@ -583,7 +575,7 @@ def correct_contact(
 
 
 def void_contact(
-    session: Session,
+    session: DbSession,
     actor: User,
     contact_id: uuid.UUID,
     *,
@@ -607,7 +599,7 @@ def void_contact(
 # Changes sent from a phone: each applied once, by its idempotency key --------------------
 
 
-def applied_change(session: Session, actor: User, key: uuid.UUID | None) -> ContactChangeKey | None:
+def applied_change(session: DbSession, actor: User, key: uuid.UUID | None) -> ContactChangeKey | None:
     """The change this key named, if it was applied already (for the actor's team): send it again, nothing changes."""
     if key is None:
         return None
@@ -616,7 +608,7 @@ def applied_change(session: Session, actor: User, key: uuid.UUID | None) -> Cont
     )
 
 
-def keep_change_key(session: Session, actor: User, key: uuid.UUID | None, contact_id: uuid.UUID, action: str,
+def keep_change_key(session: DbSession, actor: User, key: uuid.UUID | None, contact_id: uuid.UUID, action: str,
                     now: datetime) -> None:
     """Keep the key with the change it applied, in the same transaction."""
     if key is not None:
@@ -631,7 +623,7 @@ class DiscardOutcome(enum.StrEnum):
     HELD = "held"  # the server holds a contact under this id: it was sent, not discarded
 
 
-def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, person_id: int, type: ContactType,
+def report_discarded(session: DbSession, actor: User, *, contact_id: uuid.UUID, person_id: int, type: ContactType,
                      occurred_at: str, reason: str, now: datetime) -> DiscardOutcome:
     """A record its officer discarded on the phone before it was ever sent: audited once per id.
 
@@ -651,7 +643,7 @@ def report_discarded(session: Session, actor: User, *, contact_id: uuid.UUID, pe
     )
     keep_change_key(session, actor, contact_id, contact_id, "discard", now)
     return DiscardOutcome.DISCARDED
-def meeting_records(session: Session, contact: Contact) -> list[Contact]:
+def meeting_records(session: DbSession, contact: Contact) -> list[Contact]:
     """Every record of the joint meeting this contact belongs to, this one included, oldest first."""
     counted_id = contact.same_as_id or contact.id
     return list(session.scalars(
@@ -662,7 +654,7 @@ def meeting_records(session: Session, contact: Contact) -> list[Contact]:
     ))
 
 
-def hand_on_count(session: Session, contact: Contact, *, now: datetime) -> None:
+def hand_on_count(session: DbSession, contact: Contact, *, now: datetime) -> None:
     """After ``contact`` stops counting for its meeting (voided, or moved to another person),
     the earliest other record of the meeting left counts instead, and the others are linked
     to that one; so voiding either officer's copy never loses the meeting, nor counts it twice.

@@ -15,9 +15,9 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import audit
+from app.extensions import DbSession
 from app.models import AuditEvent, Contact
 from app.permissions import may
 
@@ -56,7 +56,7 @@ def snapshot_is_sensitive(*snapshots: dict | None) -> bool:
     return any(bool(snapshot and snapshot.get("sensitive")) for snapshot in snapshots)
 
 
-def sensitive_contact_events(session: Session, events: Sequence[AuditEvent], reader: Any, *, asked: bool) -> tuple[set[int], set[int]]:
+def sensitive_contact_events(session: DbSession, events: Sequence[AuditEvent], reader: Any, *, asked: bool) -> tuple[set[int], set[int]]:
     """(the events whose private text is left out, those of sensitive contacts shown in full).
 
     An event is of a sensitive contact when its snapshot says so, or the contact is
@@ -86,7 +86,7 @@ def _uuid_or_none(text: str | None) -> uuid.UUID | None:
 
 
 def record_choice(
-    session: Session,
+    session: DbSession,
     where: str,  # the screen, as an audit entity ("person_page")
     *,
     asked: bool,

@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from app import scoping, sealing
 from app.contacts.contract import SEAL_TOKEN_UNKNOWN, SEALED_OTHER_TEAM
 from app.contacts import operations
 from app.contacts.operations import ContactInput, Status, SyncResult
+from app.extensions import DbSession
 from app.models import User
 
 
@@ -35,7 +36,7 @@ class Entry:
 
 
 def store_batch(
-    session: Session,
+    session: DbSession,
     sender: User,
     entries: Sequence[Entry],
     *,
@@ -71,7 +72,7 @@ def store_batch(
     return results  # type: ignore[return-value]
 
 
-def _users(session: Session, user_ids: set[int]) -> dict[int, User]:
+def _users(session: DbSession, user_ids: set[int]) -> dict[int, User]:
     """The recorders, deactivated ones too (their records are still theirs)."""
     if not user_ids:
         return {}

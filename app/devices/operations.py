@@ -23,11 +23,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import audit, scoping
 from app.devices.contract import DeviceReport
 from app.domain.devices import PhoneState, Worry, in_order, unsent_age, worry
+from app.extensions import DbSession
 from app.models import Device, SignInSession, Team, User
 from app.permissions import may
 
@@ -69,12 +70,12 @@ def _on_server_clock(report: DeviceReport, received_at: datetime) -> datetime | 
     return min(oldest, received_at)
 
 
-def find(session: Session, device_id: uuid.UUID) -> Device | None:
+def find(session: DbSession, device_id: uuid.UUID) -> Device | None:
     """The phone whoever reports it: a phone can move between officers and teams."""
     return session.scalar(select(Device).where(Device.id == device_id).execution_options(**scoping.UNSCOPED))
 
 
-def record(session: Session, user: User, report: DeviceReport, *, received_at: datetime,
+def record(session: DbSession, user: User, report: DeviceReport, *, received_at: datetime,
            sign_in_hash: str | None, user_agent: str | None, left: LeftOnPhone = LeftOnPhone()) -> Device:
     """Keep this report as the phone's latest, and link the sign-in it came on to the phone.
 
@@ -125,7 +126,7 @@ def record(session: Session, user: User, report: DeviceReport, *, received_at: d
     return device
 
 
-def end_sign_in_on_revoked(session: Session, device: Device, sign_in_hash: str | None, user: User) -> None:
+def end_sign_in_on_revoked(session: DbSession, device: Device, sign_in_hash: str | None, user: User) -> None:
     """A report named a revoked phone: the sign-in it came on ends now (the caller commits)."""
     if sign_in_hash is not None:
         session.execute(delete(SignInSession).where(SignInSession.token_sha256 == sign_in_hash))
@@ -133,7 +134,7 @@ def end_sign_in_on_revoked(session: Session, device: Device, sign_in_hash: str |
                  actor_id=user.id)
 
 
-def revoke(session: Session, device: Device, *, by: User, now: datetime) -> bool:
+def revoke(session: DbSession, device: Device, *, by: User, now: datetime) -> bool:
     """Revoke a phone: its sign-ins stop working now. False if it was revoked already."""
     if not may(by, "revoke_device", device):
         raise NotAllowed
@@ -152,7 +153,7 @@ def revoke(session: Session, device: Device, *, by: User, now: datetime) -> bool
     return True
 
 
-def revoked_sign_in(session: Session, sign_in_hash: str, user_id: object) -> str | None:
+def revoked_sign_in(session: DbSession, sign_in_hash: str, user_id: object) -> str | None:
     """Why a request that is not signed in was signed out, if by a revocation: ``"device"`` (its
     sign-in was revoked with its phone: the row is marked, and goes now, so the phone is told
     once) or ``"account"`` (its user was deactivated since); else None.
@@ -201,19 +202,19 @@ def _rows(devices: Iterable[Device], now: datetime, language: str) -> list[Phone
     ]
 
 
-def team_phones(session: Session, team: Team, now: datetime, language: str) -> list[PhoneRow]:
+def team_phones(session: DbSession, team: Team, now: datetime, language: str) -> list[PhoneRow]:
     """The team's phones (through the scoped ORM), worries first."""
     devices = session.scalars(select(Device).where(Device.team_id == team.id).options(selectinload(Device.user)))
     return _rows(devices, now, language)
 
 
-def own_phones(session: Session, user: User, now: datetime, language: str) -> list[PhoneRow]:
+def own_phones(session: DbSession, user: User, now: datetime, language: str) -> list[PhoneRow]:
     """The phones this user last signed in on."""
     devices = session.scalars(select(Device).where(Device.user_id == user.id).options(selectinload(Device.user)))
     return _rows(devices, now, language)
 
 
-def worries_for_home(session: Session, user: User, now: datetime, language: str) -> list[PhoneRow]:
+def worries_for_home(session: DbSession, user: User, now: datetime, language: str) -> list[PhoneRow]:
     """The phones a user's home screen warns about: the team's for a supervisor, their own for anyone."""
     phones = team_phones(session, user.team, now, language) if may(user, "supervise") \
         else own_phones(session, user, now, language)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.cohort import operations as cohort
 from app.domain.plans import Owner
+from app.extensions import DbSession
 from app.models import (
     Agency,
     DeselectionReason,
@@ -42,7 +42,7 @@ class MeetingError(ValueError):
     """Something a meeting cannot record (the forms check these first)."""
 
 
-def create_meeting(session: Session, team: Team, *, held_on: date, by: User) -> Meeting:
+def create_meeting(session: DbSession, team: Team, *, held_on: date, by: User) -> Meeting:
     existing = session.scalar(select(Meeting).where(Meeting.team_id == team.id, Meeting.held_on == held_on))
     if existing is not None:
         return existing  # one meeting a day: asking again finds it
@@ -52,7 +52,7 @@ def create_meeting(session: Session, team: Team, *, held_on: date, by: User) -> 
     return meeting
 
 
-def set_attendance(session: Session, meeting: Meeting, *, agency: str, attendees: str | None) -> MeetingAttendance:
+def set_attendance(session: DbSession, meeting: Meeting, *, agency: str, attendees: str | None) -> MeetingAttendance:
     """Who came for one agency (named as the meeting writes it); again for the same agency replaces it."""
     agency = " ".join((agency or "").split())
     if not agency or len(agency) > AGENCY_MAX:
@@ -89,7 +89,7 @@ class Decision:
     action: NewAction | None = None
 
 
-def record_decision(session: Session, meeting: Meeting, person: Person, decision: Decision, *, by: User,
+def record_decision(session: DbSession, meeting: Meeting, person: Person, decision: Decision, *, by: User,
                     today: date, reason: str) -> MeetingDecision:
     """What the meeting agreed about ``person``, made so by the usual operations.
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.collation import sort_key_for
 from app.contacts.concerns import open_concerns_of_team
 from app.domain import meetings as rules
+from app.extensions import DbSession
 from app.models import Contact, Meeting, MeetingAttendance, MeetingDecision, Person, PlanAction
 from app.plans.queries import overdue_for_team
 from app.supervision.queries import Candidate, ReviewListRow, deselection_candidates, review_lists
@@ -47,20 +48,20 @@ class Agenda:
         return list(seen.values())
 
 
-def team_meetings(session: Session, team_id: int) -> list[Meeting]:
+def team_meetings(session: DbSession, team_id: int) -> list[Meeting]:
     return list(session.scalars(select(Meeting).where(Meeting.team_id == team_id).order_by(Meeting.held_on.desc())))
 
 
-def find_meeting(session: Session, meeting_id: int) -> Meeting | None:
+def find_meeting(session: DbSession, meeting_id: int) -> Meeting | None:
     return session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(selectinload(Meeting.team)))
 
 
-def last_meeting_before(session: Session, meeting: Meeting) -> date | None:
+def last_meeting_before(session: DbSession, meeting: Meeting) -> date | None:
     return session.scalar(select(func.max(Meeting.held_on)).where(
         Meeting.team_id == meeting.team_id, Meeting.held_on < meeting.held_on))
 
 
-def last_discussed(session: Session, meeting: Meeting) -> dict[int, date]:
+def last_discussed(session: DbSession, meeting: Meeting) -> dict[int, date]:
     """When each of the team's people was last decided on at an earlier meeting."""
     rows = session.execute(
         select(MeetingDecision.person_id, func.max(Meeting.held_on))
@@ -71,7 +72,7 @@ def last_discussed(session: Session, meeting: Meeting) -> dict[int, date]:
     return {person_id: day for person_id, day in rows}
 
 
-def agenda(session: Session, meeting: Meeting, today: date, language: str) -> Agenda:
+def agenda(session: DbSession, meeting: Meeting, today: date, language: str) -> Agenda:
     """The agenda for ``meeting``, as the data stands ``today`` (reviews, de-selection and
     concerns as of today; RAG, admissions, Y2A and actions as of the meeting's day)."""
     team, day = meeting.team, meeting.held_on
@@ -109,7 +110,7 @@ class Minutes:
     actions: list[PlanAction]  # agreed at this meeting
 
 
-def minutes(session: Session, meeting: Meeting) -> Minutes:
+def minutes(session: DbSession, meeting: Meeting) -> Minutes:
     return Minutes(
         list(session.scalars(select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
                              .order_by(MeetingAttendance.id))),

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import person_weeks
+from app.extensions import DbSession
 from app.weekly_counts import load_tallies
 from app.domain.weeks import week_start, weeks_ending_with
 from app.models import CategoryChange, Contact, Pause, Person, RagChange, RequirementReview
@@ -29,7 +30,7 @@ class PersonPage:
     trail: AuditRecords | None  # the audit trail, for those who may act for the person's team
 
 
-def person_page(session: Session, person: Person, now: datetime, *, with_trail: bool) -> PersonPage:
+def person_page(session: DbSession, person: Person, now: datetime, *, with_trail: bool) -> PersonPage:
     this_week = week_start(now)
     weeks = weeks_ending_with(this_week, HISTORY_WEEKS)
     person_id = person.id
@@ -54,7 +55,7 @@ def person_page(session: Session, person: Person, now: datetime, *, with_trail: 
     )
 
 
-def _newest_first(session: Session, model, person: Person, who) -> list:
+def _newest_first(session: DbSession, model, person: Person, who) -> list:
     return list(session.scalars(
         select(model)
         .where(model.person_id == person.id)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import audit
 from app.domain.plans import ActionStatus, Need, Owner
+from app.extensions import DbSession
 from app.models import Meeting, Pathway, Person, PlanAction, PlanPathway, User
 
 DESCRIPTION_MAX = 500
@@ -24,7 +24,7 @@ class PlanError(ValueError):
     """A change the plan's rules do not allow (the forms check these first)."""
 
 
-def set_pathway(session: Session, person: Person, *, by: User, pathway: Pathway, need: Need,
+def set_pathway(session: DbSession, person: Person, *, by: User, pathway: Pathway, need: Need,
                 work: str | None) -> bool:
     """The need on one pathway and what is being done; returns whether anything changed."""
     work = (work or "").strip() or None
@@ -43,7 +43,7 @@ def set_pathway(session: Session, person: Person, *, by: User, pathway: Pathway,
     return True
 
 
-def _check_owner(session: Session, person: Person, owner: Owner) -> None:
+def _check_owner(session: DbSession, person: Person, owner: Owner) -> None:
     if owner.user_id is not None:
         user = session.get(User, owner.user_id)
         if user is None or user.team_id != person.team_id or not user.active:
@@ -52,7 +52,7 @@ def _check_owner(session: Session, person: Person, owner: Owner) -> None:
         raise PlanError("the agency's name is too long")
 
 
-def add_action(session: Session, person: Person, *, by: User, description: str, owner: Owner, due_on: date,
+def add_action(session: DbSession, person: Person, *, by: User, description: str, owner: Owner, due_on: date,
                pathway: Pathway | None = None, meeting: Meeting | None = None) -> PlanAction:
     """A new open action of the person's plan (agreed at ``meeting``, if given)."""
     description = (description or "").strip()
@@ -68,7 +68,7 @@ def add_action(session: Session, person: Person, *, by: User, description: str, 
     return action
 
 
-def set_action_status(session: Session, action: PlanAction, status: ActionStatus) -> bool:
+def set_action_status(session: DbSession, action: PlanAction, status: ActionStatus) -> bool:
     """Done, dropped, or open again; returns whether it changed."""
     status = ActionStatus(status)
     if action.status == status:

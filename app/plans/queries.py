@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.domain.plans import ActionStatus, next_actions, overdue
+from app.extensions import DbSession
 from app.models import Pathway, Person, PlanAction, PlanPathway
 
 _STATUS_ORDER = {ActionStatus.OPEN: 0, ActionStatus.DONE: 1, ActionStatus.DROPPED: 2}
@@ -26,7 +27,7 @@ class Plan:
         return not self.actions and all(row is None for _, row in self.pathways)
 
 
-def plan_of(session: Session, person: Person, today: date) -> Plan:
+def plan_of(session: DbSession, person: Person, today: date) -> Plan:
     rows = {row.pathway: row for row in session.scalars(
         select(PlanPathway).where(PlanPathway.person_id == person.id).options(selectinload(PlanPathway.updated_by))
     )}
@@ -38,32 +39,32 @@ def plan_of(session: Session, person: Person, today: date) -> Plan:
                 {action.id for action in overdue(actions, today)})
 
 
-def find_action(session: Session, person: Person, action_id: int | None) -> PlanAction | None:
+def find_action(session: DbSession, person: Person, action_id: int | None) -> PlanAction | None:
     if action_id is None:
         return None
     return session.scalar(select(PlanAction).where(PlanAction.id == action_id, PlanAction.person_id == person.id)
                           .options(selectinload(PlanAction.person)))
 
 
-def _open_actions(session: Session, *conditions) -> list[PlanAction]:
+def _open_actions(session: DbSession, *conditions) -> list[PlanAction]:
     return list(session.scalars(
         select(PlanAction).where(PlanAction.status == ActionStatus.OPEN, *conditions)
         .options(selectinload(PlanAction.person), selectinload(PlanAction.owner))
     ))
 
 
-def overdue_owned_by(session: Session, user, today: date) -> list[PlanAction]:
+def overdue_owned_by(session: DbSession, user, today: date) -> list[PlanAction]:
     """The overdue actions a user owns (their web home), oldest due first."""
     return overdue(_open_actions(session, PlanAction.owner_id == user.id), today)
 
 
-def overdue_for_team(session: Session, team_id: int, today: date) -> list[PlanAction]:
+def overdue_for_team(session: DbSession, team_id: int, today: date) -> list[PlanAction]:
     """The overdue actions of the people in a team's cohort now (the meeting's agenda)."""
     return overdue(_open_actions(session, PlanAction.person_id.in_(
         select(Person.id).where(Person.team_id == team_id, Person.left_on.is_(None)))), today)
 
 
-def next_actions_of(session: Session, person_ids: Iterable[int]) -> dict[int, list[PlanAction]]:
+def next_actions_of(session: DbSession, person_ids: Iterable[int]) -> dict[int, list[PlanAction]]:
     """Each person's next open actions (for the phone's caseload), in one query."""
     by_person: dict[int, list[PlanAction]] = {}
     ids = list(person_ids)

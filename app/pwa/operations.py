@@ -110,10 +110,14 @@ def service_worker_source() -> str:
     return source.replace('from "/static/js/', f'from "{assets.prefix_for(build.version)}/js/')
 
 
+# (context, msgid), or (context, (singular, plural)) for an ngettext.
+ScriptMessage = tuple[str | None, str | tuple[str, ...]]
+
+
 @lru_cache(maxsize=1)
-def script_messages() -> tuple:
+def script_messages() -> tuple[ScriptMessage, ...]:
     """Every (context, msgid) the app's scripts mark, in the order first found."""
-    found: dict[tuple[str | None, str], None] = {}
+    found: dict[ScriptMessage, None] = {}
     for path in sorted(SCRIPTS.rglob("*.js")):
         for _line, message, _comments, context in extract_from_file(
             "javascript", str(path), keywords=DEFAULT_KEYWORDS
@@ -131,7 +135,7 @@ def script_catalogue(language: str) -> dict:
     """The messages the scripts use, translated, plus what dates need in this language."""
     translations = Translations.load(str(TRANSLATIONS), [language])
     catalogue = getattr(translations, "_catalog", {})
-    messages = {}
+    messages: dict[str, str | list[str]] = {}
     for context, message in script_messages():
         if isinstance(message, tuple):
             singular, plural = message[0], message[1]

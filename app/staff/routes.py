@@ -117,7 +117,7 @@ def account(user_id: int):
             abort(403)
         db.session.commit()
         flash(gettext("The account of %(name)s has been saved.", name=user.name))
-        return redirect(url_for("staff.staff_page", **({"team": user.team_id} if current_user.is_admin else {})))
+        return redirect(url_for("staff.staff_page", team=user.team_id if current_user.is_admin else None))  # None: no argument
     status = 400 if request.method == "POST" else 200
     return render_template(
         "staff/account.html", user=user, form=form,

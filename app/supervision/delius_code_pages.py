@@ -8,9 +8,9 @@ from datetime import datetime
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app.domain import exports as rules
+from app.extensions import DbSession
 from app.models import POLICE_LIAISON, AuditEvent, ContactType, DeliusCode, Outcome, Team, User
 from app.presenters import CONTACT_TYPE_LABELS, OUTCOME_LABELS
 from app.supervision.forms import field_name
@@ -100,7 +100,7 @@ class Change:
     after: str
 
 
-def history(session: Session, team: Team) -> list[Change]:
+def history(session: DbSession, team: Team) -> list[Change]:
     """The team's changes to its Delius settings, newest first."""
     events = list(session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "delius_codes", AuditEvent.team_id == team.id)

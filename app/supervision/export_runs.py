@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.domain import exports as rules
 from app.domain.exports import ExportStatus
 from app.domain.weeks import local_midnight_utc
+from app.extensions import DbSession
 from app.models import Contact, ExportRun, ExportRunContact, Team, User
 
 DELIUS = "delius"
@@ -49,11 +50,11 @@ def _runs_of(team: Team, kind: str):
     return select(ExportRun).where(ExportRun.team_id == team.id, ExportRun.kind == kind)
 
 
-def last_run(session: Session, team: Team, kind: str) -> ExportRun | None:
+def last_run(session: DbSession, team: Team, kind: str) -> ExportRun | None:
     return session.scalar(_runs_of(team, kind).order_by(ExportRun.id.desc()).limit(1))
 
 
-def recent_runs(session: Session, team: Team) -> list[ExportRun]:
+def recent_runs(session: DbSession, team: Team) -> list[ExportRun]:
     return list(session.scalars(
         select(ExportRun).where(ExportRun.team_id == team.id)
         .options(selectinload(ExportRun.made_by)).order_by(ExportRun.id.desc()).limit(RUNS_LISTED)
@@ -69,7 +70,7 @@ def _sent_rows(team: Team, kind: str):
     )
 
 
-def _candidates(session: Session, team: Team, kind: str, *, changed_only: bool,
+def _candidates(session: DbSession, team: Team, kind: str, *, changed_only: bool,
                 first_day: date | None, last_day: date | None) -> list[Contact]:
     conditions = [Contact.team_id == team.id]
     if changed_only:
@@ -89,7 +90,7 @@ def _candidates(session: Session, team: Team, kind: str, *, changed_only: bool,
 
 
 def make_run(
-    session: Session, team: Team, kind: str, *, by: User, changed_only: bool,
+    session: DbSession, team: Team, kind: str, *, by: User, changed_only: bool,
     first_day: date | None = None, last_day: date | None = None, sensitive_notes: bool = False,
     now: datetime,
 ) -> ExportRun:
@@ -135,7 +136,7 @@ def make_run(
     return run
 
 
-def run_lines(session: Session, run: ExportRun) -> list[RunLine]:
+def run_lines(session: DbSession, run: ExportRun) -> list[RunLine]:
     """The run's contacts in its order, as they are now, with how the run marked each."""
     items = list(session.scalars(
         select(ExportRunContact).where(ExportRunContact.run_id == run.id).order_by(ExportRunContact.position)
@@ -149,7 +150,7 @@ def run_lines(session: Session, run: ExportRun) -> list[RunLine]:
     ]
 
 
-def record_download(session: Session, run: ExportRun, *, what: str, sensitive_notes: bool) -> None:
+def record_download(session: DbSession, run: ExportRun, *, what: str, sensitive_notes: bool) -> None:
     """A run's file was downloaded, or its page (with the Niche text) read: audited, never the data."""
     audit.record(session, "export", f"{run.kind}_export", entity_id=run.id, team_id=run.team_id,
                  after={"rows": run.rows, "sensitive_notes_included": sensitive_notes, "download": what})

@@ -27,7 +27,6 @@ from flask import Response
 from datetime import datetime
 
 from flask_babel import format_datetime, gettext, lazy_gettext as _l, ngettext, pgettext
-from sqlalchemy.orm import Session
 
 from app import audit, spreadsheet
 from app.contacts.joint import JointDetails
@@ -35,6 +34,7 @@ from app.domain.exports import ExportStatus, end_time
 from app.domain.joint import CountsFor, counts_for
 from app.domain.weeks import LONDON, week_of
 from app.domain.requirements import Category
+from app.extensions import DbSession
 from app.models import Contact, ExportRun, Pathway
 from app.presenters import AGENCY_LABELS, CATEGORY_LABELS, CONTACT_TYPE_LABELS, OUTCOME_LABELS, PATHWAY_LABELS, RAG_LABELS
 from app.supervision import export_runs
@@ -304,7 +304,7 @@ def contacts_filename(filters: ContactFilters) -> str:
 
 
 def record_export(
-    session: Session, kind: str, *, team_id: int, filters: dict, rows: int, **details
+    session: DbSession, kind: str, *, team_id: int, filters: dict, rows: int, **details
 ) -> None:
     """Audit an export: what was asked for and how many rows went out, never the rows."""
     audit.record(session, "export", kind, team_id=team_id, after={"filters": filters, "rows": rows, **details})

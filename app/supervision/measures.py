@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from app import scoping
 from app.cohort.operations import people_in_team_during
@@ -21,6 +21,7 @@ from app.domain.arrangements import counts_as_arranged, outcome_missing
 from app.domain.measures import (ALL, CATEGORIES, ArrangedCredit, CohortBand, ContactCredit, WeekMeasure, cohort_size_band,
                                   week_measures)
 from app.domain.weeks import local_date, week_bounds_utc, week_of, week_start, weeks_ending_with
+from app.extensions import DbSession
 from app.models import Arrangement, Contact, Outcome, Person, Team, User
 from app.person_weeks import read_stored, stored_counts, team_shares, weeks_held_by_other_teams
 from app.weekly_counts import load_tallies
@@ -45,7 +46,7 @@ class TeamMeasures:
         return (ALL, *CATEGORIES)
 
 
-def team_measures(session: Session, team: Team, now: datetime) -> TeamMeasures:
+def team_measures(session: DbSession, team: Team, now: datetime) -> TeamMeasures:
     current = week_of(local_date(now))
     weeks = weeks_ending_with(current, MEASURE_WEEKS)
     conditions = (Person.id.in_(people_in_team_during(team.id, weeks[0], current + _SIX_DAYS)),)
@@ -67,7 +68,7 @@ def team_measures(session: Session, team: Team, now: datetime) -> TeamMeasures:
     return TeamMeasures(team, weeks, measures, size, cohort_size_band(size))
 
 
-def arranged_credits(session: Session, selection, weeks: list[date], now: datetime) -> list[ArrangedCredit]:
+def arranged_credits(session: DbSession, selection, weeks: list[date], now: datetime) -> list[ArrangedCredit]:
     """The contacts arranged ahead for these people in these weeks (not cancelled): one query."""
     start, end = week_bounds_utc(min(weeks))[0], week_bounds_utc(max(weeks))[1]
     rows = session.execute(
@@ -78,7 +79,7 @@ def arranged_credits(session: Session, selection, weeks: list[date], now: dateti
             for row in rows if counts_as_arranged(row.state)]
 
 
-def contact_credits(session: Session, selection, weeks: list[date]) -> list[ContactCredit]:
+def contact_credits(session: DbSession, selection, weeks: list[date]) -> list[ContactCredit]:
     """Each counted contact of these people in these weeks, with the agencies of the officers
     who were there (its recorder, the colleagues it names, and those of a second officer's
     record of the same meeting): three queries, whatever the number of contacts."""

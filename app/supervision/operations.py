@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from app import audit
 from app.domain import exports as exports_rules
+from app.extensions import DbSession
 from app.weekly_counts import category_spans
 from app.domain.cohort import StatusSpan, value_on
 from app.domain.requirements import MAX_LEVEL, MIN_LEVEL, Category, category_on
@@ -49,7 +49,7 @@ def _check_level(level: int) -> None:
 
 
 def record_review(
-    session: Session,
+    session: DbSession,
     person: Person,
     *,
     reviewer: User,
@@ -78,7 +78,7 @@ def record_review(
 
 
 def change_category(
-    session: Session, person: Person, *, by: User, category: Category, effective: date, reason: str, today: date
+    session: DbSession, person: Person, *, by: User, category: Category, effective: date, reason: str, today: date
 ) -> CategoryChange:
     """Record a category change and bring the person's current category into line with history."""
     if effective > today:
@@ -103,7 +103,7 @@ def change_category(
 
 
 def change_rag(
-    session: Session, person: Person, *, by: User, rag: Rag, effective: date, reason: str, today: date
+    session: DbSession, person: Person, *, by: User, rag: Rag, effective: date, reason: str, today: date
 ) -> RagChange:
     """Record a RAG change and bring the person's current RAG status into line with history."""
     if effective > today:
@@ -123,13 +123,13 @@ def change_rag(
     return change
 
 
-def _add(session: Session, instance):
+def _add(session: DbSession, instance):
     session.add(instance)
     return instance
 
 
 def add_pause(
-    session: Session, person: Person, *, by: User, start: date, end: date | None, reason: PauseReason
+    session: DbSession, person: Person, *, by: User, start: date, end: date | None, reason: PauseReason
 ) -> Pause:
     """Pause the requirement from ``start`` until ``end`` (the first day back), or until ended."""
     if end is not None and end < start:
@@ -137,7 +137,7 @@ def add_pause(
     return _add(session, Pause(person_id=person.id, start=start, end=end, reason=reason, created_by_id=by.id))
 
 
-def end_pause(session: Session, pause: Pause, *, end: date) -> Pause:
+def end_pause(session: DbSession, pause: Pause, *, end: date) -> Pause:
     if pause.end is not None:
         raise ValueError("this pause has already ended")
     if end < pause.start:
@@ -147,7 +147,7 @@ def end_pause(session: Session, pause: Pause, *, end: date) -> Pause:
     return pause
 
 
-def open_pause(session: Session, person: Person, pause_id: int) -> Pause | None:
+def open_pause(session: DbSession, person: Person, pause_id: int) -> Pause | None:
     """One of the person's pauses that has not ended, or None."""
     return session.scalar(
         select(Pause).where(Pause.id == pause_id, Pause.person_id == person.id, Pause.end.is_(None))
@@ -155,7 +155,7 @@ def open_pause(session: Session, person: Person, pause_id: int) -> Pause | None:
 
 
 def set_team_defaults(
-    session: Session, team: Team, *, fixed: int, flex: int, free: int, effective: date, set_by: User | None
+    session: DbSession, team: Team, *, fixed: int, flex: int, free: int, effective: date, set_by: User | None
 ) -> date:
     """New default levels from the week that holds ``effective``; earlier weeks keep theirs.
 
@@ -183,7 +183,7 @@ def set_team_defaults(
 # --- Delius codes (per team) ----------------------------------------------------------
 
 
-def delius_codes(session: Session, team: Team | int) -> dict[str, str]:
+def delius_codes(session: DbSession, team: Team | int) -> dict[str, str]:
     """The team's mapping in force: its own choices over the defaults (``app.domain.exports``),
     so a key with no row is never a gap."""
     team_id = team if isinstance(team, int) else team.id
@@ -191,7 +191,7 @@ def delius_codes(session: Session, team: Team | int) -> dict[str, str]:
     return exports_rules.mapping_in_force({row.key: row.code for row in rows})
 
 
-def set_delius_codes(session: Session, team: Team, codes: dict[str, str], *, by: User | None) -> int:
+def set_delius_codes(session: DbSession, team: Team, codes: dict[str, str], *, by: User | None) -> int:
     """Keep the team's choices (only where they differ from what is stored); returns how many changed.
 
     A choice equal to the default is stored too once the team has made one, so the history
@@ -248,7 +248,7 @@ def update_team_details(team: Team, **values) -> None:
             setattr(team, key, value)
 
 
-def create_team(session: Session, **values) -> Team:
+def create_team(session: DbSession, **values) -> Team:
     team = Team(**{key: values[key] for key in TEAM_DETAILS})
     team.community_safety_partnership = team.community_safety_partnership or None
     session.add(team)  # stored on commit: a name taken meanwhile is refused there

@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import inputs, scoping
 from app.arrangements.operations import arranged_in_week
+from app.extensions import DbSession
 from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
 from app.contacts.joint import listed
 from app.cohort.operations import people_in_team_during
@@ -226,7 +227,7 @@ def _in_cohort_during(first: date, last: date):
     return in_cohort_during(first, last)
 
 
-def _people(session: Session, team: Team, *conditions, of_team: bool = True) -> list[Person]:
+def _people(session: DbSession, team: Team, *conditions, of_team: bool = True) -> list[Person]:
     """The team's people (with their offender managers) matching ``conditions``."""
     in_team = [Person.team_id == team.id] if of_team else []
     people = list(
@@ -270,7 +271,7 @@ def _latest_review_due():
     )
 
 
-def week_rows(session: Session, team: Team, week: date, today: date) -> list[WeekRow]:
+def week_rows(session: DbSession, team: Team, week: date, today: date) -> list[WeekRow]:
     """One row for each person in the team's cohort during ``week``, unfiltered, unsorted.
 
     Reads each person's stored weeks (``app.person_weeks``) and the contact tallies; the
@@ -325,9 +326,9 @@ def week_rows(session: Session, team: Team, week: date, today: date) -> list[Wee
     return rows
 
 
-def _pauses_touching(session: Session, selection, monday: date, sunday: date) -> dict[int, list]:
+def _pauses_touching(session: DbSession, selection, monday: date, sunday: date) -> dict[int, list]:
     """Each person's pauses that touch the week, with their reasons (why a week is pro-rated)."""
-    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)  # noqa: the ids are few
+    pauses: dict[int, list[tuple[PausePeriod, PauseReason]]] = defaultdict(list)  # the ids are few
     for person_id, start, end, reason in session.execute(
         select(Pause.person_id, Pause.start, Pause.end, Pause.reason)
         .where(Pause.person_id.in_(selection), Pause.start <= sunday, or_(Pause.end.is_(None), Pause.end >= monday))
@@ -344,7 +345,7 @@ def _reason_of(rating: ProRating | None, pauses: list) -> PauseReason | None:
 
 
 def week_view(
-    session: Session, team: Team, week: date, today: date, filters: WeekFilters, language: str
+    session: DbSession, team: Team, week: date, today: date, filters: WeekFilters, language: str
 ) -> WeekView:
     rows = week_rows(session, team, week, today)
     totals = cohort_totals((row.category, row.count) for row in rows)
@@ -369,7 +370,7 @@ def week_view(
     )
 
 
-def late_entries(session: Session, team_id: int, week: date) -> dict[int, int]:
+def late_entries(session: DbSession, team_id: int, week: date) -> dict[int, int]:
     """How many late entries (``Contact.late``, not void) count for each person in the week: one query."""
     statement = (
         select(Contact.person_id, func.count())
@@ -389,7 +390,7 @@ class TeamTotals:
     totals: CohortTotals
 
 
-def wales_summary(session: Session, week: date, language: str = "en") -> tuple[list[TeamTotals], CohortTotals]:
+def wales_summary(session: DbSession, week: date, language: str = "en") -> tuple[list[TeamTotals], CohortTotals]:
     """Every visible team's totals for the week, and the totals for all of them together.
 
     About 5,500 people: their stored week (``app.person_weeks``, one statement) and the
@@ -431,12 +432,12 @@ class ReviewLists:
     suggested: list[ReviewListRow]
 
 
-def _current_people(session: Session, team: Team, today: date) -> tuple[list[Person], object]:
+def _current_people(session: DbSession, team: Team, today: date) -> tuple[list[Person], Select[tuple[int]]]:
     in_cohort = _in_cohort_during(today, today)
     return _people(session, team, in_cohort), select(Person.id).where(Person.team_id == team.id, in_cohort)
 
 
-def review_lists(session: Session, team: Team, today: date, language: str) -> ReviewLists:
+def review_lists(session: DbSession, team: Team, today: date, language: str) -> ReviewLists:
     people, selection = _current_people(session, team, today)
     weeks = suggestion_weeks(week_of(today), today)
     histories = load_history(session, selection, from_day=min(weeks))
@@ -471,7 +472,7 @@ class Candidate:
     y2a_minimum_ended: date | None  # set for Y2A people past their minimum
 
 
-def deselection_candidates(session: Session, team: Team, today: date, language: str) -> list[Candidate]:
+def deselection_candidates(session: DbSession, team: Team, today: date, language: str) -> list[Candidate]:
     people, selection = _current_people(session, team, today)
     histories = load_history(session, selection, from_day=today, with_rag=True)
     name = sort_key_for(language)
@@ -553,7 +554,7 @@ def _contact_conditions(team: Team, filters: ContactFilters) -> list:
 
 
 def contact_log(
-    session: Session, team: Team, filters: ContactFilters, limit: int | None = None
+    session: DbSession, team: Team, filters: ContactFilters, limit: int | None = None
 ) -> tuple[list[Contact], int]:
     """Contacts in the range, newest first, with the person and recorder loaded; and how many."""
     conditions = _contact_conditions(team, filters)
@@ -569,7 +570,7 @@ def contact_log(
     return list(session.scalars(statement)), total
 
 
-def team_managers(session: Session, team: Team, language: str) -> list[tuple[int, str]]:
+def team_managers(session: DbSession, team: Team, language: str) -> list[tuple[int, str]]:
     """Staff who are offender managers of someone in the team, for the filter list."""
     rows = session.execute(
         select(User.id, User.name)
@@ -590,7 +591,7 @@ class AuditRecords:
     actor_names: dict[int, str]
 
 
-def person_audit_records(session: Session, person_id: int, limit: int = 200) -> AuditRecords:
+def person_audit_records(session: DbSession, person_id: int, limit: int = 200) -> AuditRecords:
     """The person's audit events (contacts' recording left out) and their actors' names: two queries."""
     events = list(
         session.scalars(
@@ -608,7 +609,7 @@ def person_audit_records(session: Session, person_id: int, limit: int = 200) -> 
     return AuditRecords(events, _actor_names(session, {event.actor_id for event in events if event.actor_id is not None}))
 
 
-def _actor_names(session: Session, ids: set[int]) -> dict[int, str]:
+def _actor_names(session: DbSession, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     # Unscoped on purpose, and for names only: the trail must say who made a change,

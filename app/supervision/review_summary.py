@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
 
+from app.extensions import DbSession
 from app.weekly_counts import category_spans, load_history, weekly_counts
 from app.domain.counting import WeekCount
 from app.domain.requirements import CohortMembership, level_for_week
@@ -24,13 +24,13 @@ class ReviewSummary:
     weeks: list[WeekCount]  # oldest first, ending with this week
 
 
-def review_summary(session: Session, person: Person, today: date) -> ReviewSummary:
+def review_summary(session: DbSession, person: Person, today: date) -> ReviewSummary:
     week = week_of(today)
     history = load_history(session, [person.id])[person.id]
     spans = category_spans(person, history.changes)
-    rules = {"membership": CohortMembership(person.joined_on, person.left_on), "spans": spans}
-    defaults = person.team.default_levels()
-    level = level_for_week(week, reviews=history.reviews, defaults=defaults, **rules)
+    membership = CohortMembership(person.joined_on, person.left_on)
+    level = level_for_week(week, membership=membership, spans=spans, reviews=history.reviews,
+                           defaults=person.team.default_levels())
     weeks = weeks_ending_with(week, HISTORY_WEEKS)
     counts = weekly_counts(session, [person], weeks)
     return ReviewSummary(level, [counts[person.id, each] for each in weeks])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -35,6 +36,7 @@ NUMBER_NOT_A_COUNT = {
 }
 
 
+@functools.cache  # read once a run: the count tests ask for the Welsh plural rule hundreds of times
 def catalogue(language: str):
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle, locale=language)

@@ -365,7 +365,10 @@ function wireLock() {
     state.user = null;
     state.rows = [];
     if (event.detail.here && event.detail.reason === "other_user") return; // the new user's session goes on
-    if (!leaving && hadUser) location.replace("/app"); // a new page: nothing of the old one left in memory
+    if (leaving) return;
+    if (hadUser) location.replace("/app"); // a new page: nothing of the old one left in memory
+    // Already drawn signed out (the wiped settings reached this page first): draw it again, with why.
+    else route();
   });
   lock.events.addEventListener("change", async () => {
     await refreshLocal();

@@ -300,6 +300,13 @@ def earlier_periods(session: DbSession, person_ids) -> dict[int, list[CohortPeri
     return periods
 
 
+def periods_and_team_names(session: DbSession, person: Person) -> tuple[list[CohortPeriod], dict[int, str]]:
+    """What the person page shows of the person's periods: the earlier ones, oldest first, and
+    every team's name (a period may be in a team the reader's scope does not reach)."""
+    names = {team.id: team.name for team in transfer_teams(session)}
+    return earlier_periods(session, [person.id]).get(person.id, []), names
+
+
 def periods_of(person, earlier: Sequence) -> list[Period]:
     """Every period of the person, as domain values: the earlier ones and the current one."""
     return [Period(row.started_on, row.ended_on, row.team_id) for row in earlier] + [

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from collections.abc import Mapping, Sequence
 
-from app.cohort.operations import TRANSFER, earlier_periods, transfer_teams
-from app.extensions import DbSession
-from app.models import DeselectionReason, Person
+from app.cohort.operations import TRANSFER
+from app.models import CohortPeriod, DeselectionReason, Person
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,12 @@ def _criteria(row) -> list[DeselectionReason]:
     return [DeselectionReason(value) for value in values]
 
 
-def cohort_periods(session: DbSession, person: Person) -> list[PeriodRow]:
-    """Every period, newest first: the current one, then the earlier ones."""
-    names = {team.id: team.name for team in transfer_teams(session)}
-    rows = [PeriodRow(names.get(person.team_id, ""), person.joined_on, person.left_on, False, _criteria(person),
+def cohort_periods(person: Person, earlier: Sequence[CohortPeriod], team_names: Mapping[int, str]) -> list[PeriodRow]:
+    """Every period, newest first: the current one, then the earlier ones (oldest first in ``earlier``)."""
+    rows = [PeriodRow(team_names.get(person.team_id, ""), person.joined_on, person.left_on, False, _criteria(person),
                       person.exit_strategy, person.y2a_early_reason)]
-    for period in reversed(earlier_periods(session, [person.id]).get(person.id, [])):
-        rows.append(PeriodRow(names.get(period.team_id, ""), period.started_on, period.ended_on,
+    for period in reversed(earlier):
+        rows.append(PeriodRow(team_names.get(period.team_id, ""), period.started_on, period.ended_on,
                               period.ended_by == TRANSFER, _criteria(period), period.exit_strategy,
                               period.y2a_early_reason))
     return rows

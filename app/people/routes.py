@@ -7,6 +7,7 @@ from app import clock
 from app.domain.weeks import local_date
 from app.arrangements import operations as arrangement_operations
 from app.extensions import db
+from app.cohort import operations as cohort_operations
 from app.cohort.presenters import cohort_periods
 from app.contacts import privacy
 from app.contacts.joint import joint_details
@@ -57,7 +58,7 @@ def person_page(person_id: int):
         may_ask_for_sensitive=may_ask and not asked,
         sensitive_asked=asked,
         deselection_labels=DESELECTION_LABELS,
-        periods=cohort_periods(db.session, person),
+        periods=cohort_periods(person, *cohort_operations.periods_and_team_names(db.session, person)),
         joint=joint_details(db.session, page.contacts),
         plan=plans.plan_of(db.session, person, local_date(now)),
     )

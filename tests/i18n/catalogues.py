@@ -80,6 +80,7 @@ def welsh_cldr_category(n: int) -> str:
     return Locale("cy").plural_form(n)
 
 
+@functools.cache  # the form and API message tests ask for every translation's pattern, per test
 def placeholder_pattern(translation: str) -> re.Pattern:
     """A regex matching the translation with any values in its placeholders."""
     parts = PLACEHOLDER.split(translation)

@@ -399,6 +399,8 @@ class Contact(Model):
               "same_as_id"),
         Index("ix_contacts_week_person", "occurred_week", "person_id", "voided", "outcome", "type", "same_as_id"),
         Index("ix_contacts_team_week", "team_id", "occurred_week"),
+        # The other officers' records of a person around a time: a joint meeting's records.
+        Index("ix_contacts_person_time", "person_id", "occurred_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

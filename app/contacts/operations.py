@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app import audit, bulk, permissions, versions
 from app.contacts.canonical import canonical_content, content_hash, stored_content, truncate_to_millis
@@ -402,19 +402,20 @@ def link_second_records(session: DbSession, team_id: int, recorder_id: int, rows
     """Set ``same_as_id`` on each new row that is a second record of a meeting already stored.
 
     ``rows`` are new contacts' rows (``contact_row``) by one recorder; the records held of the
-    same people by other officers around those times are read in one query, and
-    ``app.domain.joint.counted_record`` decides.
+    same people by other officers within the joint window of each are read in one query
+    (``ix_contacts_person_time``), and ``app.domain.joint.counted_record`` decides.
     """
     if not rows:
         return
-    first = min(row["occurred_at"] for row in rows) - joint.JOINT_WINDOW
-    last = max(row["occurred_at"] for row in rows) + joint.JOINT_WINDOW
+    near_a_new_row = [
+        and_(Contact.person_id == person_id, Contact.occurred_at.between(start, end))
+        for person_id, start, end in joint.windows((row["person_id"], row["occurred_at"]) for row in rows)
+    ]
     held: dict[int, list[joint.Record]] = {}
     for found in session.execute(
         select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
                Contact.voided, Contact.same_as_id)
-        .where(Contact.team_id == team_id, Contact.person_id.in_({row["person_id"] for row in rows}),
-               Contact.occurred_at.between(first, last), Contact.voided.is_(False),
+        .where(Contact.team_id == team_id, or_(*near_a_new_row), Contact.voided.is_(False),
                Contact.recorded_by_id != recorder_id)
     ):
         held.setdefault(found.person_id, []).append(_record(found))

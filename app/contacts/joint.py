@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import audit, versions
 from app.contacts.operations import _record
 from app.domain import joint
-from app.domain.weeks import local_midnight_utc
+from app.domain.weeks import local_midnight_utc, week_start
 from app.models import Agency, Contact, Person, PossibleDuplicateDismissal, User
 
 
@@ -135,13 +135,17 @@ def possible_duplicates(session: Session, team_id: int, week: date) -> list[Poss
     """
     start = local_midnight_utc(week)
     end = local_midnight_utc(week + timedelta(days=7))
+    earliest, latest = start - joint.JOINT_WINDOW, end + joint.JOINT_WINDOW
     by_person: dict[int, list[joint.Record]] = {}
     for row in session.execute(
         select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
                Contact.voided, Contact.same_as_id)
         .where(
             Contact.team_id == team_id, Contact.voided.is_(False), Contact.same_as_id.is_(None),
-            Contact.occurred_at >= start - joint.JOINT_WINDOW, Contact.occurred_at < end + joint.JOINT_WINDOW,
+            # The weeks those instants fall in, so that the team's week index reads only them
+            # rather than every contact the team ever had (the instants decide; this only narrows).
+            Contact.occurred_week.between(week_start(earliest), week_start(latest)),
+            Contact.occurred_at >= earliest, Contact.occurred_at < latest,
         ).order_by(Contact.person_id, Contact.occurred_at, Contact.id)
     ):
         by_person.setdefault(row.person_id, []).append(_record(row))

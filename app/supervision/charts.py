@@ -88,7 +88,8 @@ def _week_by_week(weeks: Sequence[WeekCount]) -> str:
     return " ".join(
         _words(("week", week.week, week.offered, week.kept, week.required), lambda week=week: gettext(
             "Week beginning %(date)s. Offered: %(offered)d, kept: %(kept)d, required: %(required)d.",
-            date=short_date(week.week), offered=week.offered, kept=week.kept, required=week.required,
+            date=_words(("date", week.week), lambda: short_date(week.week)),  # a page has 12 weeks, and 250 charts
+            offered=week.offered, kept=week.kept, required=week.required,
         ))
         for week in weeks
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from app import audit, versions
 from app.contacts.operations import _record
@@ -166,7 +166,7 @@ def possible_duplicates(session: Session, team_id: int, week: date) -> list[Poss
         return []
     contacts = {contact.id: contact for contact in session.scalars(
         select(Contact).where(Contact.id.in_({record.id for pair in pairs for record in pair}))
-        .options(selectinload(Contact.person), selectinload(Contact.recorded_by))
+        .options(joinedload(Contact.person), joinedload(Contact.recorded_by))  # one statement: a few records
     )}
     return [
         PossiblePair(contacts[cast(uuid.UUID, first.id)].person, contacts[cast(uuid.UUID, first.id)],

@@ -350,42 +350,66 @@ def store_missing(session: DbSession, person_ids: Sequence[int], week: date) -> 
         session.rollback()
 
 
-def read_stored(session: DbSession, conditions: Sequence, weeks: Sequence[date], week: date) -> dict[tuple[int, date], Row]:
+# What a reader may ask of each stored week (``read_stored``): all of it, or only the level.
+STORED_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category,
+                  StoredPersonWeek.rag, StoredPersonWeek.paused)
+LEVEL_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category)
+
+
+def read_stored(
+    session: DbSession, conditions: Sequence, weeks: Sequence[date], week: date, columns: Sequence = STORED_COLUMNS,
+) -> dict[tuple[int, date], Row]:
     """The stored rows in ``weeks`` of the people matching ``conditions``, keyed by (person
     id, Monday): one statement.
 
-    Each row has ``required``, ``category``, ``rag``, ``paused`` and ``team_id``. Anyone in
-    the cohort during ``week`` (one of ``weeks``) found without it stored (the horizon
-    passed, or the rows were never built) has their weeks computed, stored and committed,
-    and the rows are read again: so call this before loading anything else into the session.
+    Each row has ``team_id`` and the other ``columns`` asked for (``STORED_COLUMNS``:
+    ``required``, ``category``, ``rag`` and ``paused`` too). Anyone in the cohort during
+    ``week`` (one of ``weeks``) found without it stored (the horizon passed, or the rows
+    were never built) has their weeks computed, stored and committed, and the rows are read
+    again: so call this before loading anything else into the session.
+
+    The rows are read from the stored weeks' side, by their indexes; whether anyone is
+    missing is told by how many people the conditions and ``week`` select (a count beside
+    every row, computed once), so the people are only looked at one by one when someone is.
     """
     first, last = min(weeks), max(weeks)
     in_weeks = StoredPersonWeek.week == first if first == last else StoredPersonWeek.week.between(first, last)
+    in_week = in_cohort_during(week, week + _SIX_DAYS)
+    expected = select(func.count(Person.id)).where(*conditions, in_week)
     statement = (
-        select(Person.id.label("person_id"), in_cohort_during(week, week + _SIX_DAYS).label("in_week"),
-               StoredPersonWeek.week, StoredPersonWeek.team_id,
-               StoredPersonWeek.required, StoredPersonWeek.category, StoredPersonWeek.rag, StoredPersonWeek.paused)
-        .select_from(Person)
-        .outerjoin(StoredPersonWeek, and_(StoredPersonWeek.person_id == Person.id, in_weeks))
-        .where(*conditions)
+        select(StoredPersonWeek.person_id, StoredPersonWeek.week, in_week.label("in_week"),
+               expected.scalar_subquery().label("expected"), *columns)
+        .join_from(StoredPersonWeek, Person, Person.id == StoredPersonWeek.person_id)
+        .where(in_weeks, *conditions)
     )
-    stored, in_week = _keyed(session.execute(statement))
-    missing = sorted(person_id for person_id in in_week if (person_id, week) not in stored)
-    if missing:
-        store_missing(session, missing, week)
-        stored, _ = _keyed(session.execute(statement))
+    stored, complete = _keyed(session.execute(statement), week)
+    if complete is None:  # no row at all: is anyone in the cohort that week?
+        complete = not session.scalar(expected)
+    if not complete:
+        missing = session.scalars(
+            select(Person.id).where(*conditions, in_week, ~select(StoredPersonWeek.person_id).where(
+                StoredPersonWeek.person_id == Person.id, StoredPersonWeek.week == week).exists())
+            .order_by(Person.id)
+        ).all()
+        if missing:
+            store_missing(session, list(missing), week)
+            stored, _ = _keyed(session.execute(statement), week)
     return stored
 
 
-def _keyed(rows) -> tuple[dict[tuple[int, date], Row], set[int]]:
-    stored, in_week = {}, set()
+def _keyed(rows, week: date) -> tuple[dict[tuple[int, date], Row], bool | None]:
+    """The rows keyed by (person id, Monday), and whether everyone in the cohort during
+    ``week`` has their row for it (None when there were no rows to tell by)."""
+    stored = {}
+    expected = None
+    found = 0
     for row in rows:
-        person_id, in_the_week, monday = row[0], row[1], row[2]
-        if monday is not None:
-            stored[person_id, monday] = row
-        if in_the_week:
-            in_week.add(person_id)
-    return stored, in_week
+        person_id, monday = row[0], row[1]
+        stored[person_id, monday] = row
+        if monday == week and row[2]:
+            found += 1
+        expected = row[3]
+    return stored, None if expected is None else found == expected
 
 
 def stored_counts(

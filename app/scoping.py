@@ -10,6 +10,8 @@ fails closed. Command-line tools and scripts run outside requests and see everyt
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import g, has_request_context
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -84,6 +86,17 @@ def _apply_team_scope(state: ORMExecuteState) -> None:
     team_id = current_scope()
     if team_id == ALL_TEAMS:
         return
+    state.statement = state.statement.options(*_team_criteria(team_id))
+
+
+@lru_cache(maxsize=4096)  # one entry per team: the same criteria for every statement of its users
+def _team_criteria(team_id: int) -> tuple:
+    """The criteria that limit every ORM SELECT to what team ``team_id`` may see.
+
+    Built once per team and reused (they are immutable; the team's id is the only value in
+    them): making them afresh for each of a page's statements cost more than running most
+    of those statements.
+    """
     options = [
         with_loader_criteria(model, lambda cls: cls.team_id == team_id, include_aliases=True)
         for model in TEAM_OWNED
@@ -104,4 +117,4 @@ def _apply_team_scope(state: ORMExecuteState) -> None:
         with_loader_criteria(model, model.person_id.in_(team_people), include_aliases=True)
         for model in PERSON_OWNED
     )
-    state.statement = state.statement.options(*options)
+    return tuple(options)

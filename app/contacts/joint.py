@@ -18,13 +18,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from app import audit, versions
 from app.contacts.operations import _record
 from app.domain import joint
-from app.domain.weeks import local_midnight_utc
+from app.domain.weeks import local_midnight_utc, week_start
 from app.extensions import DbSession
 from app.models import Agency, Contact, Person, PossibleDuplicateDismissal, User
 
@@ -136,13 +136,17 @@ def possible_duplicates(session: DbSession, team_id: int, week: date) -> list[Po
     """
     start = local_midnight_utc(week)
     end = local_midnight_utc(week + timedelta(days=7))
+    earliest, latest = start - joint.JOINT_WINDOW, end + joint.JOINT_WINDOW
     by_person: dict[int, list[joint.Record]] = {}
     for row in session.execute(
         select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
                Contact.voided, Contact.same_as_id)
         .where(
             Contact.team_id == team_id, Contact.voided.is_(False), Contact.same_as_id.is_(None),
-            Contact.occurred_at >= start - joint.JOINT_WINDOW, Contact.occurred_at < end + joint.JOINT_WINDOW,
+            # The weeks those instants fall in, so that the team's week index reads only them
+            # rather than every contact the team ever had (the instants decide; this only narrows).
+            Contact.occurred_week.between(week_start(earliest), week_start(latest)),
+            Contact.occurred_at >= earliest, Contact.occurred_at < latest,
         ).order_by(Contact.person_id, Contact.occurred_at, Contact.id)
     ):
         by_person.setdefault(row.person_id, []).append(_record(row))
@@ -163,7 +167,7 @@ def possible_duplicates(session: DbSession, team_id: int, week: date) -> list[Po
         return []
     contacts = {contact.id: contact for contact in session.scalars(
         select(Contact).where(Contact.id.in_({record.id for pair in pairs for record in pair}))
-        .options(selectinload(Contact.person), selectinload(Contact.recorded_by))
+        .options(joinedload(Contact.person), joinedload(Contact.recorded_by))  # one statement: a few records
     )}
     return [
         PossiblePair(contacts[cast(uuid.UUID, first.id)].person, contacts[cast(uuid.UUID, first.id)],
@@ -177,14 +181,14 @@ def _key(one, other) -> tuple[uuid.UUID, uuid.UUID]:
 
 def _dismissed(session: DbSession, pairs: Sequence[tuple]) -> set[tuple[uuid.UUID, uuid.UUID]]:
     """Which of these pairs of ids (either order) a supervisor has dismissed."""
-    keys = [_key(one, other) for one, other in pairs]
+    keys = {_key(one, other) for one, other in pairs}
+    # By the first ids (the unique index's first column), then the exact pairs here: a short
+    # IN list rather than a condition that grows by a pair of comparisons for every pair.
     rows = session.execute(
-        select(PossibleDuplicateDismissal.first_id, PossibleDuplicateDismissal.second_id).where(
-            or_(*(and_(PossibleDuplicateDismissal.first_id == one, PossibleDuplicateDismissal.second_id == other)
-                  for one, other in keys))
-        )
+        select(PossibleDuplicateDismissal.first_id, PossibleDuplicateDismissal.second_id)
+        .where(PossibleDuplicateDismissal.first_id.in_({one for one, _ in keys}))
     )
-    return {(row.first_id, row.second_id) for row in rows}
+    return {(row.first_id, row.second_id) for row in rows} & keys
 
 
 class PairGone(Exception):

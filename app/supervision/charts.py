@@ -15,10 +15,11 @@ from datetime import date
 from functools import lru_cache
 
 from flask import g, has_request_context
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from app.domain.counting import WeekCount, WeekStatus
+from app.i18n import current_language
 from app.presenters import label_date, short_date
 
 
@@ -87,7 +88,8 @@ def _week_by_week(weeks: Sequence[WeekCount]) -> str:
     return " ".join(
         _words(("week", week.week, week.offered, week.kept, week.required), lambda week=week: gettext(
             "Week beginning %(date)s. Offered: %(offered)d, kept: %(kept)d, required: %(required)d.",
-            date=short_date(week.week), offered=week.offered, kept=week.kept, required=week.required,
+            date=_words(("date", week.week), lambda: short_date(week.week)),  # a page has 12 weeks, and 250 charts
+            offered=week.offered, kept=week.kept, required=week.required,
         ))
         for week in weeks
     )
@@ -97,14 +99,15 @@ def _week_by_week(weeks: Sequence[WeekCount]) -> str:
 _ID = "\x00"
 
 
-def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMALL) -> Markup:
+def week_chart(weeks: Sequence[WeekCount], chart_id: str, size: ChartSize = SMALL, language: str | None = None) -> Markup:
     """An SVG bar chart of ``weeks`` (oldest first): offered, kept, and the required level.
 
     A chart depends only on its weeks' numbers, its size and the language, so each is
     drawn once and remembered (``_drawn``): a week view shows 250 of them, and between two
-    visits only the current week's contacts change.
+    visits only the current week's contacts change. ``language`` is the response's
+    (``app.i18n.current_language``), given by a caller drawing many charts for one page.
     """
-    return _drawn(tuple(weeks), size, str(get_locale())).replace(_ID, chart_id)
+    return _drawn(tuple(weeks), size, language or current_language()).replace(_ID, chart_id)
 
 
 @lru_cache(maxsize=8192)  # about 1.5 KB each

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext, pgettext
+from markupsafe import Markup
+
 from app.domain.counting import ReviewState, WeekStatus
 from app.models import (
     Agency,
@@ -37,7 +40,8 @@ from app.presenters import (
     week_status,
 )
 from app.supervision.forms import DESELECTION_LABELS
-from app.supervision.queries import AuditRecords
+from app.supervision.charts import week_chart
+from app.supervision.queries import AuditRecords, WeekView
 
 PAUSED_STATUS = {
     PauseReason.CUSTODY: _l("Not required this week: in custody"),
@@ -81,6 +85,101 @@ def row_status(row) -> str:
 def row_pro_rating(row) -> str:
     """Why the row's requirement is lower this week ("In custody from Wednesday: 1 contact required")."""
     return pro_rating_note(row.pro_rating, row.count.required, row.pro_rating_pause)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTableRow:
+    """One person's row of the week view's table as the page shows it: every word, number
+    and chart made here, once, so the template only places them (``week_table``)."""
+
+    person_id: int
+    name: str
+    href: str  # the person's page
+    status: str  # the week's status (its value), for the row's and the status cell's class
+    category: str  # in force that week, in words; empty if none
+    rag: str  # its value, for the class
+    rag_label: str
+    agency: str
+    manager: str  # the offender manager's name, or "Not assigned"
+    required: int
+    note: str  # why the requirement is pro-rated (``row_pro_rating``); empty if it is not
+    arranged: int
+    offered: int
+    kept: int
+    status_words: str  # ``row_status``
+    mix: str  # face to face and remote; empty when nothing was offered
+    chart: Markup
+    review: str  # the review state's value, for the tag's class; empty if none
+    review_label: str
+    suggested: bool
+    left: bool
+    late: str  # "2 late entries"; empty if none
+
+
+def remembered(make: Callable[[Any], str], key: Callable[[Any], Any] = lambda value: value) -> Callable[[Any], str]:
+    """``make``, remembering its words for each ``key`` of its argument: for one page, where
+    the same few words show hundreds of times and a translation lookup costs far more than a
+    look in a small dictionary."""
+    words: dict = {}
+
+    def lookup(value: Any) -> str:
+        found = key(value)
+        if found not in words:
+            words[found] = make(value)
+        return words[found]
+
+    return lookup
+
+
+def week_table(view: WeekView, person_url: Callable[[int], str], language: str) -> list[WeekTableRow]:
+    """The week view's rows (``view.rows``, in their order) in words, for ``week.html``.
+
+    A team of 250 shows the same few labels and sentences hundreds of times: each is made
+    once for the page (``remembered``), and each chart is drawn once for its numbers
+    (``charts.week_chart`` remembers them).
+    """
+    not_assigned = gettext("Not assigned")
+    category_label = remembered(lambda value: str(CATEGORY_LABELS[value]))
+    rag_label = remembered(lambda value: str(RAG_LABELS[value]))
+    agency_label = remembered(lambda value: str(AGENCY_LABELS[value]))
+    status_words = remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused,
+                                                           row.count.offered, row.count.required))
+    contact_mix = remembered(
+        lambda count: gettext("Face to face: %(face)d · By phone or online: %(remote)d",
+                              face=count.face_to_face, remote=count.remote),
+        key=lambda count: (count.face_to_face, count.remote),
+    )
+    late_entries = remembered(lambda number: ngettext("%(num)d late entry", "%(num)d late entries", number))
+    table = []
+    for row in view.rows:
+        person, count = row.person, row.count
+        manager = person.offender_manager
+        late = view.late_entries.get(person.id)
+        table.append(WeekTableRow(
+            person_id=person.id,
+            name=person.display_name,
+            href=person_url(person.id),
+            status=count.status.value,
+            category=category_label(row.category) if row.category else "",
+            rag=row.rag.value,
+            rag_label=rag_label(row.rag),
+            agency=agency_label(person.lead_agency),
+            manager=manager.name if manager else not_assigned,
+            required=count.required,
+            note=row_pro_rating(row) if row.pro_rating else "",
+            arranged=view.arranged.get(person.id, 0),
+            offered=count.offered,
+            kept=count.kept,
+            status_words=status_words(row),
+            mix=contact_mix(count) if count.offered else "",
+            chart=week_chart(row.history, f"chart-{person.id}", language=language),
+            review=row.review.value if row.review else "",
+            review_label=str(REVIEW_STATE_LABELS[row.review]) if row.review else "",
+            suggested=row.review_suggested,
+            left=person.left_on is not None,
+            late=late_entries(late) if late else "",
+        ))
+    return table
 
 
 def review_state_label(state: ReviewState) -> str:

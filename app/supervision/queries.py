@@ -57,6 +57,7 @@ from app.models import (
     User,
 )
 from app.person_weeks import (
+    LEVEL_COLUMNS,
     in_cohort_during,
     read_stored,
     store_missing,
@@ -397,7 +398,7 @@ def wales_summary(session: DbSession, week: date, language: str = "en") -> tuple
     week's tallies (one more, index-only), counted by ``app.domain``'s ``cohort_totals``.
     """
     sunday = week + timedelta(days=6)
-    people = read_stored(session, [_in_cohort_during(week, sunday)], [week], week).values()  # first: it may commit
+    people = read_stored(session, [_in_cohort_during(week, sunday)], [week], week, LEVEL_COLUMNS).values()  # it may commit
     teams = list(session.scalars(select(Team)))
     tallies = load_tallies(session, None, [week])  # everyone's; people not in the week are ignored
     by_team: dict[int, list] = defaultdict(list)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import uuid
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -41,7 +39,7 @@ from app.supervision.forms import (
 )
 from app.permissions import may, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
-from app.supervision.presenters import REVIEW_STATE_LABELS, SORT_LABELS, STATUS_FILTER_LABELS, percent, row_pro_rating, row_status
+from app.supervision.presenters import SORT_LABELS, STATUS_FILTER_LABELS, percent, remembered, week_table
 from app.supervision.review_summary import review_summary
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -56,36 +54,14 @@ def supervision_helpers() -> dict:
     a week view shows the same few words hundreds of times, and each translation lookup
     costs more than the lookup in a small dictionary."""
     return {
-        "chart": charts.week_chart,
         "percent": percent,
-        "row_status": _remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused,
-                                                               row.count.offered, row.count.required)),
-        "row_pro_rating": row_pro_rating,
-        "category_label": _remembered(lambda value: str(CATEGORY_LABELS[value])),
-        "rag_label": _remembered(lambda value: str(RAG_LABELS[value])),
-        "agency_label": _remembered(lambda value: str(AGENCY_LABELS[value])),
-        "contact_mix": _remembered(
-            lambda count: gettext("Face to face: %(face)d · By phone or online: %(remote)d",
-                                  face=count.face_to_face, remote=count.remote),
-            key=lambda count: (count.face_to_face, count.remote),
-        ),
-        "review_labels": REVIEW_STATE_LABELS,
+        "category_label": remembered(lambda value: str(CATEGORY_LABELS[value])),
+        "rag_label": remembered(lambda value: str(RAG_LABELS[value])),
+        "agency_label": remembered(lambda value: str(AGENCY_LABELS[value])),
         "status_labels": STATUS_FILTER_LABELS,
         "sort_labels": SORT_LABELS,
         "options": FILTER_OPTIONS,
     }
-
-
-def _remembered(make: Callable[[Any], str], key: Callable[[Any], Any] = lambda value: value) -> Callable[[Any], str]:
-    words: dict = {}
-
-    def lookup(value: Any) -> str:
-        found = key(value)
-        if found not in words:
-            words[found] = make(value)
-        return words[found]
-
-    return lookup
 
 
 def _today():
@@ -135,6 +111,7 @@ def week_page():
     return render_template(
         "supervision/week.html",
         view=view,
+        table=week_table(view, lambda person_id: url_for("people.person_page", person_id=person_id), current_language()),
         possible=possible_duplicates(db.session, view.team.id, view.week) if can_act else [],
         can_act=can_act,
         teams=_all_teams(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from app.contacts import joint
 from app.extensions import db
 from app.models import AuditEvent, Contact, PossibleDuplicateDismissal
 from tests import factories
-from tests.supervision.conftest import THIS_WEEK, at, row_for, text_of
+from tests.supervision.conftest import LAST_WEEK, THIS_WEEK, at, row_for, text_of
 
 
 @pytest.fixture
@@ -118,6 +118,19 @@ def test_records_by_officers_who_did_not_name_each_other_are_listed_as_possibly_
     assert "Possibly the same contact" in page
     assert text_of(page).count("recorded by Nia Rowlands") == 1
     assert " 3 0 3 3 " in row_for(page, "Rhys Evans")  # both counted until a supervisor decides
+
+
+def test_a_pair_either_side_of_midnight_on_sunday_is_listed_in_both_weeks(supervisor, police, probation, signed_in):
+    """One record late on Sunday (last week), the other just after midnight (this week), an
+    hour apart in GMT: the pair is listed in the week view of each of the two weeks."""
+    person = factories.person(police.team, "Rhys Evans", joined_on=LAST_WEEK)
+    factories.contact(person, police, datetime(2026, 11, 15, 23, 30, tzinfo=timezone.utc))
+    factories.contact(person, probation, datetime(2026, 11, 16, 0, 30, tzinfo=timezone.utc))
+    client = signed_in(supervisor)
+    for week in (LAST_WEEK, THIS_WEEK):
+        page = client.get(f"/supervision/week?week={week.isoformat()}").get_data(as_text=True)
+        assert "Possibly the same contact" in page, week
+        assert text_of(page).count("recorded by Nia Rowlands") == 1, week
 
 
 def test_an_officer_sees_no_possibly_the_same_list(police, probation, signed_in):

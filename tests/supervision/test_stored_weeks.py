@@ -30,6 +30,31 @@ def test_weeks_never_stored_are_worked_out_stored_and_shown(app, client, supervi
     assert _stored_rows() == stored
 
 
+def test_one_person_missing_this_week_beside_others_stored_is_worked_out_too(app, client, supervisor, admin, officer,
+                                                                            signed_in):
+    stored_person = factories.person(supervisor.team, "Aled Bowen", offender_manager=officer)
+    missing = factories.person(supervisor.team, "Rhys Evans", category="flex", offender_manager=officer)
+    factories.contact(stored_person, officer, at(THIS_WEEK))
+    factories.contact(missing, officer, at(THIS_WEEK))
+    browser, administrator = signed_in(supervisor), signed_in(admin, app.test_client())
+    before = browser.get("/supervision/week").get_data(as_text=True)
+    wales = administrator.get("/supervision/wales").get_data(as_text=True)
+    stored = _stored_rows()
+    db.session.execute(delete(StoredPersonWeek).where(StoredPersonWeek.person_id == missing.id,
+                                                      StoredPersonWeek.week == THIS_WEEK))
+    db.session.commit()
+    assert administrator.get("/supervision/wales").get_data(as_text=True) == wales
+    assert _stored_rows() == stored
+    db.session.execute(delete(StoredPersonWeek).where(StoredPersonWeek.person_id == missing.id,
+                                                      StoredPersonWeek.week == THIS_WEEK))
+    db.session.commit()
+    again = browser.get("/supervision/week").get_data(as_text=True)
+    for name in ("Aled Bowen", "Rhys Evans"):
+        assert row_for(again, name) == row_for(before, name)
+    assert " 1 0 1 1 Met" in row_for(again, "Rhys Evans")  # Flex: 1 a week, and stored again
+    assert _stored_rows() == stored
+
+
 def test_the_all_wales_summary_fills_in_a_week_past_the_stored_horizon(app, client, supervisor, admin, officer,
                                                                        signed_in):
     factories.person(supervisor.team, "Rhys Evans")

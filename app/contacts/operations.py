@@ -16,10 +16,10 @@ import uuid
 from typing import cast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import Text, and_, or_, select
+from sqlalchemy import Text, or_, select
 from sqlalchemy import cast as sql_cast
 
 from app import audit, bulk, permissions, versions
@@ -408,24 +408,24 @@ def link_second_records(session: DbSession, team_id: int, recorder_id: int, rows
     """Set ``same_as_id`` on each new row that is a second record of a meeting already stored.
 
     ``rows`` are new contacts' rows (``contact_row``) by one recorder; the records held of the
-    same people by other officers within the joint window of each are read in one query
+    same people by other officers around those times are read in one query
     (``ix_contacts_person_time``), and ``app.domain.joint.counted_record`` decides. Only records
     that could name each other with a new one are read: by an officer a new row names, or
-    naming someone themselves (most records name no one).
+    naming someone themselves (most records name no one). One span for the batch, not one for
+    each row: a condition for each row cost more to build than the rows it kept out.
     """
     if not rows:
         return
-    near_a_new_row = [
-        and_(Contact.person_id == person_id, Contact.occurred_at.between(start, end))
-        for person_id, start, end in joint.windows((row["person_id"], row["occurred_at"]) for row in rows)
-    ]
+    moments = [row["occurred_at"].astimezone(timezone.utc) for row in rows]  # real time across clock changes
+    near_the_new_rows = [Contact.person_id.in_({row["person_id"] for row in rows}),
+                         Contact.occurred_at.between(min(moments) - joint.JOINT_WINDOW, max(moments) + joint.JOINT_WINDOW)]
     named = {colleague for row in rows for colleague in row["colleague_ids"]}
     could_name_each_other = or_(Contact.recorded_by_id.in_(named), sql_cast(Contact.colleague_ids, Text) != NO_ONE)
     held: dict[int, list[joint.Record]] = {}
     for found in session.execute(
         select(Contact.id, Contact.person_id, Contact.occurred_at, Contact.recorded_by_id, Contact.colleague_ids,
                Contact.voided, Contact.same_as_id)
-        .where(Contact.team_id == team_id, or_(*near_a_new_row), could_name_each_other, Contact.voided.is_(False),
+        .where(Contact.team_id == team_id, *near_the_new_rows, could_name_each_other, Contact.voided.is_(False),
                Contact.recorded_by_id != recorder_id)
     ):
         held.setdefault(found.person_id, []).append(_record(found))

@@ -97,20 +97,6 @@ def possibly_same(first: Record, second: Record) -> bool:
     return _close(first, second) and not name_each_other(first, second) and first.counts and second.counts
 
 
-def windows(moments: Iterable[tuple[int, datetime]]) -> list[tuple[int, datetime, datetime]]:
-    """Where another officer's record of the same meetings can be: for each person, the times
-    within JOINT_WINDOW of any of the moments given, as few (person, start, end) spans as cover them."""
-    spans: list[tuple[int, datetime, datetime]] = []
-    in_utc = sorted((person_id, moment.astimezone(timezone.utc)) for person_id, moment in moments)
-    for person_id, moment in in_utc:  # in UTC: two hours of real time, whatever the clocks do
-        start, end = moment - JOINT_WINDOW, moment + JOINT_WINDOW
-        if spans and spans[-1][0] == person_id and start <= spans[-1][2]:
-            spans[-1] = (person_id, spans[-1][1], max(end, spans[-1][2]))
-        else:
-            spans.append((person_id, start, end))
-    return spans
-
-
 def counted_record(new: Record, held: Iterable[Record]) -> Hashable | None:
     """The id of the record that counts for the meeting ``new`` is a second record of, or None.
 

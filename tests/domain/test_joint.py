@@ -100,19 +100,6 @@ def test_two_hours_is_real_time_when_the_clocks_go_back():
     assert not joint.possibly_same(record("a", POLICE, early), record("b", PROBATION, late))
 
 
-def test_the_records_of_a_meeting_are_looked_for_within_two_hours_of_each_new_record_only():
-    nine, half_ten, four = TEN, TEN + timedelta(minutes=90), TEN + timedelta(hours=7)
-    assert joint.windows([(7, half_ten), (7, nine), (7, four), (8, nine)]) == [
-        (7, nine - timedelta(hours=2), half_ten + timedelta(hours=2)),  # overlapping: one span
-        (7, four - timedelta(hours=2), four + timedelta(hours=2)),
-        (8, nine - timedelta(hours=2), nine + timedelta(hours=2)),
-    ]
-    # 00:30 BST on the night the clocks go back: the span is two real hours either side.
-    early = datetime(2026, 10, 25, 0, 30, tzinfo=LONDON)
-    [(_, start, end)] = joint.windows([(7, early)])
-    assert (joint.apart(start, early), joint.apart(end, early)) == (timedelta(hours=2), timedelta(hours=2))
-
-
 def test_a_record_needs_an_aware_time():
     with pytest.raises(ValueError):
         Record("a", 1, datetime(2026, 6, 2, 9), POLICE)

@@ -68,6 +68,18 @@ def test_the_shell_in_each_language_holds_no_personal_data_and_no_inline_code(cl
     assert not INLINE_SCRIPT.search(page) and not INLINE_STYLE.search(page) and not INLINE_HANDLER.search(page)
 
 
+def test_the_shell_preloads_every_module_the_app_imports_at_start_and_none_of_the_later_screens(client):
+    page = client.get("/app/shell/en").get_data(as_text=True)
+    preloaded = {href.rsplit("/js/", 1)[1] for href in re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)}
+    assert {"app.js", "api.js", "store.js", "i18n.js", "home.js", "lock.js", "wipe.js", "dom.js"} <= preloaded
+    # What app.js and those import in turn, to the last: nothing is left to a second round trip.
+    for module in preloaded:
+        source = (STATIC / "js" / module).read_text(encoding="utf-8")
+        imported = set(re.findall(r'^\s*import\b[^"\'();]*?"\./([\w.-]+\.js)"', source, re.MULTILINE))
+        assert imported <= preloaded, f"{module} imports {imported - preloaded}, which the shell does not preload"
+    assert not {"record.js", "arrange.js", "waiting.js", "signout.js", "sent.js"} & preloaded  # loaded when opened
+
+
 def test_the_app_address_answers_in_the_visitors_language_without_signing_in(client):
     response = client.get("/app", headers={"Accept-Language": "cy"})
     assert response.status_code == 200

@@ -27,7 +27,8 @@ def _language_or_404(language: str) -> str:
 
 def _render_shell(language: str) -> Response:
     build = operations.current_build()
-    page = render_template("pwa/shell.html", language=language, version=build.version)
+    page = render_template("pwa/shell.html", language=language, version=build.version,
+                           eager_modules=build.eager_modules)
     response = Response(page, mimetype="text/html")
     response.headers["Content-Language"] = language
     return _no_cache(response)

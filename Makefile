@@ -13,7 +13,7 @@ run: setup translations db demo
 ## Install everything (a browser and the scale-out servers included) and run the whole test suite, on every core.
 PYTEST_WORKERS ?= auto
 test: setup translations browser servers lint js-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## ruff (rules in pyproject.toml) and mypy on app/: zero findings.
 lint: setup

@@ -76,6 +76,17 @@ def test_the_colleagues_own_record_of_the_same_meeting_is_linked_and_not_counted
     assert offered(person) == 1
 
 
+def test_a_record_naming_the_officer_whose_own_record_named_no_one_is_linked_to_it(
+    api, police, probation, person, second_client
+):
+    first = contact_json(person.id)  # the police officer names no one
+    api(police).sync([first])
+    second = contact_json(person.id, occurred_at=iso(NOW - timedelta(minutes=35)), colleague_ids=[police.id])
+    body = api(probation, second_client).sync([second]).get_json()
+    assert body["results"][0]["same_as"] == first["id"]
+    assert offered(person) == 1
+
+
 def test_officers_who_did_not_name_each_other_are_both_counted_never_merged_silently(
     api, police, probation, person, second_client
 ):

@@ -216,6 +216,14 @@ def wait_for_worker(page):
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
 
 
+def wait_for_empty_outbox(page) -> None:
+    """Until the phone holds nothing unsent, anyone's (the indicator counts the signed-in user's only)."""
+    page.wait_for_function(
+        "() => import(new URL('store.js', document.querySelector('script[type=module]').src).href)"
+        ".then((store) => store.allOutboxRows()).then((rows) => rows.length === 0)"
+    )
+
+
 def outbox_rows(page) -> list[dict]:
     return page.evaluate("import(new URL('store.js', document.querySelector('script[type=module]').src).href).then((store) => store.allOutboxRows())")
 

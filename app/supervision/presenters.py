@@ -131,6 +131,15 @@ def remembered(make: Callable[[Any], str], key: Callable[[Any], Any] = lambda va
     return lookup
 
 
+def page_labels() -> dict[str, Callable[[Any], str]]:
+    """The category, RAG and agency labels, each remembered for the page being made."""
+    return {
+        "category_label": remembered(lambda value: str(CATEGORY_LABELS[value])),
+        "rag_label": remembered(lambda value: str(RAG_LABELS[value])),
+        "agency_label": remembered(lambda value: str(AGENCY_LABELS[value])),
+    }
+
+
 def week_table(view: WeekView, person_url: Callable[[int], str], language: str) -> list[WeekTableRow]:
     """The week view's rows (``view.rows``, in their order) in words, for ``week.html``.
 
@@ -139,9 +148,8 @@ def week_table(view: WeekView, person_url: Callable[[int], str], language: str) 
     (``charts.week_chart`` remembers them).
     """
     not_assigned = gettext("Not assigned")
-    category_label = remembered(lambda value: str(CATEGORY_LABELS[value]))
-    rag_label = remembered(lambda value: str(RAG_LABELS[value]))
-    agency_label = remembered(lambda value: str(AGENCY_LABELS[value]))
+    labels = page_labels()
+    category_label, rag_label, agency_label = labels["category_label"], labels["rag_label"], labels["agency_label"]
     status_words = remembered(row_status, key=lambda row: (row.count.status, row.count.shortfall, row.paused,
                                                            row.count.offered, row.count.required))
     contact_mix = remembered(

@@ -39,7 +39,7 @@ from app.supervision.forms import (
 )
 from app.permissions import may, require, requires
 from app.supervision.lookups import person_to_act_on, team_to_act_on, visible_team
-from app.supervision.presenters import SORT_LABELS, STATUS_FILTER_LABELS, percent, remembered, week_table
+from app.supervision.presenters import SORT_LABELS, STATUS_FILTER_LABELS, page_labels, percent, week_table
 from app.supervision.review_summary import review_summary
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/supervision")
@@ -55,9 +55,7 @@ def supervision_helpers() -> dict:
     costs more than the lookup in a small dictionary."""
     return {
         "percent": percent,
-        "category_label": remembered(lambda value: str(CATEGORY_LABELS[value])),
-        "rag_label": remembered(lambda value: str(RAG_LABELS[value])),
-        "agency_label": remembered(lambda value: str(AGENCY_LABELS[value])),
+        **page_labels(),
         "status_labels": STATUS_FILTER_LABELS,
         "sort_labels": SORT_LABELS,
         "options": FILTER_OPTIONS,

@@ -126,7 +126,8 @@ def current_build() -> Build:
 
 
 def service_worker_source() -> str:
-    """static/sw.js with this build's version and precache list in place of the placeholder."""
+    """static/sw.js with this build's version and precache list in place of the placeholder,
+    minified like the build's other scripts (``app.assets``)."""
     build = current_build()
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
     placeholder = 'const BUILD = { version: "development", precache: [] };'
@@ -135,7 +136,8 @@ def service_worker_source() -> str:
     value = json.dumps({"version": build.version, "precache": list(build.precache)}, separators=(",", ":"))
     source = source.replace(placeholder, f"const BUILD = {value};", 1)
     # Its imports from this build's immutable URLs, the same modules the pages load.
-    return source.replace('from "/static/js/', f'from "{assets.prefix_for(build.version)}/js/')
+    source = source.replace('from "/static/js/', f'from "{assets.prefix_for(build.version)}/js/')
+    return assets.minified_js(source)
 
 
 # (context, msgid), or (context, (singular, plural)) for an ngettext.

@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
 
-IMPORT = re.compile(rb"""^\s*import\s[^;]*?from\s+["']([^"']+)["']""", re.M)
+# `import … from "x"`, `import "x"`, `export … from "x"`, also minified (`import{a as b}from"./x.js"`,
+# several on one line): after a line's start, a `;` or a `}`. Never `import("x")`.
+IMPORT = re.compile(rb"""(?:^|[;}])\s*(?:import|export)\s*(?:[\w$\s{},*]*?\bfrom\s*)?["']([^"']+)["']""", re.M)
 ENCODINGS = {"Accept-Encoding": "br, gzip"}
 
 
@@ -59,7 +61,7 @@ def main() -> None:
     app = create_app({"TESTING": True, "SECRET_KEY": "benchmark-only-" + "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     client = app.test_client()
     service_worker = client.get("/sw.js").get_data()
-    build = json.loads(re.search(rb"^const BUILD = (\{.*\});$", service_worker, re.M).group(1))
+    build = json.loads(re.search(rb"\bconst BUILD ?= ?(\{.*?\});", service_worker).group(1))
     prefix = f"/static/{build['version']}"
     first = ["/app/shell/en", f"{prefix}/css/app.css", "/i18n/en.json", "/manifest/en.webmanifest"]
     first += module_graph(client, f"{prefix}/js/app.js") + module_graph(client, f"{prefix}/js/language-switch.js")

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 
 from app.pwa import operations
 from tests import factories
@@ -122,10 +123,32 @@ def test_the_welsh_script_catalogue_has_the_apps_messages_with_all_six_plural_fo
     assert catalogue["dates"]["months_short"][10] == "Tach" and catalogue["dates"]["days"][0] == "Dydd Llun"
 
 
-def test_the_english_script_catalogue_falls_back_to_the_source_text(client):
-    messages = client.get("/i18n/en.json").get_json()["messages"]
-    assert messages["Saved on this phone — waiting to send"] == "Saved on this phone — waiting to send"
-    assert messages["%(num)d record is waiting to send."] == ["%(num)d record is waiting to send.", "%(num)d records are waiting to send."]
+def test_the_english_script_catalogue_leaves_out_every_message_said_as_written(client):
+    # i18n.js says a message that is not in the catalogue as its msgid (tests/js/i18n.test.mjs), so the
+    # phone shows the English text (tests/browser/test_app.py) with none of it sent twice.
+    catalogue = client.get("/i18n/en.json").get_json()
+    messages = catalogue["messages"]
+    assert "Saved on this phone — waiting to send" not in messages
+    assert "%(num)d record is waiting to send." not in messages
+    assert "time of a contact\u0004Now" not in messages
+    for context, message in operations.script_messages():
+        singular = message if isinstance(message, str) else message[0]
+        assert (f"{context}\u0004{singular}" if context else singular) not in messages, message
+    assert catalogue["dates"]["months"][10] == "November" and catalogue["dates"]["days"][0] == "Monday"
+
+
+def test_the_welsh_script_catalogue_has_every_message_whose_welsh_differs(client):
+    messages = client.get("/i18n/cy.json").get_json()["messages"]
+    welsh = Translations.load(str(operations.TRANSLATIONS), ["cy"])
+    for context, message in operations.script_messages():
+        if isinstance(message, str):
+            said = welsh.pgettext(context, message) if context else welsh.gettext(message)
+            key = f"{context}\u0004{message}" if context else message
+            assert messages.get(key, message) == said, message
+            assert (key in messages) == (said != message), message
+        else:
+            forms = [welsh.ngettext(message[0], message[1], n) for n in (0, 1, 2, 3, 6, 7)]
+            assert messages[message[0]] == [forms[0], forms[1], forms[2], forms[3], forms[4], forms[5]], message
 
 
 def test_every_string_the_scripts_mark_reaches_their_catalogue():

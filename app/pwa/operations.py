@@ -160,11 +160,25 @@ def _message_key(context: str | None, msgid: str) -> str:
     return f"{context}\x04{msgid}" if context else msgid
 
 
+def _plurals_like_english(translations) -> bool:
+    """Whether the catalogue's plural rule is English's (form 0 for one, form 1 for the rest),
+    the rule ``static/js/i18n.js`` follows when a count is not in the catalogue."""
+    plural = getattr(translations, "plural", None)
+    return plural is not None and all(plural(n) == (0 if n == 1 else 1) for n in range(1000))
+
+
 @lru_cache(maxsize=4)
 def script_catalogue(language: str) -> dict:
-    """The messages the scripts use, translated, plus what dates need in this language."""
+    """The messages the scripts use, translated, plus what dates need in this language.
+
+    Only what the phone needs: a message the scripts would say as it is anyway is left out,
+    since ``static/js/i18n.js`` falls back to the msgid (and, for a count, to the msgid for one
+    and the msgid_plural for the rest). In English that is nearly every message; a Welsh one is
+    there whenever its translation differs.
+    """
     translations = Translations.load(str(TRANSLATIONS), [language])
     catalogue = getattr(translations, "_catalog", {})
+    english_plurals = _plurals_like_english(translations)
     messages: dict[str, str | list[str]] = {}
     for context, message in script_messages():
         if isinstance(message, tuple):
@@ -175,10 +189,13 @@ def script_catalogue(language: str) -> dict:
             while (key, index) in catalogue:
                 forms.append(catalogue[(key, index)])
                 index += 1
-            messages[key] = forms if all(forms) and forms else [singular, plural]
+            if forms and all(forms) and not (english_plurals and forms == [singular, plural]):
+                messages[key] = forms
         else:
             key = _message_key(context, message)
-            messages[key] = catalogue.get(key) or message
+            translated = catalogue.get(key)
+            if translated and translated != message:
+                messages[key] = translated
     locale = Locale.parse(BABEL_LOCALES[language])
     days = [locale.days["format"]["wide"][day] for day in range(7)]  # Monday first
     return {

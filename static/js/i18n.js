@@ -3,7 +3,9 @@
 // The server builds /i18n/<lang>.json from the compiled catalogues: only the messages
 // these scripts mark with _(), ngettext() and pgettext() (pybabel extracts them), and
 // Babel's month and day names (some browsers' Intl has no Welsh data). The service
-// worker precaches both languages.
+// worker precaches both languages. A message said as it is written is left out (in
+// English, nearly all of them): a message not in the catalogue is its msgid, and a count
+// not in it is the msgid for one and the msgid_plural for the rest.
 
 const PLURAL_INDEX = {
   // CLDR categories to msgstr[] positions: the Welsh catalogue's six forms are for

@@ -8,7 +8,6 @@ storage, service worker and cookies). A missing browser fails the run: it is nev
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import threading
@@ -23,22 +22,13 @@ from app import create_app
 from app.extensions import db
 from app.models import Contact
 from tests import factories
+from tests.chromium import ARGS, CHROMIUM
 from tests.conftest import test_settings
 
 # On a busy machine (two workers, other work) a screen can take longer than Playwright's 5 s
 # to reach the state an assertion waits for: wait longer, never for a fixed time.
 expect.set_options(timeout=20_000)
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
 PHONE = {"width": 390, "height": 844}
 
 

@@ -3,21 +3,17 @@ app served from a thread (the recipe in ../shared/browser-tests.md)."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.chromium import ARGS, CHROMIUM
+
 # On a busy machine (two workers, other work) a screen can take longer than Playwright's 5 s
 # to reach the state an assertion waits for: wait longer, never for a fixed time.
 expect.set_options(timeout=20_000)
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = ["--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 
 
 def pytest_collection_modifyitems(items):

@@ -17,9 +17,10 @@ Everything stays on this machine and stops by itself:
    front of two such app servers sharing the database and a redis-server of its own;
 3. each phone signs in (from its own loopback address, 127.0.x.y, so that the per-address
    sign-in throttle sees 100 devices, as it would in the field) as a seeded officer or
-   supervisor of a team — several phones per account — reads its session and caseload, then
-   until the time or the request cap runs out sends small batches (1–5 contacts) of new
-   contacts for people on its team's caseload, and now and then:
+   supervisor of a team who has a password (not seed-demo's invited officer, who has none
+   yet) — several phones per account — reads its session and caseload, then until the time
+   or the request cap runs out sends small batches (1–5 contacts) of new contacts for people
+   on its team's caseload, and now and then:
    - re-sends a batch it sent before (a retry after a lost answer): every result must be
      ``duplicate`` with the same hash;
    - sends a batch and drops the connection without reading the answer (a lost signal after
@@ -30,8 +31,10 @@ Everything stays on this machine and stops by itself:
    stopped, and the database is checked: exactly the set of contact ids the phones made,
    each with the content hash the phone computed, each with exactly one ``create`` audit event.
 
-Prints requests per second, p50/p95/p99 latency (all requests, and sync alone), errors, the
-requests each gunicorn worker answered (a sync worker answers one request per connection, so
+Prints requests per second, p50/p95/p99 latency (all requests, and sync alone), errors (and
+for each one the phone, its last request's method, path and X-Request-ID, which the server's
+request log names too, and the answer's status and text, shortened: an HTML page without its
+tags, so never a password, and never a note), the requests each gunicorn worker answered (a sync worker answers one request per connection, so
 this is the connection spread), and the checks. Exits 1 if anything was lost, doubled, altered, or answered with an error.
 """
 
@@ -70,6 +73,7 @@ PATHWAYS = ["accommodation", "education_training_employment", "health", "drugs_a
 NOTES = [None, None, "Seen at home, engaged well.", "Wedi siarad am dai a budd-daliadau.",
          "Lift to the job centre; talked about the interview.", "Galwad ffôn byr: popeth yn iawn."]
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ERRORS_SHOWN = 40  # each error's request and answer is printed, up to this many
 
 
 # --- the phone's side of the contract (api-contract.md) ------------------------------------
@@ -132,8 +136,12 @@ def accounts_and_caseloads(url: str) -> tuple[list[str], set[str]]:
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
+        # Only accounts with a password: seed-demo's invited officer (elin.newydd@…) has none until
+        # she follows her one-time link, and no phone of hers signs in with a password before then
+        # (with her, every 25th phone was answered 400 "The email address or password is not right").
         emails = connection.scalars(text(
-            "SELECT email FROM users WHERE role IN ('officer', 'supervisor') AND active ORDER BY id")).all()
+            "SELECT email FROM users WHERE role IN ('officer', 'supervisor') AND active"
+            " AND password_hash IS NOT NULL ORDER BY id")).all()
         before = {str(row) for row in connection.scalars(text("SELECT id FROM contacts"))}
     engine.dispose()
     return list(emails), before
@@ -210,20 +218,37 @@ class Budget:
             return True
 
 
+def shortened(body: bytes | None, limit: int = 300) -> str:
+    """What an error's answer said, short enough to print, and never a password or a note: the
+    text of an HTML page without its tags (so no form field's value), or the JSON as sent."""
+    text = (body or b"").decode("utf-8", "replace")
+    if "<" in text:
+        main = re.search(r"<main\b.*?</main>", text, re.S | re.I)
+        text = re.sub(r"<[^>]*>", " ", main.group(0) if main else text)
+    text = " ".join(text.split())
+    for secret in [PASSWORD, *(note for note in NOTES if note)]:
+        text = text.replace(secret, "[removed]")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = {}
         self.errors: Counter = Counter()
+        self.details: list[str] = []  # each error: which phone, which request, what came back
         self.events: Counter = Counter()
+        self.started = time.monotonic()
 
     def latency(self, kind: str, seconds: float) -> None:
         with self.lock:
             self.latencies.setdefault(kind, []).append(seconds)
 
-    def error(self, what: str) -> None:
+    def error(self, what: str, detail: str = "") -> None:
         with self.lock:
             self.errors[what] += 1
+            if detail:
+                self.details.append(f"{time.monotonic() - self.started:7.2f} s  {detail}")
 
     def count(self, what: str, number: int = 1) -> None:
         with self.lock:
@@ -243,6 +268,11 @@ class Phone:
         self.hashes: dict[str, str] = {}  # every contact this phone made, with its hash
         self.sent_batches: list[list[dict]] = []
         self.siblings: list[Phone] = []
+        self.requests = 0
+        self.last = ""  # the last request and its answer, for an error's report
+
+    def error(self, what: str) -> None:
+        self.stats.error(what, f"phone {self.number} ({self.address}, {self.email}): {what}; {self.last}")
 
     # HTTP, with the session cookie, over one kept-alive connection from this phone's address
     def _connect(self) -> http.client.HTTPConnection:
@@ -258,7 +288,9 @@ class Phone:
 
     def request(self, kind: str, method: str, path: str, body: bytes | None = None,
                 headers: dict | None = None, read: bool = True):
-        headers = {"Cookie": self.cookie, "Accept-Language": "en", **(headers or {})}
+        self.requests += 1
+        request_id = f"load-{self.number}-{self.requests}"  # the X-Request-ID of the server's request log
+        headers = {"Cookie": self.cookie, "Accept-Language": "en", "X-Request-ID": request_id, **(headers or {})}
         started = time.perf_counter()
         for attempt in (1, 2):
             try:
@@ -270,11 +302,14 @@ class Phone:
                 response = connection.getresponse()
                 data = response.read()
                 break
-            except (http.client.HTTPException, OSError):
+            except (http.client.HTTPException, OSError) as error:
                 self._drop()
+                self.last = f"{method} {path} [{request_id}] attempt {attempt}: {type(error).__name__}: {error}"
                 if attempt == 2:
-                    self.stats.error(f"{kind}: connection failed")
+                    self.error(f"{kind}: connection failed")
                     return None, None
+        self.last = (f"{method} {path} [{request_id}]{' (sent twice)' if attempt == 2 else ''} -> "
+                     f"{response.status}: {shortened(data)}")
         self.stats.latency(kind, time.perf_counter() - started)
         for value in response.headers.get_all("Set-Cookie") or []:
             if value.startswith("session="):
@@ -285,17 +320,17 @@ class Phone:
         response, page = self.request("sign-in", "GET", "/login")
         token = CSRF_FIELD.search(page.decode()) if page else None
         if not token:
-            self.stats.error("sign-in: no form")
+            self.error("sign-in: no form")
             return False
         form = urlencode({"email": self.email, "password": PASSWORD, "csrf_token": token.group(1)}).encode()
         response, _ = self.request("sign-in", "POST", "/login", form,
                                    {"Content-Type": "application/x-www-form-urlencoded"})
         if response is None or response.status != 302:
-            self.stats.error(f"sign-in: {getattr(response, 'status', 'no answer')}")
+            self.error(f"sign-in: {getattr(response, 'status', 'no answer')}")
             return False
         response, data = self.request("session", "GET", "/api/v1/session")
         if response is None or response.status != 200:
-            self.stats.error(f"session: {getattr(response, 'status', 'no answer')}")
+            self.error(f"session: {getattr(response, 'status', 'no answer')}")
             return False
         self.csrf = json.loads(data)["csrf_token"]
         return self.load_caseload()
@@ -303,7 +338,7 @@ class Phone:
     def load_caseload(self) -> bool:
         response, data = self.request("caseload", "GET", "/api/v1/caseload")
         if response is None or response.status != 200:
-            self.stats.error(f"caseload: {getattr(response, 'status', 'no answer')}")
+            self.error(f"caseload: {getattr(response, 'status', 'no answer')}")
             return False
         self.people = [row["id"] for row in json.loads(data)["people"]]
         return bool(self.people)
@@ -340,22 +375,22 @@ class Phone:
         if response is None:
             return False
         if response.status != 200:
-            self.stats.error(f"sync: HTTP {response.status}")
+            self.error(f"sync: HTTP {response.status}")
             return False
         results = json.loads(data)["results"]
         if [result["id"] for result in results] != [contact["id"] for contact in batch]:
-            self.stats.error("sync: results not in the order sent")
+            self.error("sync: results not in the order sent")
             return False
         confirmed = 0
         for contact, result in zip(batch, results):
             status = result["status"]
             self.stats.count(f"result {status}")
             if status not in ("created", "duplicate"):
-                self.stats.error(f"sync: {status} {result.get('errors', '')}")
+                self.error(f"sync: {status} {result.get('errors', '')}")
             elif result["sha256"] != content_hash(contact):
-                self.stats.error("sync: hash differs from the phone's")
+                self.error("sync: hash differs from the phone's")
             elif expect_duplicates and status != "duplicate":
-                self.stats.error("sync: a re-sent contact was stored again")
+                self.error("sync: a re-sent contact was stored again")
             else:
                 self.outbox.pop(contact["id"], None)
                 confirmed += 1
@@ -385,7 +420,7 @@ class Phone:
         try:
             signed_in = self.sign_in()
         except Exception as error:  # noqa: BLE001  (counted, and the others carry on)
-            self.stats.error(f"sign-in: {type(error).__name__}")
+            self.error(f"sign-in: {type(error).__name__}")
             signed_in = False
         ready.wait()
         if not signed_in:
@@ -531,6 +566,11 @@ def main() -> int:
     print(f"errors: {sum(stats.errors.values())}")
     for what, number in stats.errors.most_common():
         print(f"  {what}: {number}")
+    if stats.details:
+        print(f"each error (seconds from the start of sign-in; the last request and its answer"
+              f"{f', the first {ERRORS_SHOWN}' if len(stats.details) > ERRORS_SHOWN else ''}):")
+        for detail in stats.details[:ERRORS_SHOWN]:
+            print(f"  {detail}")
     print("checks against the database:")
     for what, number in checks.items():
         print(f"  {what}: {number}")

@@ -11,8 +11,10 @@ run: setup translations db demo
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
 ## Install everything (a browser and the scale-out servers included) and run the whole test suite, on every core.
+## TEST_CHECKS are the checks that do not depend on the database (.ci/run has them run once, not once per database).
 PYTEST_WORKERS ?= auto
-test: setup translations browser servers lint js-test
+TEST_CHECKS ?= lint js-test
+test: setup translations browser servers $(TEST_CHECKS)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## ruff (rules in pyproject.toml) and mypy on app/: zero findings.

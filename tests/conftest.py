@@ -40,12 +40,28 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_longest_first)
     if TEST_DATABASE_URL:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL to run it")
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+def _longest_first(item) -> int:
+    """The tests that drive a browser first, then the ones marked ``slow``, then the rest
+    (a stable sort: each group keeps its order).
+
+    With ``--maxschedchunk=2`` (pyproject's addopts) pytest-xdist hands out two tests at a
+    time to whichever worker is free, so with the long tests first both workers share them
+    and the run ends on short ones. Before, in file order and xdist's default chunks (a
+    quarter of the suite each), one worker got every browser test and the other, done with
+    everything else, sat idle: the SQLite suite took 353 s; like this, 232 s.
+    """
+    if "browser" in item.fixturenames:
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
 
 
 def pytest_report_header(config):

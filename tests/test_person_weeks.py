@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete, select, update
 
@@ -178,6 +179,7 @@ def _apply(change: tuple, people: list[Person], teams: list[Team], supervisor) -
         person.team = teams[change[2]]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(changes=changes)
 def test_the_stored_weeks_equal_the_rules_after_every_change(app, changes):

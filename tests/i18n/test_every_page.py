@@ -164,6 +164,7 @@ def test_the_list_of_answers_that_are_not_pages_names_only_real_routes(app):
     assert set(NOT_HTML.values()) <= set(MIMETYPES) - {"html"}
 
 
+@pytest.mark.slow
 def test_every_page_is_in_welsh_for_a_welsh_reader(app, example):
     problems, checked = [], {kind: [] for kind in MIMETYPES}
     for rule in page_rules(app):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytest
 import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth
@@ -52,6 +53,7 @@ def own_app_context():
         _cv_app.reset(token)
 
 
+@pytest.mark.slow
 def test_every_answer_of_the_api_is_what_its_document_says(app, world):
     with own_app_context():
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

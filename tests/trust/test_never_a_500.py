@@ -138,6 +138,7 @@ def send(caller, method: str, url: str, rule, data: dict):
     return response
 
 
+@pytest.mark.slow
 def test_no_address_or_query_string_gives_a_server_error(app, callers, known_ids):
     rules = [rule for rule in all_rules(app) if "GET" in rule.methods and rule.endpoint != "static"]
 
@@ -161,6 +162,7 @@ def test_no_address_or_query_string_gives_a_server_error(app, callers, known_ids
     check()
 
 
+@pytest.mark.slow
 def test_no_form_sent_to_any_route_gives_a_server_error(app, callers, known_ids, world):
     every = all_rules(app)
     rules = [rule for rule in every if set(checked_methods(rule)) - {"GET"} and rule.endpoint != "static"]

@@ -111,9 +111,17 @@ async function finishSignOut() {
   // Someone has signed in on this phone since: that sign-in ended the old one (app/auth/operations.py
   // sign_in), and it is not the one to end.
   if (session.kind === "ok" && isNewerSignIn(pending, session.json)) ended = true;
-  else if (session.kind === "ok") ended = await api.signOut();
+  else if (session.kind === "ok") ended = (await api.signOut()) || (await endedMeanwhile());
   if (ended) await store.deleteSetting("pending_sign_out");
   return ended;
+}
+
+/**
+ * A refused /logout (its CSRF token is the ended session's) can mean that another tab or the
+ * service worker ended the same sign-in a moment before: ended, if the server now knows no session.
+ */
+async function endedMeanwhile() {
+  return (await api.getSession({ unguarded: true })).kind === "unauthenticated";
 }
 
 /** Whether the session the server answered with is a sign-in made after the pending sign-out. */

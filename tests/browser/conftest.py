@@ -67,6 +67,7 @@ class LiveServer:
         self.requests: list[str] = []
         self.sync_results: list[dict] = []
         self.arrangement_results: list[dict] = []
+        self.unreachable: set[str] = set()
         self._server = None
         self.start()
 
@@ -76,6 +77,11 @@ class LiveServer:
     def _wsgi(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         self.requests.append(f"{environ['REQUEST_METHOD']} {path}")
+        if path in self.unreachable:
+            # Lost on the way, as a proxy says when the app cannot be reached. Done here, not with
+            # Playwright's routes: those miss a service worker's requests for a moment after it restarts.
+            start_response("502 Bad Gateway", [("Content-Type", "text/plain")])
+            return [b"Bad Gateway"]
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -129,8 +135,10 @@ def server(live_server, app):
     live_server.requests.clear()
     live_server.sync_results.clear()
     live_server.arrangement_results.clear()
+    live_server.unreachable.clear()
     live_server.app.config.pop("APP_VERSION_SALT", None)
     yield live_server
+    live_server.unreachable.clear()
     live_server.app.config.pop("APP_VERSION_SALT", None)
 
 

@@ -57,12 +57,14 @@ class Scanner:
         self.scanned.append(name)
 
 
+@pytest.mark.database_independent
 def test_a_deliberately_broken_page_is_flagged_so_the_scan_is_real(page, server):
     page.goto(server.url("/login"))
     page.evaluate("document.querySelector('#email').removeAttribute('id'); document.documentElement.removeAttribute('lang')")
     assert AXE.run(page, options=AXE_OPTIONS).violations_count > 0
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_every_screen_passes_an_accessibility_scan_in_both_languages(server, browser, new_context, team, other_team, language):
     words = HEADINGS[language]

@@ -265,6 +265,7 @@ def test_with_a_pin_the_app_opens_offline_and_five_wrong_pins_wipe_it(server, pa
     assert len(outbox_rows(page)) == 1
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_the_lock_screens_pass_an_accessibility_scan_at_phone_width(server, page, context, team, language):
     officer = factories.user(team, f"clo-{language}@powys.example", language=language)

@@ -16,6 +16,7 @@ WORDS = {
 }
 
 
+@pytest.mark.database_independent
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_the_staff_and_account_screens_pass_an_accessibility_scan(server, new_context, team, language):
     words = WORDS[language]

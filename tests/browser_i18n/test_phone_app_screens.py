@@ -43,6 +43,7 @@ def example(app):
     return build_example(app)
 
 
+@pytest.mark.database_independent
 def test_every_phone_app_screen_is_in_welsh(app, live_server, browser, example):
     shown = {}
     for language in ("cy", "en"):

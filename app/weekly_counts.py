@@ -252,12 +252,17 @@ def load_tallies(
     ]
     if selection is not None:
         conditions.append(Contact.person_id.in_(selection))
+    # Every group has at least one contact, so the sums are numbers, never NULL.
+    if first == last:  # one week (the all-Wales summary, a caseload): its date is known, not read 5,000 times
+        rows = session.execute(
+            select(Contact.person_id, func.count(), _KEPT, _FACE_TO_FACE).where(*conditions).group_by(Contact.person_id)
+        ).all()
+        return {(person_id, first): (offered, kept, face) for person_id, offered, kept, face in rows}
     rows = session.execute(
         select(Contact.person_id, Contact.occurred_week, func.count(), _KEPT, _FACE_TO_FACE)
         .where(*conditions)
         .group_by(Contact.person_id, Contact.occurred_week)
-    )
-    # Every group has at least one contact, so the sums are numbers, never NULL.
+    ).all()
     return {(person_id, week): (offered, kept, face) for person_id, week, offered, kept, face in rows}
 
 
@@ -276,7 +281,7 @@ def tallies_by_index(
         .where(Contact.occurred_week.between(first, last), Contact.voided.is_(False), Contact.same_as_id.is_(None),
                Contact.person_id.in_(selection))
         .group_by(Contact.person_id, Contact.occurred_week)
-    )
+    ).all()
     return {(person_id, number): (offered, kept, face) for person_id, number, offered, kept, face in rows}
 
 

@@ -432,9 +432,13 @@ def wales_summary(session: DbSession, week: date, language: str = "en") -> tuple
     by_team: dict[int, list] = defaultdict(list)
     everyone = []
     none = (0, 0, 0)
+    counted: dict[tuple, WeekCount] = {}  # equal counts are one object: a few hundred among 5,500 people
     for person in people:
-        offered, kept, face_to_face = tallies.get((person.person_id, week), none)
-        pair = (person.category, WeekCount(week, person.required, offered, kept, face_to_face))
+        key = (person.required, *tallies.get((person.person_id, week), none))
+        count = counted.get(key)
+        if count is None:
+            count = counted[key] = WeekCount(week, *key)
+        pair = (person.category, count)
         by_team[person.team_id].append(pair)
         everyone.append(pair)
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]

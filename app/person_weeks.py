@@ -354,6 +354,7 @@ def store_missing(session: DbSession, person_ids: Sequence[int], week: date) -> 
 STORED_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category,
                   StoredPersonWeek.rag, StoredPersonWeek.paused)
 LEVEL_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category)
+STORED_AT = 4  # where the columns asked for start in each row of ``read_stored``, after person_id, week and two more
 
 
 def read_stored(
@@ -363,7 +364,7 @@ def read_stored(
     id, Monday): one statement.
 
     Each row has ``team_id`` and the other ``columns`` asked for (``STORED_COLUMNS``:
-    ``required``, ``category``, ``rag`` and ``paused`` too). Anyone in the cohort during
+    ``required``, ``category``, ``rag`` and ``paused`` too), from position ``STORED_AT``. Anyone in the cohort during
     ``week`` (one of ``weeks``) found without it stored (the horizon passed, or the rows
     were never built) has their weeks computed, stored and committed, and the rows are read
     again: so call this before loading anything else into the session.

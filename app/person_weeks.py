@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Row, and_, delete, event, func, inspect, or_, select
+from sqlalchemy import Row, and_, case, delete, event, func, inspect, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -354,6 +354,7 @@ def store_missing(session: DbSession, person_ids: Sequence[int], week: date) -> 
 STORED_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category,
                   StoredPersonWeek.rag, StoredPersonWeek.paused)
 LEVEL_COLUMNS = (StoredPersonWeek.team_id, StoredPersonWeek.required, StoredPersonWeek.category)
+STORED_AT = 4  # where the columns asked for start in each row of ``read_stored``, after person_id, week and two more
 
 
 def read_stored(
@@ -363,7 +364,7 @@ def read_stored(
     id, Monday): one statement.
 
     Each row has ``team_id`` and the other ``columns`` asked for (``STORED_COLUMNS``:
-    ``required``, ``category``, ``rag`` and ``paused`` too). Anyone in the cohort during
+    ``required``, ``category``, ``rag`` and ``paused`` too), from position ``STORED_AT``. Anyone in the cohort during
     ``week`` (one of ``weeks``) found without it stored (the horizon passed, or the rows
     were never built) has their weeks computed, stored and committed, and the rows are read
     again: so call this before loading anything else into the session.
@@ -395,6 +396,43 @@ def read_stored(
             store_missing(session, list(missing), week)
             stored, _ = _keyed(session.execute(statement), week)
     return stored
+
+
+def required_by_person(selection, weeks: Sequence[date], team_id: int):
+    """The stored levels of ``weeks`` as a subquery of one row per person (of ``selection``, a
+    SELECT of ids) with any: ``person_id``; each week's ``required`` in turn (NULL for a week
+    not stored: nothing required); and ``elsewhere``, 1 when another team than ``team_id``
+    holds one of the weeks (a transfer: see ``team_shares``), else 0.
+    """
+    first, last = min(weeks), max(weeks)
+    return (
+        select(
+            StoredPersonWeek.person_id.label("person_id"),
+            *[func.max(case((StoredPersonWeek.week == each, StoredPersonWeek.required))).label(f"required_{number}")
+              for number, each in enumerate(weeks)],
+            func.max(case((StoredPersonWeek.team_id != team_id, 1), else_=0)).label("elsewhere"),
+        )
+        .where(StoredPersonWeek.week.between(first, last), StoredPersonWeek.person_id.in_(selection))
+        .group_by(StoredPersonWeek.person_id)
+        .subquery()
+    )
+
+
+def weeks_held_elsewhere(
+    session: DbSession, person_ids: Sequence[int], weeks: Sequence[date], team_id: int
+) -> dict[int, list[date]]:
+    """Of these people's ``weeks``, those whose stored row another team holds, by person: one
+    statement, for the few people ``stored_by_person`` marks ``elsewhere``."""
+    held: dict[int, list[date]] = {}
+    if not person_ids:
+        return held
+    for person_id, week in session.execute(
+        select(StoredPersonWeek.person_id, StoredPersonWeek.week)
+        .where(StoredPersonWeek.person_id.in_(person_ids), StoredPersonWeek.week.between(min(weeks), max(weeks)),
+               StoredPersonWeek.team_id != team_id)
+    ):
+        held.setdefault(person_id, []).append(week)
+    return held
 
 
 def _keyed(rows, week: date) -> tuple[dict[tuple[int, date], Row], bool | None]:

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import inputs, scoping
 from app.arrangements.operations import arranged_in_week
 from app.extensions import DbSession
-from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans
+from app.weekly_counts import count_weeks, load_history, load_tallies, rag_spans, tallies_by_index
 from app.contacts.joint import listed
 from app.cohort.operations import people_in_team_during
 from app.collation import sort_key_for
@@ -53,17 +53,19 @@ from app.models import (
     Person,
     Rag,
     RequirementReview,
+    StoredPersonWeek,
     Team,
     User,
 )
 from app.person_weeks import (
     LEVEL_COLUMNS,
+    STORED_AT,
     in_cohort_during,
     read_stored,
     store_missing,
-    stored_counts,
+    required_by_person,
     team_shares,
-    weeks_held_by_other_teams,
+    weeks_held_elsewhere,
 )
 
 CHART_WEEKS = 12
@@ -275,56 +277,83 @@ def _latest_review_due():
 def week_rows(session: DbSession, team: Team, week: date, today: date) -> list[WeekRow]:
     """One row for each person in the team's cohort during ``week``, unfiltered, unsorted.
 
-    Reads each person's stored weeks (``app.person_weeks``) and the contact tallies; the
-    rules ran when the histories last changed.
+    Two statements: each person with their latest review's due date, their stored week
+    (``app.person_weeks``: the rules ran when the histories last changed) and the twelve
+    weeks' levels, one row per person (``person_weeks.required_by_person``); then the
+    contact tallies (``weekly_counts.tallies_by_index``).
     """
     weeks = weeks_ending_with(week, CHART_WEEKS)
     sunday = week + timedelta(days=6)
     team_id = team.id
     # Those who were in the team then (app.cohort): a person who moved on keeps the old team's past weeks.
-    conditions = (Person.id.in_(people_in_team_during(team_id, week, sunday)),)
-    stored = read_stored(session, conditions, weeks, week)  # first: it may store missing weeks and commit
-    selection = select(Person.id).where(*conditions)
-    found = session.execute(
-        select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
-    ).all()
-    if any((person.id, week) not in stored for person, _ in found):
-        # Someone who was in the team's cohort in an earlier period: never stored for this week yet.
-        store_missing(session, [person.id for person, _ in found if (person.id, week) not in stored], week)
-        stored = read_stored(session, conditions, weeks, week)
-        found = session.execute(
-            select(Person, _latest_review_due()).where(*conditions).options(joinedload(Person.offender_manager))
-        ).all()
-    tallies = load_tallies(session, selection, weeks)
+    selection = people_in_team_during(team_id, week, sunday)
+    levels = required_by_person(selection, weeks, team_id)
+    now = StoredPersonWeek  # the chosen week's row (not an alias: the scoping criteria name the table)
+    statement = (
+        select(Person, _latest_review_due(), now.team_id, now.category, now.rag, now.paused, *list(levels.c)[1:])
+        .outerjoin(now, (now.person_id == Person.id) & (now.week == week))
+        .outerjoin(levels, levels.c.person_id == Person.id)
+        .where(Person.id.in_(selection))
+        .options(joinedload(Person.offender_manager))
+    )
+    found = session.execute(statement).all()
+    missing = [row[0].id for row in found if row[_TEAM_NOW] is None]
+    if missing:
+        # Never stored for this week yet (the horizon passed, or someone in the team's cohort in an
+        # earlier period): computed and committed now, which expires what was loaded, so read again.
+        store_missing(session, missing, week)
+        found = session.execute(statement).all()
+    tallies = tallies_by_index(session, selection, weeks)
     # A transferred person's weeks held by the other team: this team's share of them (app.person_weeks).
-    shares = team_shares(session, team_id, weeks_held_by_other_teams(stored, team_id))
+    elsewhere = [row[0].id for row in found if row[_ELSEWHERE]]
+    shares = team_shares(session, team_id, weeks_held_elsewhere(session, elsewhere, weeks, team_id)) if elsewhere else {}
     # Only a week a pause touches needs the pause's dates to say why it is pro-rated.
-    paused = [person.id for person, _ in found if stored[person.id, week].paused]
+    paused = [row[0].id for row in found if row[_PAUSED] is not None]
     pauses = _pauses_touching(session, paused, week, sunday) if paused else {}
-    suggestion = suggestion_weeks(week, today)
+    suggestion = [weeks.index(each) for each in suggestion_weeks(week, today)]
+    counted: dict[tuple, WeekCount] = {}  # equal counts are one object: most people's weeks look alike
+    none = (0, 0, 0)
     rows = []
-    for person, next_review_due in found:
+    for row in found:
+        person, next_review_due = row[0], row[1]
+        person_id = person.id
         if person.team_id == team_id:
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
-        counts = stored_counts(stored, tallies, person.id, weeks, shares)
-        this_week = stored[person.id, week]
-        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in pauses.get(person.id, [])])
+        history = []
+        for number, each in enumerate(weeks):
+            required = row[_REQUIRED + number] or 0  # no stored row: not in the cohort that week
+            if shares and (person_id, each) in shares:
+                required = shares[person_id, each]
+            key = (number, required, *tallies.get((person_id, number), none))
+            count = counted.get(key)
+            if count is None:
+                count = counted[key] = WeekCount(each, *key[1:])
+            history.append(count)
+        person_pauses = pauses.get(person_id, [])
+        rating = pro_rating(week, CohortMembership(person.joined_on, person.left_on), [period for period, _ in person_pauses])
         rows.append(
             WeekRow(
                 person=person,
-                category=this_week.category,
-                rag=this_week.rag,
-                count=counts[week],
-                history=[counts[each] for each in weeks],
-                paused=this_week.paused,
+                category=row[_CATEGORY],
+                rag=row[_RAG],
+                count=history[-1],
+                history=history,
+                paused=row[_PAUSED],
                 review=review_state(next_review_due, today) if person.left_on is None else None,
                 next_review_due=next_review_due,
-                review_suggested=review_suggested([counts[each] for each in suggestion]),
+                review_suggested=review_suggested([history[number] for number in suggestion]),
                 pro_rating=rating,
-                pro_rating_pause=_reason_of(rating, pauses.get(person.id, [])),
+                pro_rating_pause=_reason_of(rating, person_pauses),
             )
         )
     return rows
+
+
+# Where each part of a row of ``week_rows``' statement is: the person and the review's due date,
+# the week's stored row, then ``required_by_person``'s columns.
+_TEAM_NOW, _CATEGORY, _RAG, _PAUSED = 2, 3, 4, 5
+_REQUIRED = 6
+_ELSEWHERE = _REQUIRED + CHART_WEEKS
 
 
 def _pauses_touching(session: DbSession, selection, monday: date, sunday: date) -> dict[int, list]:
@@ -404,10 +433,16 @@ def wales_summary(session: DbSession, week: date, language: str = "en") -> tuple
     by_team: dict[int, list] = defaultdict(list)
     everyone = []
     none = (0, 0, 0)
-    for person in people:
-        offered, kept, face_to_face = tallies.get((person.person_id, week), none)
-        pair = (person.category, WeekCount(week, person.required, offered, kept, face_to_face))
-        by_team[person.team_id].append(pair)
+    counted: dict[tuple, WeekCount] = {}  # equal counts are one object: a few hundred among 5,500 people
+    # Each row by position (``read_stored``'s order): reading 5,500 Rows by name costs several times as much.
+    person_id, team_id, required, category = 0, STORED_AT, STORED_AT + 1, STORED_AT + 2
+    for row in people:
+        key = (row[required], *tallies.get((row[person_id], week), none))
+        count = counted.get(key)
+        if count is None:
+            count = counted[key] = WeekCount(week, *key)
+        pair = (row[category], count)
+        by_team[row[team_id]].append(pair)
         everyone.append(pair)
     summary = [TeamTotals(team, cohort_totals(by_team[team.id])) for team in teams]
     summary.sort(key=lambda item: sort_key_for(language)(item.team.name))  # Welsh order for Welsh readers

@@ -231,6 +231,10 @@ def _in_force_from(statement: Select, model, selection: PersonSelection, day: da
     )
 
 
+# ``Contact.counts`` in SQL: not voided, and not a second officer's record of a joint meeting.
+COUNTED = (Contact.voided.is_(False), Contact.same_as_id.is_(None))
+
+
 def load_tallies(
     session: DbSession, selection: PersonSelection | None, weeks: Sequence[date]
 ) -> dict[tuple[int, date], tuple[int, int, int]]:
@@ -247,8 +251,7 @@ def load_tallies(
     first, last = min(weeks), max(weeks)
     conditions = [
         Contact.occurred_week == first if first == last else Contact.occurred_week.between(first, last),
-        Contact.voided.is_(False),
-        Contact.same_as_id.is_(None),
+        *COUNTED,
     ]
     if selection is not None:
         conditions.append(Contact.person_id.in_(selection))
@@ -279,8 +282,7 @@ def tallies_by_index(
     place = case({week: number for number, week in enumerate(weeks)}, value=Contact.occurred_week)
     rows = session.execute(
         select(Contact.person_id, place, func.count(), _KEPT, _FACE_TO_FACE)
-        .where(Contact.occurred_week.between(first, last), Contact.voided.is_(False), Contact.same_as_id.is_(None),
-               Contact.person_id.in_(selection))
+        .where(Contact.occurred_week.between(first, last), *COUNTED, Contact.person_id.in_(selection))
         .group_by(Contact.person_id, Contact.occurred_week)
     ).all()
     return {(row[0], row[1]): (row[2], row[3], row[4]) for row in rows}  # by position, as in load_tallies

@@ -24,7 +24,7 @@ from app.domain.weeks import local_date, week_bounds_utc, week_of, week_start, w
 from app.extensions import DbSession
 from app.models import Arrangement, Contact, Outcome, Person, Team, User
 from app.person_weeks import read_stored, stored_counts, team_shares, weeks_held_by_other_teams
-from app.weekly_counts import load_tallies
+from app.weekly_counts import COUNTED, load_tallies
 
 MEASURE_WEEKS = 12
 _SIX_DAYS = timedelta(days=6)
@@ -86,8 +86,7 @@ def contact_credits(session: DbSession, selection, weeks: list[date]) -> list[Co
     counted = [
         Contact.person_id.in_(selection),
         Contact.occurred_week.between(min(weeks), max(weeks)),
-        Contact.voided.is_(False),
-        Contact.same_as_id.is_(None),
+        *COUNTED,
     ]
     rows = session.execute(
         select(Contact.id, Contact.person_id, Contact.occurred_week, Contact.outcome, Contact.recorder_agency,

@@ -450,6 +450,17 @@ def _keyed(rows, week: date) -> tuple[dict[tuple[int, date], Row], bool | None]:
     return stored, None if expected is None else found == expected
 
 
+def week_requirement(
+    person_id: int, week: date, stored_required: int | None, shares: Mapping[tuple[int, date], int] | None
+) -> int:
+    """What a week requires of the team: its stored level (none stored: the person was not in the
+    cohort that week, nothing required), or the team's share (``team_shares``) of a week another
+    team's row holds."""
+    if shares and (person_id, week) in shares:
+        return shares[person_id, week]
+    return stored_required if stored_required is not None else 0
+
+
 def stored_counts(
     stored: Mapping[tuple[int, date], Row], tallies: dict, person_id: int, weeks: Sequence[date],
     shares: Mapping[tuple[int, date], int] | None = None,
@@ -462,9 +473,7 @@ def stored_counts(
     counts = {}
     for week in weeks:
         row = stored.get((person_id, week))
-        required = row.required if row is not None else 0
-        if shares is not None and (person_id, week) in shares:
-            required = shares[person_id, week]
+        required = week_requirement(person_id, week, row.required if row is not None else None, shares)
         offered, kept, face_to_face = tallies.get((person_id, week), _NO_CONTACTS)
         counts[week] = WeekCount(week, required, offered, kept, face_to_face)
     return counts

@@ -65,6 +65,7 @@ from app.person_weeks import (
     store_missing,
     required_by_person,
     team_shares,
+    week_requirement,
     weeks_held_elsewhere,
 )
 
@@ -321,9 +322,7 @@ def week_rows(session: DbSession, team: Team, week: date, today: date) -> list[W
             set_committed_value(person, "team", team)  # known already: no query, and no change to save
         history = []
         for number, each in enumerate(weeks):
-            required = row[_REQUIRED + number] or 0  # no stored row: not in the cohort that week
-            if shares and (person_id, each) in shares:
-                required = shares[person_id, each]
+            required = week_requirement(person_id, each, row[_REQUIRED + number], shares)
             key = (number, required, *tallies.get((person_id, number), none))
             count = counted.get(key)
             if count is None:

@@ -33,6 +33,7 @@ def caches(page) -> list[str]:
     return page.evaluate("caches.keys()")
 
 
+@pytest.mark.database_independent
 def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_outbox(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -62,6 +63,7 @@ def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_ou
     assert caches(page) != [old_cache]  # the old version's cache is gone
 
 
+@pytest.mark.database_independent
 def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -92,6 +94,7 @@ def test_signing_out_offers_to_send_first_then_clears_the_caseload(server, page,
     expect(page.get_by_role("heading", name="Sign in to start")).to_be_visible()
 
 
+@pytest.mark.database_independent
 def test_unsent_records_are_deleted_only_after_a_clear_warning(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -115,6 +118,7 @@ def test_unsent_records_are_deleted_only_after_a_clear_warning(server, page, con
     assert stored_count() == 0
 
 
+@pytest.mark.database_independent
 def test_a_screen_chosen_while_a_record_saves_is_where_the_officer_stays(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -148,6 +152,7 @@ def test_signing_out_and_keeping_the_records_sends_them_when_the_same_officer_si
     assert stored_count() == 1
 
 
+@pytest.mark.database_independent
 def test_a_contact_can_be_recorded_with_the_keyboard_alone(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -209,6 +214,7 @@ def test_welfare_help_takes_pathways_and_an_exact_time_can_be_given(server, page
     assert contact.occurred_at == datetime(2026, 6, 1, 8, 30, tzinfo=timezone.utc)
 
 
+@pytest.mark.database_independent
 def test_the_app_works_offline_in_welsh(server, page, context, team):
     officer = factories.user(team, "swyddog@powys.example", language="cy")
     factories.person(team, "Rhys Evans")
@@ -225,6 +231,7 @@ def test_the_app_works_offline_in_welsh(server, page, context, team):
     expect(indicator(page)).to_contain_text("1 yn aros i'w anfon")
 
 
+@pytest.mark.database_independent
 def test_choosing_cymraeg_offline_switches_the_app_and_tells_the_server_later(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -285,6 +292,7 @@ def test_without_javascript_the_record_form_still_records_a_contact(server, brow
     context.close()
 
 
+@pytest.mark.database_independent
 def test_a_phone_clock_two_hours_fast_is_pointed_out_and_now_means_the_servers_now(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     real_now = datetime.now(timezone.utc)
@@ -299,6 +307,7 @@ def test_a_phone_clock_two_hours_fast_is_pointed_out_and_now_means_the_servers_n
     assert contact.clock_skew  # and the server flags what the phone said
 
 
+@pytest.mark.database_independent
 def test_a_full_phone_keeps_the_form_and_says_nothing_was_saved(server, page, officer):
     factories.person(officer.team, "Rhys Evans")
     open_app(page, server, officer.email)
@@ -327,6 +336,7 @@ def browser_answers_persist(context, granted: bool):
     """)
 
 
+@pytest.mark.database_independent
 def test_the_app_asks_to_keep_its_storage_and_says_so_when_the_browser_refuses(server, page, context, officer):
     browser_answers_persist(context, granted=False)
     factories.person(officer.team, "Rhys Evans")
@@ -341,6 +351,7 @@ def test_the_app_asks_to_keep_its_storage_and_says_so_when_the_browser_refuses(s
     expect(page.locator("[data-banner=storage]")).to_have_count(0)  # dismissed stays dismissed
 
 
+@pytest.mark.database_independent
 def test_no_storage_warning_when_the_browser_agrees_to_keep_what_is_saved(server, page, context, officer):
     browser_answers_persist(context, granted=True)
     factories.person(officer.team, "Rhys Evans")

@@ -20,6 +20,9 @@ WORDS = {
            "reference": "Cyfeirnod Cyswllt:"},
 }
 
+# What the browser does by itself: the server's side is tested on both databases (pyproject's markers).
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_a_sergeant_makes_a_niche_export_and_copies_a_block(server, new_context, team, language):

@@ -117,6 +117,7 @@ def lock_after(server):
     server.app.config.pop("APP_LOCK_SECONDS", None)
 
 
+@pytest.mark.database_independent
 def test_the_caseload_on_the_phone_is_sealed_at_rest(server, page, officer):
     factories.person(officer.team, SECRET_NAME, delius_crn="X123456")
     open_app(page, server, officer.email)
@@ -125,6 +126,7 @@ def test_the_caseload_on_the_phone_is_sealed_at_rest(server, page, officer):
     assert held["caseloads"] == 1  # there, but sealed
 
 
+@pytest.mark.database_independent
 def test_signing_out_without_signal_wipes_at_once_and_the_server_ends_the_sign_in_when_the_phone_reaches_it(
     server, page, context, officer
 ):
@@ -158,6 +160,7 @@ def test_signing_out_without_signal_wipes_at_once_and_the_server_ends_the_sign_i
     assert stored_count() == 1
 
 
+@pytest.mark.database_independent
 def test_no_page_opens_on_the_old_sign_in_until_the_server_has_heard_of_the_sign_out(server, page, context, officer):
     factories.person(officer.team, SECRET_NAME)
     open_app(page, server, officer.email)
@@ -185,6 +188,7 @@ def test_no_page_opens_on_the_old_sign_in_until_the_server_has_heard_of_the_sign
     assert sign_ins_of(officer) == 1  # the new one: the old one ended before the sign-in form was shown
 
 
+@pytest.mark.database_independent
 def test_a_sign_out_left_pending_is_finished_before_the_sign_in_page_is_shown(server, page, context, officer, other_officer):
     factories.person(officer.team, SECRET_NAME)
     factories.person(other_officer.team, "Dylan Price")
@@ -205,6 +209,7 @@ def test_a_sign_out_left_pending_is_finished_before_the_sign_in_page_is_shown(se
     expect(other.get_by_text(SECRET_NAME)).to_have_count(0)
 
 
+@pytest.mark.database_independent
 def test_after_the_idle_time_the_app_locks_shows_nothing_and_the_sign_in_ends(server, page, officer, lock_after):
     factories.person(officer.team, SECRET_NAME)
     open_app(page, server, officer.email)
@@ -232,6 +237,7 @@ def test_after_the_idle_time_the_app_locks_shows_nothing_and_the_sign_in_ends(se
     expect(page.get_by_role("heading", name=SECRET_NAME)).to_be_visible()
 
 
+@pytest.mark.database_independent
 def test_with_a_pin_the_app_opens_offline_and_five_wrong_pins_wipe_it(server, page, context, officer):
     factories.person(officer.team, "Rhys Evans")
     factories.person(officer.team, SECRET_NAME)
@@ -306,6 +312,7 @@ def test_the_lock_screens_pass_an_accessibility_scan_at_phone_width(server, page
     assert not problems, "\n\n".join(f"{name}:\n{report}" for name, report in problems.items())
 
 
+@pytest.mark.database_independent
 def test_the_app_opened_after_it_was_left_alone_too_long_starts_locked(server, page, officer):
     factories.person(officer.team, SECRET_NAME)
     open_app(page, server, officer.email)
@@ -318,6 +325,7 @@ def test_the_app_opened_after_it_was_left_alone_too_long_starts_locked(server, p
     expect(page.get_by_text(SECRET_NAME)).to_have_count(0)
 
 
+@pytest.mark.database_independent
 def test_another_officer_signing_in_leaves_nothing_of_the_first_ones_caseload_readable(
     server, page, context, officer, other_officer
 ):

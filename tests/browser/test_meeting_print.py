@@ -22,6 +22,9 @@ LONG = "GwasanaethCymorthTaiaDigartrefeddCyngorSirPowysLlandrindodLlanfairymMual
 WORDS = {"en": ("Red: daily management", "Attendance by agency"),
          "cy": ("Coch: rheoli bob dydd", "Presenoldeb fesul asiantaeth")}
 
+# What the browser does by itself: the server's side is tested on both databases (pyproject's markers).
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_the_agenda_and_minutes_print_on_a4_with_nothing_cut_off(server, new_context, team, language):

@@ -18,6 +18,9 @@ NARROW = {"width": 320, "height": 640}
 WORDS = {"en": {"record": "Record a contact", "kind": "Kind of contact"},
          "cy": {"record": "Cofnodi cyswllt", "kind": "Math o gyswllt"}}
 
+# What the browser does by itself: the server's side is tested on both databases (pyproject's markers).
+pytestmark = pytest.mark.database_independent
+
 
 def _open_record_form(page, server, officer, language):
     officer.language = language

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+
+# What the browser does by itself: the server's side is tested on both databases (pyproject's markers).
+pytestmark = pytest.mark.database_independent
 
 
 def test_switching_to_welsh_on_the_sign_in_page_keeps_the_email_but_not_the_password(live_server, page):

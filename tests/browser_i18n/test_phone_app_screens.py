@@ -76,6 +76,7 @@ def test_every_phone_app_screen_is_in_welsh(app, live_server, browser, example):
     assert "Trefnu cyswllt" in arrange and "Ble (dewisol)" in arrange and "Gyda phwy (dewisol)" in arrange
 
 
+@pytest.mark.database_independent
 def test_the_sign_in_screen_of_the_phone_app_is_in_welsh(live_server, browser, example):
     shown = {}
     for language in ("cy", "en"):
@@ -93,6 +94,7 @@ def _no_network(route):
     route.abort("internetdisconnected")
 
 
+@pytest.mark.database_independent
 def test_the_phone_app_stays_in_welsh_offline(live_server, browser, example):
     set_language(example.officer, "cy")
     context = browser.new_context()
@@ -120,6 +122,7 @@ def test_the_phone_app_stays_in_welsh_offline(live_server, browser, example):
         context.close()
 
 
+@pytest.mark.database_independent
 def test_switching_language_on_the_record_screen_keeps_the_screen_and_what_was_typed(live_server, browser, example):
     context = browser.new_context()
     try:

@@ -39,14 +39,8 @@ from tests import factories
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
-DOMAIN_TESTS = os.path.join(os.path.dirname(__file__), "domain")
-
-
 def pytest_collection_modifyitems(config, items):
     items.sort(key=_longest_first, reverse=os.environ.get("TEST_ORDER") == "browsers-last")
-    for item in items:
-        if str(item.path).startswith(DOMAIN_TESTS + os.sep):  # plain Python: no database at all
-            item.add_marker(pytest.mark.database_independent)
     if TEST_DATABASE_URL:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL to run it")

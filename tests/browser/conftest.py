@@ -216,9 +216,10 @@ def wait_for_worker(page):
 
 def wait_for_empty_outbox(page) -> None:
     """Until the phone holds nothing unsent, anyone's (the indicator counts the signed-in user's only)."""
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => import(new URL('store.js', document.querySelector('script[type=module]').src).href)"
-        ".then((store) => store.allOutboxRows()).then((rows) => rows.length === 0)"
+        ".then((store) => store.allOutboxRows()).then((rows) => rows.length === 0)",
     )
 
 
@@ -227,7 +228,11 @@ def outbox_rows(page) -> list[dict]:
 
 
 def wait_until(page, expression: str, arg=None, timeout_ms: int = 15000):
-    """Poll an expression that may return a promise (page.wait_for_function does not await those)."""
+    """Poll an expression that may return a promise.
+
+    ``page.wait_for_function`` is no use for those: it returns as soon as the promise settles,
+    whatever it settles to (a promise of ``false`` ends the wait too).
+    """
     waited = 0
     while not (value := page.evaluate(expression, arg)):
         if waited > timeout_ms:

@@ -43,6 +43,9 @@ def test_a_new_version_waits_is_offered_never_interrupts_a_form_and_keeps_the_ou
     record_for(page, "Rhys Evans")
     context.route("**/api/v1/contacts/sync", lambda route: route.abort("internetdisconnected"))  # it stays waiting
     restore_network(context)
+    # The home screen says it is online again: its note above the button changes, and the
+    # button moves (a tap while it moves lands beside it).
+    expect(page.get_by_text("Caseload updated")).to_be_visible()
 
     server.app.config["APP_VERSION_SALT"] = "release 2"  # a new release is deployed
     page.get_by_role("link", name="Record a contact").first.click()

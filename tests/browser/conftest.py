@@ -220,6 +220,7 @@ def wait_for_empty_outbox(page) -> None:
         page,
         "() => import(new URL('store.js', document.querySelector('script[type=module]').src).href)"
         ".then((store) => store.allOutboxRows()).then((rows) => rows.length === 0)",
+        timeout_ms=30000,  # as long as Playwright waits by default: a send can be slow on a busy machine
     )
 
 

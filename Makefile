@@ -34,20 +34,28 @@ $(JS_PACKAGES): tests/js/package-lock.json
 
 setup: $(VENV)/.installed
 
-## Every package exactly as locked, each checked against its hash; then the app itself. No bytecode
-## is compiled at install (a third of pip's time): Python compiles each module the first time it is imported.
-$(VENV)/.installed: requirements.lock pyproject.toml
+## Every package exactly as locked, each checked against its hash; then the app itself. uv installs
+## them (pip took 34 s of a fresh set-up, uv 2 s, 2026-12-03); uv itself comes from pip, checked
+## against requirements-uv.lock's hashes. No bytecode is compiled at install: Python compiles each
+## module the first time it is imported.
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+$(VENV)/.installed: requirements.lock requirements-uv.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-compile --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-compile --disable-pip-version-check --require-hashes -r requirements-uv.lock
+	$(UV) --require-hashes -r requirements.lock
+	$(UV) --no-deps -e .
 	touch $@
 
-## Make requirements.lock again from pyproject.toml (after adding or changing a dependency).
+## Make requirements.lock again from pyproject.toml (after adding or changing a dependency), and
+## requirements-uv.lock from UV_VERSION.
+UV_VERSION := 0.13.9
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
 	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	echo "uv==$(UV_VERSION)" | .venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements-uv.lock -
 
 ## The real Chromium the browser tests drive (Playwright cannot download its own here).
 browser:

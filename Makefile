@@ -57,11 +57,12 @@ lock:
 	echo "uv==$(UV_VERSION)" | .venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links --output-file requirements-uv.lock -
 
-## The real Chromium the browser tests drive (Playwright cannot download its own here).
+## The real Chromium the browser tests drive, its headless shell (Playwright cannot download its own
+## here), and the whole browser for benchmarks/lighthouse.py.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@command -v chromium-headless-shell >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and chromium-headless-shell for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-headless-shell >/dev/null; }
 
 ## Debian's nginx and redis-server, for the scaled-out test (tests/test_scaled_out.py starts its own).
 servers:

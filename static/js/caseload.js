@@ -74,10 +74,11 @@ export async function refresh(userId) {
     // now, the ones held are kept.
     const answer = await api.getArrangements();
     const fetched = answer.kind === "ok" ? fromAnswer(answer.json) : null;
-    const latest = await store.getCaseload(userId); // an outcome may have been recorded meanwhile
-    const arrangements = fetched && keepRecordedMeanwhile(fetched, current && current.arrangements, latest && latest.arrangements);
-    await store.putCaseload({
-      arrangements: arrangements || (latest && latest.arrangements) || [],
+    // Written over what is held by then (an outcome may have been recorded meanwhile), as a
+    // change that a write in between makes start again: never over a stale copy.
+    const fresh = (latest) => ({
+      arrangements: (fetched && keepRecordedMeanwhile(fetched, current && current.arrangements, latest && latest.arrangements))
+        || (latest && latest.arrangements) || [],
       user_id: userId,
       fetched_at: new Date().toISOString(),
       server_time: result.json.server_time || null,
@@ -85,8 +86,11 @@ export async function refresh(userId) {
       etag: result.headers.get("ETag"),
       people: result.json.people.filter(validRow),
     });
+    if (await store.getCaseload(userId)) await store.updateCaseload(userId, fresh);
+    else await store.putCaseload(fresh(null)); // none held yet: no outcome can have been recorded on it
   } else if (result.kind === "not_modified" && current) {
-    await store.putCaseload({ ...current, fetched_at: new Date().toISOString() });
+    // Only the time it was checked: an outcome recorded while the answer was on its way stays recorded.
+    await store.updateCaseload(userId, (latest) => ({ ...latest, fetched_at: new Date().toISOString() }));
   }
   return result;
 }

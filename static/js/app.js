@@ -12,8 +12,8 @@ import * as caseload from "./caseload.js";
 import * as session from "./session.js";
 import * as updates from "./updates.js";
 import { h, replaceChildren } from "./dom.js";
-import { SIGN_IN_URL, renderChrome } from "./chrome.js";
-import { changes, loadLocal, state } from "./state.js";
+import { SIGN_IN_URL, newScreen, renderChrome } from "./chrome.js";
+import { changes, loadLocal, setOnline, state } from "./state.js";
 import * as arrangementRules from "./arrangements.js";
 import * as home from "./home.js";
 import * as corrections from "./corrections.js";
@@ -335,6 +335,7 @@ async function route() {
       }));
     }
   }
+  newScreen();
   document.title = _("%(screen)s – Cyswllt", { screen: screen.title });
   replaceChildren(elements.flash, pendingFlash || "");
   pendingFlash = null;
@@ -399,20 +400,20 @@ function wireEvents() {
   api.connectivity.addEventListener("reached", (event) => {
     const online = event.detail.reached;
     if (state.online !== online) {
-      state.online = online;
+      setOnline(online);
       if (screen && screen.update && !state.formActive) screen.update();
       renderChrome();
     }
   });
   window.addEventListener("online", async () => {
-    state.online = true;
+    setOnline(true);
     renderChrome();
     await refreshSession();
     await send({ force: true });
     await refreshCaseload();
   });
   window.addEventListener("offline", () => {
-    state.online = false;
+    setOnline(false);
     renderChrome();
   });
   document.addEventListener("visibilitychange", () => {

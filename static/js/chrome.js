@@ -1,10 +1,14 @@
 // What every screen shows around it: the sync indicator, the sign-out link and the banners
-// (offline, signed out, an update ready, a wrong clock, storage not kept).
+// (offline or online again, signed out, an update ready, a wrong clock, storage not kept).
+//
+// Within one screen the banners' area never gets shorter: when the signal comes back (one bar
+// in a valley comes and goes) or a banner is dismissed, what is below stays where it was, so a
+// tap on "Record a contact" lands on it. The next screen lays itself out afresh (newScreen).
 
 import { _, ngettext } from "./i18n.js";
 import * as store from "./store.js";
 import * as outbox from "./outbox.js";
-import { h, replaceChildren } from "./dom.js";
+import { h, keepingHeight, replaceChildren } from "./dom.js";
 import { state } from "./state.js";
 import { applyUpdate } from "./updates.js";
 
@@ -35,6 +39,8 @@ export function renderChrome() {
   const banners = [];
   if (!state.online) {
     banners.push(banner("offline", _("You are offline. Contacts you record are saved on this phone and sent when you have a signal.")));
+  } else if (state.backOnline) {
+    banners.push(banner("online", _("You are online again.")));
   }
   if (user && state.signedOut) {
     banners.push(banner("signed-out", _("You are signed out. Contacts you record are kept on this phone and sent after you sign in again."),
@@ -51,7 +57,13 @@ export function renderChrome() {
     banners.push(banner("storage", _("This browser has not agreed to keep what is saved on this phone if it runs short of space. Send your records as soon as you can."),
       h("button", { class: "button button--small button--secondary", type: "button", onclick: dismissStorageNotice }, _("I understand"))));
   }
-  replaceChildren(elements.banners, banners);
+  keepingHeight(elements.banners, () => replaceChildren(elements.banners, banners));
+}
+
+/** A new screen: the banners take only the room they need, and "online again" has been seen. */
+export function newScreen() {
+  state.backOnline = false;
+  elements.banners.style.minHeight = "";
 }
 
 function banner(kind, text, action = null) {

@@ -29,6 +29,16 @@ export function replaceChildren(element, ...children) {
   return append(element, children);
 }
 
+/**
+ * Change `element` without letting it get shorter than it has been: what is below it stays
+ * where it was (a tap aimed at a button lands on it). A new screen starts again from nothing.
+ */
+export function keepingHeight(element, change) {
+  const before = element.offsetHeight;
+  change();
+  if (element.offsetHeight < before) element.style.minHeight = `${before}px`;
+}
+
 // Words for the API's codes: the same messages as the server's presenters.
 export const CONTACT_TYPES = [
   ["home_visit", () => _("Home visit")],

@@ -2,7 +2,7 @@
 
 import { _, ago, formatDate, formatDay, londonDay, ngettext } from "./i18n.js";
 import { notSentThisWeek } from "./late.js";
-import { CONTACT_TYPES, OUTCOMES, h, label, replaceChildren } from "./dom.js";
+import { CONTACT_TYPES, OUTCOMES, h, keepingHeight, label, replaceChildren } from "./dom.js";
 import { arrangedThisWeek, forHome, isArrangementRow, recordedOnPhone, withPending } from "./arrangements.js";
 import { fromEarlierWeek, matches, mineFirst, ordered, stillNeeded, weekStatus } from "./caseload.js";
 import * as concerns from "./concerns.js";
@@ -237,7 +237,8 @@ export function mount(container, ctx) {
       // Nothing expires from the outbox: say how long the oldest record has waited.
       notes.push(_("The oldest record waiting to send was saved %(when)s.", { when: ago(rows[0].saved_at) }));
     }
-    replaceChildren(summary, notes.map((note) => h("p", { class: "note" }, note)));
+    // Shorter notes (the signal back, the records sent) keep their room on this screen (dom.js).
+    keepingHeight(summary, () => replaceChildren(summary, notes.map((note) => h("p", { class: "note" }, note))));
     replaceChildren(lead, caseload && caseload.week_start ? _("Week beginning %(date)s", { date: formatDay(caseload.week_start, "full_date_in_sentence") }) : "");
   }
 
@@ -285,11 +286,12 @@ export function mount(container, ctx) {
     container,
     h("h1", { tabindex: "-1" }, _("This week")),
     lead,
+    // Above everything a sync can change (concerns, arrangements, the notes): it stays put.
+    h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact")), " ",
+      h("a", { href: "#/sent" }, _("Sent from this phone"))),
     concernsSection,
     arranged.section,
     summary,
-    h("p", {}, h("a", { class: "button button--secondary", href: "#/record" }, _("Record a contact")), " ",
-      h("a", { href: "#/sent" }, _("Sent from this phone"))),
     h("div", { class: "field search" }, h("label", { for: "search" }, _("Search by name, CRN or Niche reference")), search),
     results,
     mineHeading,

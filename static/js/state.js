@@ -12,6 +12,7 @@ export const state = {
   user: null,
   signedOut: false,
   online: navigator.onLine,
+  backOnline: false, // the signal came back while this screen was open (chrome.js)
   caseload: null,
   rows: [],
   sending: false,
@@ -29,6 +30,13 @@ export const state = {
 };
 
 export const changes = new EventTarget();
+
+/** The signal is there or not. Coming back, the offline banner's place says so until the next screen. */
+export function setOnline(online) {
+  if (online && !state.online) state.backOnline = true;
+  if (!online) state.backOnline = false;
+  state.online = online;
+}
 
 export function announce() {
   changes.dispatchEvent(new Event("change"));

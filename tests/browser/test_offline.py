@@ -75,10 +75,17 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     # Only the summary is readable on the phone: the outcome is inside the seal.
     assert row["state"] == "waiting" and row["contact"]["type"] == "home_visit" and "outcome" not in row["contact"]
     assert stored_count() == 0
+    steady = [page.get_by_role("link", name="Record a contact").first, page.locator("#search"), page.locator(".caseload__row")]
+    where = [part.bounding_box()["y"] for part in steady]
 
     restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
     expect(page.locator(".caseload__row")).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
+    expect(page.get_by_text("Caseload updated")).to_be_visible()
+    # The offline banner says so in its place, and the notes keep theirs: nothing above the list
+    # moves, so a tap aimed as the signal came back lands on what it was aimed at.
+    expect(page.locator("[data-banner=online]")).to_have_text("You are online again.")
+    assert [part.bounding_box()["y"] for part in steady] == where
     [contact] = stored_contacts()
     assert str(contact.id) == row["id"] and contact.recorded_by_id == officer.id
     assert server.statuses() == ["created"]

@@ -23,6 +23,16 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client, offic
     assert client.get("/").status_code == 302
 
 
+def test_an_invited_officer_who_tries_to_sign_in_is_pointed_to_her_link_as_anyone_would_be(client, team, officer):
+    factories.user(team, "newydd@powys.example").password_hash = None  # invited: no password until her link
+    db.session.commit()
+    invited = sign_in(client, "newydd@powys.example", "a guess").get_data(as_text=True)
+    wrong = sign_in(client, officer.email, "not the password").get_data(as_text=True)
+    hint = "Open the one-time link your supervisor or an administrator gave you, and set your password there."
+    assert hint in invited and hint in wrong  # the same answer: it never tells who has an account
+    assert hint not in client.get("/login").get_data(as_text=True)
+
+
 def test_a_deactivated_account_cannot_sign_in(client, team):
     factories.user(team, "gone@powys.example", active=False)
     assert sign_in(client, "gone@powys.example").status_code == 400

@@ -24,9 +24,14 @@ export function weekStatus(person) {
   return person.offered_this_week >= person.required_this_week ? "met" : "short";
 }
 
-/** People who still need contacts first, then by name in the server's order (see order.js). */
-export function ordered(people) {
-  return [...people].sort((a, b) => stillNeeded(b) - stillNeeded(a) || byName(a, b));
+/**
+ * People who still need contacts first, then by name in the server's order (see order.js).
+ * `waiting` (person id → this week's contacts still on the phone) counts those as offered, as
+ * the server will once they arrive: the list does not re-sort under a tap when they are sent.
+ */
+export function ordered(people, waiting = new Map()) {
+  const needed = (person) => Math.max(0, stillNeeded(person) - (waiting.get(person.id) || 0));
+  return [...people].sort((a, b) => needed(b) - needed(a) || byName(a, b));
 }
 
 function referenceText(text) {

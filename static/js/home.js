@@ -253,7 +253,7 @@ export function mount(container, ctx) {
     const contactRows = rows.filter((r) => !isArrangementRow(r));
     const waitingByPerson = notSentThisWeek(contactRows, new Date());
     const today = londonDay(new Date());
-    const people = caseload ? ordered(caseload.people).filter((person) => matches(person, query)) : [];
+    const people = caseload ? ordered(caseload.people, waitingByPerson).filter((person) => matches(person, query)) : [];
     const [mine, rest] = mineFirst(people);
     const split = Boolean(caseload) && caseload.people.some((person) => person.is_mine);
     const restOpen = !split || showRest || Boolean(query.trim());

@@ -61,8 +61,11 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     server, page, context, officer
 ):
     factories.person(officer.team, "Rhys Evans")
+    factories.person(officer.team, "Siôn Williams")
     open_app(page, server, officer.email)
-    expect(page.locator(".caseload__row")).to_contain_text("Offered: 0 · Kept: 0 · Required: 3")
+    rhys = page.locator(".caseload__row", has=page.get_by_role("heading", name="Rhys Evans"))
+    expect(rhys).to_contain_text("Offered: 0 · Kept: 0 · Required: 3")
+    expect(page.locator(".caseload__name")).to_have_text(["Rhys Evans", "Siôn Williams"])  # both need 3: by name
 
     cut_network(context)
     taps = []
@@ -70,22 +73,26 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     assert len(taps) - 1 <= 4  # a kept home visit now: at most four taps after choosing the person
     expect(page.locator("#flash")).to_have_text(SAVED)
     expect(indicator(page)).to_contain_text("1 waiting to send")
-    expect(page.locator(".caseload__row")).to_contain_text("1 contact this week, not yet sent")
+    expect(rhys).to_contain_text("1 contact this week, not yet sent")
+    # The visit on the phone counts already for who needs contacts most: Siôn now.
+    expect(page.locator(".caseload__name")).to_have_text(["Siôn Williams", "Rhys Evans"])
     [row] = outbox_rows(page)
     # Only the summary is readable on the phone: the outcome is inside the seal.
     assert row["state"] == "waiting" and row["contact"]["type"] == "home_visit" and "outcome" not in row["contact"]
     assert stored_count() == 0
-    steady = [page.get_by_role("link", name="Record a contact").first, page.locator("#search"), page.locator(".caseload__row")]
+    steady = [page.get_by_role("link", name="Record a contact").first, page.locator("#search"),
+              page.locator(".caseload__row").first]
     where = [part.bounding_box()["y"] for part in steady]
 
     restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
-    expect(page.locator(".caseload__row")).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
+    expect(rhys).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
     expect(page.get_by_text("Caseload updated")).to_be_visible()
-    # The offline banner says so in its place, and the notes keep theirs: nothing above the list
-    # moves, so a tap aimed as the signal came back lands on what it was aimed at.
+    # The offline banner says so in its place, the notes keep theirs and the list its order:
+    # nothing moves, so a tap aimed as the signal came back lands on what it was aimed at.
     expect(page.locator("[data-banner=online]")).to_have_text("You are online again.")
     assert [part.bounding_box()["y"] for part in steady] == where
+    expect(page.locator(".caseload__name")).to_have_text(["Siôn Williams", "Rhys Evans"])
     [contact] = stored_contacts()
     assert str(contact.id) == row["id"] and contact.recorded_by_id == officer.id
     assert server.statuses() == ["created"]

@@ -210,7 +210,12 @@ def restore_network(context):
 
 
 def wait_for_worker(page):
-    page.evaluate("navigator.serviceWorker.ready")
+    """Until the service worker is active and controls the page.
+
+    Polled, with a time limit: when a worker's install fails, ``navigator.serviceWorker.ready``
+    never settles, and an evaluate waiting on it would hold the test (and its worker) for ever.
+    """
+    wait_until(page, "navigator.serviceWorker.getRegistration().then((r) => Boolean(r && r.active))", timeout_ms=30000)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")  # a function: the CSP forbids eval
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import set_pin, unlock
+from tests.browser.conftest import set_pin, unlock, wait_for_worker
 from tests.i18n.example import build_example, set_language
 from tests.i18n.test_every_page import Rendering, check_html
 
@@ -27,7 +27,7 @@ def open_app(page, base: str, email: str) -> None:
     page.fill("#password", factories.PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/app(#.*)?$"))
-    page.evaluate("navigator.serviceWorker.ready")
+    wait_for_worker(page)
     page.wait_for_selector(".caseload__row")
 
 

@@ -35,6 +35,17 @@ def test_the_service_worker_is_served_from_the_root_never_cached_with_this_build
     assert "/sw.js" not in build["precache"] and not any(url.startswith("/api/") for url in build["precache"])
 
 
+def test_a_prepared_app_answers_the_first_phone_without_reading_the_scripts_again(app, client):
+    operations.script_messages.cache_clear()
+    operations.script_catalogue.cache_clear()
+    operations.prepare(app)  # as wsgi.py does before the workers start
+    read, made = operations.script_messages.cache_info().misses, operations.script_catalogue.cache_info().misses
+    for language in ("cy", "en"):
+        assert client.get(f"/i18n/{language}.json").status_code == 200
+    assert operations.script_messages.cache_info().misses == read == 1
+    assert operations.script_catalogue.cache_info().misses == made == 2
+
+
 def test_every_precached_url_is_served(client):
     for url in build_of(client.get("/sw.js").get_data(as_text=True))["precache"]:
         with client.get(url) as response:

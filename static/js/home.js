@@ -44,7 +44,12 @@ function nextActions(person, today) {
   );
 }
 
-function personRow(person, waitingCount, arranged, today) {
+/**
+ * One person's row. `waitingRoom` is the height the row's "not yet sent" line had earlier on this
+ * screen: once those records are sent the line keeps that room, empty, so the row's buttons do
+ * not move up under a tap (the next screen lays the row out afresh).
+ */
+function personRow(person, waitingCount, arranged, today, waitingRoom = 0) {
   const nameId = `person-${person.id}-name`;
   return h(
     "li",
@@ -70,13 +75,19 @@ function personRow(person, waitingCount, arranged, today) {
     ),
     waitingCount
       ? h("p", { class: "caseload__waiting" }, ngettext("%(num)d contact this week, not yet sent", "%(num)d contacts this week, not yet sent", waitingCount))
-      : null,
+      : waitingRoom ? emptyRoom(waitingRoom) : null,
     nextActions(person, today),
     h("p", { class: "caseload__links" },
       h("a", { class: "button caseload__record", href: `#/record/${person.id}`, "aria-describedby": nameId }, _("Record a contact")),
       " ",
       h("a", { class: "button button--secondary caseload__arrange", href: `#/arrange/${person.id}`, "aria-describedby": nameId }, _("Arrange a contact"))),
   );
+}
+
+function emptyRoom(height) {
+  const room = h("p", { class: "caseload__waiting", "aria-hidden": "true" });
+  room.style.minHeight = `${height}px`;
+  return room;
 }
 
 // Arranged contacts: today's, the rest of the week's, and those whose outcome is missing. Tapping
@@ -243,6 +254,7 @@ export function mount(container, ctx) {
   }
 
   let shown = null;
+  const waitingRooms = new Map(); // person id → the height of their "not yet sent" line on this screen
   function renderList() {
     const { caseload, rows, language } = ctx.state;
     // Redraw only what changed: a redraw would take the keyboard focus away from a row.
@@ -257,7 +269,12 @@ export function mount(container, ctx) {
     const [mine, rest] = mineFirst(people);
     const split = Boolean(caseload) && caseload.people.some((person) => person.is_mine);
     const restOpen = !split || showRest || Boolean(query.trim());
-    const row = (person) => personRow(person, waitingByPerson.get(person.id) || 0, arrangedThisWeek(person, rows), today);
+    for (const line of container.querySelectorAll(".caseload__waiting")) {
+      const personId = line.closest(".caseload__row").dataset.personId;
+      waitingRooms.set(personId, Math.max(waitingRooms.get(personId) || 0, line.offsetHeight));
+    }
+    const row = (person) => personRow(person, waitingByPerson.get(person.id) || 0, arrangedThisWeek(person, rows), today,
+      waitingRooms.get(String(person.id)) || 0);
     replaceChildren(list, (split ? mine : people).map(row));
     replaceChildren(restList, split && restOpen ? rest.map(row) : []);
     mineHeading.hidden = !split;

@@ -81,15 +81,16 @@ def test_a_contact_recorded_offline_waits_in_the_outbox_and_is_sent_once_when_th
     assert row["state"] == "waiting" and row["contact"]["type"] == "home_visit" and "outcome" not in row["contact"]
     assert stored_count() == 0
     steady = [page.get_by_role("link", name="Record a contact").first, page.locator("#search"),
-              page.locator(".caseload__row").first]
+              page.locator(".caseload__row").first, rhys.locator(".caseload__record")]
     where = [part.bounding_box()["y"] for part in steady]
 
     restore_network(context)
     expect(indicator(page)).to_have_text("All sent")
     expect(rhys).to_contain_text("Offered: 1 · Kept: 1 · Required: 3")
     expect(page.get_by_text("Caseload updated")).to_be_visible()
-    # The offline banner says so in its place, the notes keep theirs and the list its order:
-    # nothing moves, so a tap aimed as the signal came back lands on what it was aimed at.
+    # The offline banner says so in its place, the notes and Rhys's "not yet sent" line keep theirs,
+    # and the list its order: nothing moves, so a tap aimed as the signal came back lands on what
+    # it was aimed at.
     expect(page.locator("[data-banner=online]")).to_have_text("You are online again.")
     assert [part.bounding_box()["y"] for part in steady] == where
     expect(page.locator(".caseload__name")).to_have_text(["Siôn Williams", "Rhys Evans"])
